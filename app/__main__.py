@@ -1,0 +1,33 @@
+"""Entry point for ``fieldmat`` and ``python -m app``.
+
+The one module of ``app`` allowed to import ``ui`` (import-linter exception): it is the
+composition root that opens the window and lends the CLI a Qt-based PDF renderer.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _open_window() -> int:
+    from ui.launch import run_gui
+
+    return run_gui()
+
+
+def _render_pdf(report: dict[str, Any], path: Path) -> None:
+    from ui.report_pdf import render_match_pdf
+
+    render_match_pdf(report, path)
+
+
+def main() -> int:
+    from app.cli import main as cli_main
+
+    return cli_main(sys.argv[1:], open_window=_open_window, pdf_renderer=_render_pdf)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The SQLite database: connection pragmas, alembic migrations, serialized writes.
+
+Contract:
+- Every connection runs with WAL journal, ``foreign_keys=ON``, ``synchronous=FULL`` (a
+  user-entered record is on disk when ``commit`` returns) and a busy timeout.
+- ``Database.open`` migrates to the newest schema with alembic. A database that is not
+  SQLite raises ``DatabaseUnreadable``; one stamped with a revision this version does not
+  know raises ``DatabaseTooNew``. In both cases the file is never written to.
+- Writes are serialized by ``write_lock`` (Anki style: one writer at a time, from any thread).
+  ``session()`` may be used from any thread; each call opens its own Session.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+import app.models  # noqa: F401  (registers every table on the metadata)
+from app.errors import DatabaseTooNew, DatabaseUnreadable
+
+DB_FILE = "fieldmat.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def _check_readable(path: Path) -> None:
+    """Raise DatabaseUnreadable unless ``path`` is absent or a readable SQLite file (read-only check)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header != b"SQLite format 3\x00":
+        raise DatabaseUnreadable(f"{path} is not a Fieldmat database (not SQLite). It was left untouched.")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseUnreadable(f"{path} cannot be read ({exc}). It was left untouched.") from exc
+
+
+class Database:
+    """The app's database. Thread-safe; see the module docstring for the contract."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"check_same_thread": False, "timeout": 10},
+        )
+        event.listen(self.engine, "connect", _on_connect)
+        self.write_lock = threading.RLock()
+
+    @classmethod
+    def open(cls, folder: Path) -> Database:
+        """Open (creating or upgrading) the database in ``folder``.
+
+        Raises DatabaseUnreadable or DatabaseTooNew without writing to the file.
+        """
+        path = folder / DB_FILE
+        _check_readable(path)
+        if path.exists():
+            _check_not_newer(path)
+        db = cls(path)
+        db.migrate()
+        return db
+
+    def migrate(self) -> None:
+        with self.write_lock:
+            command.upgrade(alembic_config(self.engine), "heads")
+
+    def current_revisions(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads())
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for reads (any thread). Use ``write()`` to change data."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            yield s
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A serialized write transaction: commits on success (durably), rolls back on error."""
+        with self.write_lock, Session(self.engine, expire_on_commit=False) as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _check_not_newer(path: Path) -> None:
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        stamped = {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")} if has_table else set()
+    finally:
+        conn.close()
+    unknown = stamped - known
+    if unknown:
+        raise DatabaseTooNew(
+            f"{path} was written by a newer Fieldmat (schema {', '.join(sorted(unknown))}). "
+            "Update Fieldmat to open it; the file was left untouched."
+        )

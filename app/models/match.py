@@ -1,0 +1,98 @@
+"""Teams, players, matches, lineups, events and clock marks (team server model)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.models.base import new_id, ts_field
+
+EVENT_KINDS = (
+    "goal", "assist", "key_pass", "save", "interception", "tackle", "foul", "penalty",
+    "free_kick", "ball_out", "own_goal", "substitution", "yellow_card", "red_card",
+    "period_start", "period_end",
+)
+
+
+class Team(SQLModel, table=True):
+    __tablename__ = "team"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str
+    updated_at: datetime = ts_field(default_now=True)
+    deleted: bool = False
+
+
+class Player(SQLModel, table=True):
+    __tablename__ = "player"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    team_id: str = Field(foreign_key="team.id", index=True)
+    name: str
+    shirt_number: int | None = None
+    position: str | None = None  # GK | DF | MF | FW
+    updated_at: datetime = ts_field(default_now=True)
+    deleted: bool = False
+
+
+class Match(SQLModel, table=True):
+    """A match. ``team_id`` is our team; ``our_side`` says whether we are home or away."""
+
+    __tablename__ = "match"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    team_id: str | None = Field(default=None, foreign_key="team.id", index=True)
+    our_side: str = "home"
+    home_team: str
+    away_team: str
+    kickoff_at: datetime = ts_field(index=True)
+    venue: str | None = None
+    status: str = "scheduled"  # scheduled | live | finished
+    current_period: int = 0
+    period_count: int = 2
+    period_length_min: int = 45
+    updated_at: datetime = ts_field(default_now=True)
+    deleted: bool = False
+
+
+class LineupEntry(SQLModel, table=True):
+    __tablename__ = "lineup_entry"
+
+    match_id: str = Field(foreign_key="match.id", primary_key=True)
+    player_id: str = Field(foreign_key="player.id", primary_key=True)
+    starting: bool
+    shirt_number: int | None = None
+    updated_at: datetime = ts_field(default_now=True)
+
+
+class MatchEvent(SQLModel, table=True):
+    """An event as the team server's Event schema, plus ``seq`` (local logging order)."""
+
+    __tablename__ = "match_event"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    seq: int | None = Field(default=None, index=True)
+    match_id: str = Field(foreign_key="match.id", index=True)
+    kind: str
+    team: str  # home | away
+    player_id: str | None = Field(default=None, foreign_key="player.id")
+    related_player_id: str | None = Field(default=None, foreign_key="player.id")
+    period: int
+    clock_ms: int
+    note: str | None = None
+    logged_at: datetime = ts_field(default_now=True)
+    updated_at: datetime = ts_field(default_now=True)
+    deleted: bool = False
+
+
+class ClockMark(SQLModel, table=True):
+    """Local-only clock actions (start, pause, resume, end) the match clock is derived from."""
+
+    __tablename__ = "clock_mark"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    match_id: str = Field(foreign_key="match.id", index=True)
+    action: str  # start | pause | resume | end
+    period: int
+    at: datetime = ts_field()

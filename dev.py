@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run Fieldmat from a fresh clone with one command each.
+
+    python3 dev.py run     # install (first time) and open Fieldmat
+    python3 dev.py test    # install (first time) and run the whole test suite
+
+Needs only Python 3.11 or 3.12. Creates ``.venv`` beside this file and installs the exact
+versions pinned in ``uv.lock`` (with uv from PyPI, itself pinned). Extra arguments are
+passed on: ``python3 dev.py run match list``, ``python3 dev.py test -k match``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+UV_VERSION = "0.13.9"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def _python() -> Path:
+    return BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _lock_digest() -> str:
+    data = (ROOT / "uv.lock").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def ensure_environment() -> None:
+    if sys.version_info[:2] not in ((3, 11), (3, 12)):
+        sys.exit(f"Fieldmat needs Python 3.11 or 3.12 (mediapipe 0.10.21); this is {sys.version.split()[0]}.")
+    stamp = VENV / ".fieldmat-lock"
+    if stamp.exists() and stamp.read_text() == _lock_digest():
+        return
+    if not _python().exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    uv = BIN / "uv"
+    if not uv.exists():
+        subprocess.run([str(_python()), "-m", "pip", "install", "-q", f"uv=={UV_VERSION}"], check=True)
+    print("Installing the locked dependencies (first run takes a few minutes) ...", flush=True)
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
+    subprocess.run(
+        [str(uv), "sync", "--frozen", "--extra", "test", "--python", str(_python())],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    stamp.write_text(_lock_digest())
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__)
+        return 2
+    ensure_environment()
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        args = [str(BIN / "fieldmat"), *rest]
+    else:
+        args = [str(_python()), "-m", "pytest", *rest]
+    return subprocess.call(args, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,92 @@
+"""The database: pragmas, migrations, refusal to touch unreadable or newer files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlmodel import select
+
+from app.db import DB_FILE, Database, alembic_config
+from app.errors import DatabaseTooNew, DatabaseUnreadable
+from app.models import Team
+
+
+def test_pragmas_are_set(fieldmat_home: Path) -> None:
+    db = Database.open(fieldmat_home)
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    db.close()
+
+
+def test_write_commits_and_rolls_back(fieldmat_home: Path) -> None:
+    db = Database.open(fieldmat_home)
+    with db.write() as s:
+        s.add(Team(name="Rovers"))
+    with pytest.raises(RuntimeError), db.write() as s:
+        s.add(Team(name="Ghost"))
+        raise RuntimeError("boom")
+    with db.session() as s:
+        assert [t.name for t in s.exec(select(Team))] == ["Rovers"]
+    db.close()
+
+
+def test_timestamps_come_back_aware_utc(fieldmat_home: Path) -> None:
+    db = Database.open(fieldmat_home)
+    when = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    with db.write() as s:
+        s.add(Team(id="t1", name="A", updated_at=when))
+    with db.session() as s:
+        team = s.get(Team, "t1")
+        assert team is not None and team.updated_at == when and team.updated_at.tzinfo is not None
+    db.close()
+
+
+def test_older_database_upgrades_without_loss(fieldmat_home: Path) -> None:
+    """A database at the first revision with data in it opens, upgrades, keeps the data."""
+    path = fieldmat_home / DB_FILE
+    old = Database(path)
+    command.upgrade(alembic_config(old.engine), "0001")
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO team (id, name, updated_at, deleted) VALUES ('t-old', 'Old Boys', '2025-01-01 00:00:00', 0)"
+        )
+    old.close()
+    db = Database.open(fieldmat_home)
+    with db.session() as s:
+        team = s.get(Team, "t-old")
+        assert team is not None and team.name == "Old Boys"
+    heads = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).get_revisions("heads")}
+    assert db.current_revisions() == heads
+    db.close()
+
+
+def test_unreadable_file_is_refused_and_left_untouched(fieldmat_home: Path) -> None:
+    path = fieldmat_home / DB_FILE
+    junk = b"this is not a database" * 100
+    path.write_bytes(junk)
+    with pytest.raises(DatabaseUnreadable, match="not SQLite"):
+        Database.open(fieldmat_home)
+    assert path.read_bytes() == junk
+
+
+def test_newer_database_is_refused_and_left_untouched(fieldmat_home: Path) -> None:
+    path = fieldmat_home / DB_FILE
+    db = Database.open(fieldmat_home)
+    db.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNew, match="newer Fieldmat"):
+        Database.open(fieldmat_home)
+    assert path.read_bytes() == before

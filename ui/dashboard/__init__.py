@@ -1,0 +1,1 @@
+"""The Dashboard area of the window."""

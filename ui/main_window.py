@@ -1,0 +1,128 @@
+"""The main window: composes the four areas, the toolbar and the menus. No business rules."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
+
+from app import __version__
+from app.context import AppContext
+from ui.bus import ChangeBus
+from ui.dashboard.panel import DashboardPanel
+from ui.match.panel import MatchPanel
+from ui.practice.panel import PracticePanel
+from ui.sync.panel import SyncPanel
+
+WINDOW_STATE_FILE = "window.ini"
+
+
+class MainWindow(QMainWindow):
+    """Tabs for Practice, Matches, Dashboard and Sync; geometry and last tab persist."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.bus = ChangeBus(self)
+        self.setWindowTitle("Fieldmat")
+        self._state = QSettings(str(ctx.home / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+
+        self.practice = PracticePanel(ctx, self.bus)
+        self.matches = MatchPanel(ctx, self.bus)
+        self.dashboard = DashboardPanel(ctx, self.bus)
+        self.sync = SyncPanel(ctx, self.bus)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for panel, title in (
+            (self.practice, "&Practice"),
+            (self.matches, "&Matches"),
+            (self.dashboard, "&Dashboard"),
+            (self.sync, "S&ync"),
+        ):
+            self.tabs.addTab(panel, title)
+        self.setCentralWidget(self.tabs)
+
+        self.sync_action = self.sync.sync_action()
+        self.sync_action.setObjectName("syncAction")
+        self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.sync_action)
+        self.addToolBar(toolbar)
+        self._build_menus()
+        self.statusBar().showMessage(f"Data folder: {ctx.home}")
+        if ctx.secrets.warning:
+            self.statusBar().showMessage(ctx.secrets.warning)
+        self._restore_state()
+
+    @property
+    def panels(self) -> list[QWidget]:
+        return [self.practice, self.matches, self.dashboard, self.sync]
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for index, name in enumerate(("Practice", "Matches", "Dashboard", "Sync")):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+            view_menu.addAction(action)
+            self.addAction(action)  # shortcuts work even while the menu bar is hidden (full screen)
+        view_menu.addSeparator()
+        full = QAction("&Full screen", self)
+        full.setShortcut(QKeySequence.StandardKey.FullScreen)
+        full.setCheckable(True)
+        full.toggled.connect(self._set_full_screen)
+        view_menu.addAction(full)
+        self.full_screen_action = full
+
+        sync_menu = self.menuBar().addMenu("&Sync")
+        sync_menu.addAction(self.sync_action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Fieldmat", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _set_full_screen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Fieldmat",
+            f"<b>Fieldmat {__version__}</b><p>Yoga practice coaching and pitch-side match logging, "
+            f"offline first.</p><p>Data folder: {self.ctx.home}</p>",
+        )
+
+    def _restore_state(self) -> None:
+        geometry = self._state.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 800)
+        tab = self._state.value("tab", 0)
+        self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+
+    def save_state(self) -> None:
+        self._state.setValue("geometry", self.saveGeometry())
+        self._state.setValue("tab", self.tabs.currentIndex())
+        self._state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_state()
+        for panel in self.panels:
+            shutdown = getattr(panel, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The Matches area of the window."""

@@ -1,0 +1,26 @@
+"""Matches panel."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.context import AppContext
+from ui.bus import ChangeBus
+from ui.coming import ComingPanel
+
+
+class MatchPanel(ComingPanel):
+    """Says what is coming until this area is built."""
+
+    def __init__(self, ctx: AppContext, bus: ChangeBus, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Matches",
+            "Pitch-side match logging arrives here: teams, lineups, the match clock, one-tap "
+            "events, undo and exports.",
+            parent,
+        )
+        self.ctx = ctx
+        self.bus = bus
+
+    def shutdown(self) -> None:
+        """Stop any worker this panel runs; called before the window closes."""

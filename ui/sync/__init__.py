@@ -1,0 +1,1 @@
+"""The Sync and accounts area of the window."""
