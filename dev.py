@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+TOOLS = ROOT / ".tools"  # uv lives outside .venv: `uv sync` removes what the lock file does not list
 UV_VERSION = "0.13.9"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
@@ -42,13 +43,15 @@ def ensure_environment() -> None:
     if not _python().exists():
         print("Creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    uv = BIN / "uv"
+    uv = TOOLS / "bin" / ("uv.exe" if os.name == "nt" else "uv")
     if not uv.exists():
-        subprocess.run([str(_python()), "-m", "pip", "install", "-q", f"uv=={UV_VERSION}"], check=True)
+        subprocess.run(
+            [str(_python()), "-m", "pip", "install", "-q", "--target", str(TOOLS), f"uv=={UV_VERSION}"], check=True
+        )
     print("Installing the locked dependencies (first run takes a few minutes) ...", flush=True)
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
     subprocess.run(
-        [str(uv), "sync", "--frozen", "--extra", "test", "--python", str(_python())],
+        [str(uv), "sync", "--frozen", "--compile-bytecode", "--extra", "test", "--python", str(_python())],
         cwd=ROOT,
         env=env,
         check=True,

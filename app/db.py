@@ -12,23 +12,23 @@ Contract:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.errors import DatabaseTooNew, DatabaseUnreadable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DB_FILE = "fieldmat.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -44,6 +44,8 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
@@ -97,12 +99,19 @@ class Database:
         return db
 
     def migrate(self) -> None:
+        """Upgrade to the newest schema; alembic is only imported when there is work to do."""
+        if self.current_revisions() == known_revisions()[1]:
+            return  # the common case at startup: already current (alembic costs ~0.5 s to import)
+        from alembic import command
+
         with self.write_lock:
             command.upgrade(alembic_config(self.engine), "heads")
 
     def current_revisions(self) -> set[str]:
         with self.engine.connect() as conn:
-            return set(MigrationContext.configure(conn).get_current_heads())
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            return _stamped(raw)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -125,14 +134,40 @@ class Database:
         self.engine.dispose()
 
 
+_REVISION = re.compile(r"^revision(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN = re.compile(r"^down_revision(?::[^=]*)?=\s*(.+)$", re.M)
+
+
+def known_revisions() -> tuple[set[str], set[str]]:
+    """(all revisions, head revisions) of the shipped migrations, read from the files.
+
+    Parsing the two assignments is enough to know whether a database is current, without
+    importing alembic on every start. ``tests/foundation`` checks it against alembic's view.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev = _REVISION.search(text)
+        if rev is None:
+            continue
+        revisions.add(rev.group(1))
+        down = _DOWN.search(text)
+        if down is not None:
+            parents.update(re.findall(r"[\"']([^\"']+)[\"']", down.group(1)))
+    return revisions, revisions - parents
+
+
+def _stamped(conn: Any) -> set[str]:
+    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
+    return {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")} if has_table else set()
+
+
 def _check_not_newer(path: Path) -> None:
-    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    known = known_revisions()[0]
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        has_table = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).fetchone()
-        stamped = {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")} if has_table else set()
+        stamped = _stamped(conn)
     finally:
         conn.close()
     unknown = stamped - known

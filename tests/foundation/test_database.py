@@ -90,3 +90,13 @@ def test_newer_database_is_refused_and_left_untouched(fieldmat_home: Path) -> No
     with pytest.raises(DatabaseTooNew, match="newer Fieldmat"):
         Database.open(fieldmat_home)
     assert path.read_bytes() == before
+
+
+def test_known_revisions_match_alembic() -> None:
+    """The fast start-up check reads the migration files; it must agree with alembic."""
+    from app.db import known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    everything, heads = known_revisions()
+    assert everything == {rev.revision for rev in script.walk_revisions()}
+    assert heads == set(script.get_heads())
