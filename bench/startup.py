@@ -43,7 +43,11 @@ def main() -> None:
     heavy = ""
     with tempfile.TemporaryDirectory() as home:
         for _ in range(RUNS + 1):
-            env = {**os.environ, "FIELDMAT_HOME": home, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+            env = {
+                **os.environ,
+                "FIELDMAT_HOME": home,
+                "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            }
             start = time.perf_counter()
             proc = subprocess.Popen(
                 [sys.executable, __file__, "--child"], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True

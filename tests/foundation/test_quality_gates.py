@@ -22,7 +22,7 @@ def test_ruff() -> None:
 
 
 def test_import_contracts() -> None:
-    result = _run(str(BIN / "lint-imports"))
+    result = _run(str(BIN / "lint-imports"), "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

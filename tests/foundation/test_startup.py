@@ -14,7 +14,12 @@ def test_window_opens_without_heavy_imports(fieldmat_home: Path) -> None:
     env = {**os.environ, "FIELDMAT_HOME": str(fieldmat_home), "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
         [sys.executable, str(REPO / "bench" / "startup.py"), "--child"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     line = out.stdout.strip()
     assert line.startswith("shown heavy_modules="), out.stdout + out.stderr
