@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 
-def _open_window() -> int:
+def _open_window(screenshot: str | None) -> int:
     from ui.launch import run_gui
 
-    return run_gui()
+    return run_gui(Path(screenshot) if screenshot else None)
 
 
 def _render_pdf(report: dict[str, Any], path: Path) -> None:

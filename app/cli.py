@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fieldmat {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="open the window (the default)")
+    gui.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="save a picture of the window to PNG once it is shown, then quit (for docs and bug reports)",
+    )
     gui.set_defaults(handler=None)
     for module in (cli_pose, cli_match, cli_sync):
         module.register(sub)
@@ -63,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(
     argv: Sequence[str] | None = None,
     *,
-    open_window: Callable[[], int] | None = None,
+    open_window: Callable[[str | None], int] | None = None,
     pdf_renderer: PdfRenderer | None = None,
 ) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
@@ -73,7 +78,7 @@ def main(
     if handler is None:
         if open_window is None:
             parser.error("the window is not available from this entry point; use `fieldmat` or `python -m app`")
-        return open_window()
+        return open_window(getattr(args, "screenshot", None))
     env = CliEnv(pdf_renderer=pdf_renderer)
     try:
         return handler(args, env)
