@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -59,6 +60,24 @@ def ensure_environment() -> None:
     stamp.write_text(_lock_digest())
 
 
+def ensure_test_tools() -> None:
+    """Node tools the tests use (Stoplight Prism for the WHOOP contract test), from package-lock.json."""
+    lock = ROOT / "package-lock.json"
+    if not lock.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm is not installed: the tests that need Prism will be skipped.", flush=True)
+        return
+    stamp = ROOT / "node_modules" / ".fieldmat-lock"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print("Installing the locked test tools (npm ci) ...", flush=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    stamp.write_text(digest)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test"):
         print(__doc__)
@@ -68,6 +87,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         args = [str(BIN / "fieldmat"), *rest]
     else:
+        ensure_test_tools()
         args = [str(_python()), "-m", "pytest", *rest]
     return subprocess.call(args, cwd=ROOT)
 
