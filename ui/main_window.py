@@ -12,6 +12,7 @@ from ui.bus import ChangeBus
 from ui.dashboard.panel import DashboardPanel
 from ui.match.panel import MatchPanel
 from ui.practice.panel import PracticePanel
+from ui.settings_dialog import SettingsDialog
 from ui.sync.panel import SyncPanel
 
 WINDOW_STATE_FILE = "window.ini"
@@ -63,6 +64,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        prefs = QAction("&Preferences…", self)
+        prefs.setShortcut(QKeySequence.StandardKey.Preferences)
+        if prefs.shortcut().isEmpty():
+            prefs.setShortcut(QKeySequence("Ctrl+,"))
+        prefs.triggered.connect(self._preferences)
+        file_menu.addAction(prefs)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -90,6 +98,10 @@ class MainWindow(QMainWindow):
         about = QAction("&About Fieldmat", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _preferences(self) -> None:
+        if SettingsDialog(self.ctx, self).exec():
+            self.bus.announce("settings")
 
     def _set_full_screen(self, on: bool) -> None:
         if on:

@@ -80,3 +80,17 @@ def test_run_op_reports_failure_and_cancel(qtbot: QtBot) -> None:
     op.cancel()
     qtbot.waitUntil(lambda: op.finished)
     assert outcome == []
+
+
+def test_preferences_dialog_saves_settings(qtbot: QtBot, ctx: Any) -> None:
+    from app.config import load_settings
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.hold_seconds.setValue(3.5)
+    dialog.speech.setChecked(False)
+    dialog.backfill.setValue(200)
+    dialog.accept()
+    saved = load_settings(ctx.home)
+    assert (saved.hold_seconds, saved.speech_enabled, saved.backfill_days) == (3.5, False, 200)
