@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from app import __version__
 from app.context import AppContext
@@ -16,6 +24,16 @@ from ui.settings_dialog import SettingsDialog
 from ui.sync.panel import SyncPanel
 
 WINDOW_STATE_FILE = "window.ini"
+
+
+def _scrollable(panel: QWidget) -> QScrollArea:
+    """Panels keep their own minimum sizes; on a small screen the tab scrolls instead of the
+    window growing past the screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(panel)
+    return area
 
 
 class MainWindow(QMainWindow):
@@ -40,7 +58,7 @@ class MainWindow(QMainWindow):
             (self.dashboard, "&Dashboard"),
             (self.sync, "S&ync"),
         ):
-            self.tabs.addTab(panel, title)
+            self.tabs.addTab(_scrollable(panel), title)
         self.setCentralWidget(self.tabs)
 
         self.sync_action = self.sync.sync_action()
