@@ -1,26 +1,311 @@
-"""Matches panel."""
+"""Matches panel: match list, teams & players, lineup editor, live logging, summary, season stats.
+
+Every screen calls the ``MatchService`` (no business rules or SQL here); after any change the
+panel announces ``"match"`` on the bus, and whatever screen is showing re-reads from the service.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.context import AppContext
+from app.errors import FieldmatError
+from app.match.service import MatchService
+from app.match.types import Change, MatchSummary
 from ui.bus import ChangeBus
-from ui.coming import ComingPanel
+from ui.match.dialogs import NewMatchDialog, TeamsPage
+from ui.match.lineup import LineupEditor
+from ui.match.live import LiveView
+from ui.match.summary import SeasonView, SummaryView
+from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item
+
+STATUS_TEXT = {"scheduled": "Not started", "live": "Live", "finished": "Full time"}
 
 
-class MatchPanel(ComingPanel):
-    """Says what is coming until this area is built."""
+class MatchListPage(QWidget):
+    """Every match, newest first, with big buttons for what to do with the selected one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.matches: list[MatchSummary] = []
+        self.title = big_label("Matches", 28, "matchesTitle")
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Kick-off", "Match", "Score", "Status", "Venue"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(52)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setFont(big_font(17, bold=False))
+        self.new_button = big_button("+ New match", "newMatch", px=18)
+        self.live_button = big_button("Live ▶", "openLive", px=18)
+        self.lineup_button = big_button("Lineup", "openLineup", px=18)
+        self.summary_button = big_button("Summary", "openSummary", px=18)
+        self.teams_button = big_button("Teams && players", "openTeams", px=18)
+        self.season_button = big_button("Season stats", "openSeason", px=18)
+        self.delete_button = big_button("Delete match", "deleteMatch", px=16)
+        self.empty = QLabel("No matches yet. Tap “New match” to set one up.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setFont(big_font(18, bold=False))
+        actions = QHBoxLayout()
+        for b in (self.new_button, self.live_button, self.lineup_button, self.summary_button):
+            actions.addWidget(b)
+        more = QHBoxLayout()
+        for b in (self.teams_button, self.season_button, self.delete_button):
+            more.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(actions)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(more)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+    def show_matches(self, matches: list[MatchSummary]) -> None:
+        selected = self.selected_id()
+        self.matches = list(matches)
+        self.table.setRowCount(len(matches))
+        for r, m in enumerate(matches):
+            kickoff = m.kickoff_at.astimezone().strftime("%a %d %b %Y %H:%M")
+            cells = (
+                kickoff,
+                f"{m.home_team} v {m.away_team}",
+                f"{m.home_score} – {m.away_score}",
+                STATUS_TEXT.get(m.status, m.status),
+                m.venue or "",
+            )
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, item(text, m.id))
+        self.empty.setVisible(not matches)
+        if selected is not None:
+            self.select(selected)
+        elif matches:
+            self.table.selectRow(0)
+        self._selection_changed()
+
+    def selected_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.matches):
+            return None
+        return self.matches[rows[0].row()].id
+
+    def selected(self) -> MatchSummary | None:
+        mid = self.selected_id()
+        return next((m for m in self.matches if m.id == mid), None)
+
+    def select(self, match_id: str) -> None:
+        for r, m in enumerate(self.matches):
+            if m.id == match_id:
+                self.table.selectRow(r)
+                return
+
+    def _selection_changed(self) -> None:
+        has = self.selected_id() is not None
+        for b in (self.live_button, self.lineup_button, self.summary_button, self.delete_button):
+            b.setEnabled(has)
+
+
+class MatchPanel(QWidget):
+    """The Matches tab. ``shutdown()`` stops the clock timer and any background work."""
 
     def __init__(self, ctx: AppContext, bus: ChangeBus, parent: QWidget | None = None) -> None:
-        super().__init__(
-            "Matches",
-            "Pitch-side match logging arrives here: teams, lineups, the match clock, one-tap "
-            "events, undo and exports.",
-            parent,
-        )
+        super().__init__(parent)
         self.ctx = ctx
         self.bus = bus
+        # the service reads the context's clock on every call, so a test can swap ctx.clock
+        self.service = MatchService(ctx.db, clock=lambda: ctx.clock())
+        self.setStyleSheet(MATCH_QSS)
+        self.new_match_dialog: NewMatchDialog | None = None
+
+        self.list_page = MatchListPage()
+        self.teams_page = TeamsPage(self.service, self._changed_maybe, self._error, self.show_list)
+        self.lineup_page = LineupEditor(self.service, self._changed_maybe, self._error)
+        self.live_page = LiveView(self.service, self._changed)
+        self.summary_page = SummaryView(self.service, self._changed, self._error)
+        self.season_page = SeasonView(self.service, self._error)
+        self.stack = QStackedWidget()
+        for page in (
+            self.list_page,
+            self.teams_page,
+            self.lineup_page,
+            self.live_page,
+            self.summary_page,
+            self.season_page,
+        ):
+            self.stack.addWidget(page)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setObjectName("matchMessage")
+        self.message.setFont(big_font(15))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        # small windows scroll instead of forcing the main window's minimum size up
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(self.stack)
+        self.scroll_area = scroll
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+
+        lp = self.list_page
+        lp.new_button.clicked.connect(self.new_match)
+        lp.live_button.clicked.connect(lambda: self._with_selected(self.show_live))
+        lp.lineup_button.clicked.connect(lambda: self._with_selected(self.show_lineup))
+        lp.summary_button.clicked.connect(lambda: self._with_selected(self.show_summary))
+        lp.teams_button.clicked.connect(self.show_teams)
+        lp.season_button.clicked.connect(self.show_season)
+        lp.delete_button.clicked.connect(self.delete_selected)
+        lp.table.cellDoubleClicked.connect(lambda _r, _c: self._open_selected())
+        self.lineup_page.backRequested.connect(self.show_list)
+        self.lineup_page.liveRequested.connect(self.show_live)
+        self.live_page.backRequested.connect(self.show_list)
+        self.live_page.summaryRequested.connect(self.show_summary)
+        self.live_page.lineupRequested.connect(self.show_lineup)
+        self.summary_page.backRequested.connect(self.show_list)
+        self.summary_page.liveRequested.connect(self.show_live)
+        self.season_page.backRequested.connect(self.show_list)
+        bus.changed.connect(self._bus_changed)
+        self.refresh_list()
+        live = next((m for m in self.list_page.matches if m.status == "live"), None)
+        if live is not None:  # reopened mid-match (crash, flat battery): the live match is ready to open
+            self.list_page.select(live.id)
+
+    # ----------------------------------------------------------------- navigation
+    def _with_selected(self, show: object) -> None:
+        match_id = self.list_page.selected_id()
+        if match_id is not None and callable(show):
+            show(match_id)
+
+    def _open_selected(self) -> None:
+        selected = self.list_page.selected()
+        if selected is None:
+            return
+        if selected.status == "finished":
+            self.show_summary(selected.id)
+        else:
+            self.show_live(selected.id)
+
+    def show_list(self) -> None:
+        self.refresh_list()
+        self.stack.setCurrentWidget(self.list_page)
+
+    def show_teams(self) -> None:
+        self.teams_page.refresh()
+        self.stack.setCurrentWidget(self.teams_page)
+
+    def show_lineup(self, match_id: str) -> None:
+        self.lineup_page.set_match(match_id)
+        self.stack.setCurrentWidget(self.lineup_page)
+
+    def show_live(self, match_id: str) -> None:
+        self.live_page.set_match(match_id)
+        self.stack.setCurrentWidget(self.live_page)
+        self.live_page._sync_timer()
+        self.live_page.setFocus()
+
+    def show_summary(self, match_id: str) -> None:
+        self.summary_page.set_match(match_id)
+        self.stack.setCurrentWidget(self.summary_page)
+
+    def show_season(self) -> None:
+        selected = self.list_page.selected()
+        self.stack.setCurrentWidget(self.season_page)
+        self.season_page.refresh()
+        if selected is not None:
+            self.season_page.select_team(selected.team_id)
+
+    # ----------------------------------------------------------------- actions
+    def new_match(self) -> NewMatchDialog:
+        """Open the new-match dialog (non-blocking); on Save the lineup editor opens."""
+        dialog = NewMatchDialog(self.service, self.ctx.clock(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._match_created(dialog))
+        dialog.finished.connect(self._new_match_closed)
+        self.new_match_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _new_match_closed(self) -> None:
+        self.new_match_dialog = None
+
+    def _match_created(self, dialog: NewMatchDialog) -> None:
+        if dialog.match is None:
+            return
+        self.bus.announce("match")
+        self.show_lineup(dialog.match.id)
+
+    def delete_selected(self) -> None:
+        selected = self.list_page.selected()
+        if selected is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete match", f"Delete {selected.home_team} v {selected.away_team} and its events?"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            change = self.service.delete_match(selected.id)
+        except FieldmatError as exc:
+            self._error(exc)
+            return
+        self._changed(change)
+
+    # ----------------------------------------------------------------- changes
+    def _changed(self, change: Change) -> None:
+        self.message.setText(change.description)
+        self.bus.announce("match")
+
+    def _changed_maybe(self, change: Change | None) -> None:
+        self.message.setText(change.description if change is not None else "")
+        self.bus.announce("match")
+
+    def _error(self, exc: BaseException) -> None:
+        self.message.setText(f"✗ {exc}")
+
+    def _bus_changed(self, topics: object) -> None:
+        if not isinstance(topics, frozenset) or "match" not in topics:
+            return
+        page = self.stack.currentWidget()
+        try:
+            if page is self.list_page:
+                self.refresh_list()
+            elif page is self.live_page:
+                self.live_page.refresh()
+            elif page is self.summary_page:
+                self.summary_page.refresh()
+            elif page is self.lineup_page:
+                self.lineup_page.reload_players()
+            elif page is self.teams_page:
+                self.teams_page.refresh()
+            elif page is self.season_page:
+                self.season_page.load()
+        except FieldmatError as exc:  # e.g. the match shown was deleted elsewhere
+            self._error(exc)
+            self.show_list()
+
+    def refresh_list(self) -> None:
+        self.list_page.show_matches(self.service.list_matches())
 
     def shutdown(self) -> None:
-        """Stop any worker this panel runs; called before the window closes."""
+        """Stop the clock timer and background work; called before the window closes."""
+        self.live_page.shutdown()
+        self.summary_page.shutdown()
+        self.season_page.shutdown()

@@ -1,0 +1,362 @@
+"""Creating a match and keeping a team's roster (players, shirt numbers, positions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import FieldmatError
+from app.match.service import POSITIONS, MatchService
+from app.match.types import Change
+from app.models.match import Match, Player
+from ui.match.widgets import big_button, big_font, item
+
+FORMAT_PRESETS = ((2, 45), (2, 40), (2, 30), (2, 25), (2, 20), (4, 12))
+POSITION_NAMES = {"GK": "Goalkeeper", "DF": "Defender", "MF": "Midfielder", "FW": "Forward"}
+
+
+def _tall(*widgets: QWidget) -> None:
+    """Inputs big enough to hit with a finger."""
+    for w in widgets:
+        w.setFont(big_font(18, bold=False))
+        w.setFixedHeight(56)
+
+
+def to_qdatetime(value: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(value.timestamp()), QTimeZone.systemTimeZone())
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
+
+
+class NewMatchDialog(QDialog):
+    """Our team (pick one, or type a new name), the opponent, our side, kick-off, venue,
+    number and length of periods. Save creates the team if new, then the match."""
+
+    def __init__(self, service: MatchService, now: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.match: Match | None = None
+        self.setWindowTitle("New match")
+        self.setMinimumWidth(620)
+        self.setFont(big_font(18, bold=False))
+
+        self.team = QComboBox()
+        self.team.setEditable(True)
+        self.team.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for team in service.list_teams():
+            self.team.addItem(team.name, team.id)
+        line = self.team.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("Our team (type a new name to create it)")
+        self.opponent = QLineEdit()
+        self.opponent.setPlaceholderText("Opponent")
+        self.home_button = QPushButton("We are HOME")
+        self.away_button = QPushButton("We are AWAY")
+        self.side_group = QButtonGroup(self)
+        for button in (self.home_button, self.away_button):
+            button.setCheckable(True)
+            button.setMinimumHeight(64)
+            self.side_group.addButton(button)
+        self.home_button.setChecked(True)
+        side_row = QHBoxLayout()
+        side_row.addWidget(self.home_button)
+        side_row.addWidget(self.away_button)
+        self.kickoff = QDateTimeEdit(to_qdatetime(now))
+        self.kickoff.setCalendarPopup(True)
+        self.kickoff.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.venue = QLineEdit()
+        self.venue.setPlaceholderText("Venue (optional)")
+        self.periods = QSpinBox()
+        self.periods.setRange(1, 4)
+        self.periods.setValue(2)
+        self.length = QSpinBox()
+        self.length.setRange(1, 90)
+        self.length.setValue(45)
+        self.length.setSuffix(" min")
+        _tall(self.team, self.opponent, self.kickoff, self.venue, self.periods, self.length)
+        presets = QHBoxLayout()
+        for count, minutes in FORMAT_PRESETS:  # common grassroots formats, one tap each
+            preset = QPushButton(f"{count}×{minutes}")
+            preset.setMinimumHeight(64)
+            preset.clicked.connect(lambda _=False, c=count, m=minutes: self.set_format(c, m))
+            presets.addWidget(preset)
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00000; font-weight: bold;")
+
+        form = QFormLayout()
+        form.addRow("Our team", self.team)
+        form.addRow("Opponent", self.opponent)
+        form.addRow("Our side", side_row)
+        form.addRow("Kick-off", self.kickoff)
+        form.addRow("Venue", self.venue)
+        form.addRow("Format", presets)
+        form.addRow("Periods", self.periods)
+        form.addRow("Period length", self.length)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        for b in buttons.buttons():
+            b.setMinimumSize(120, 64)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def set_format(self, periods: int, minutes: int) -> None:
+        self.periods.setValue(periods)
+        self.length.setValue(minutes)
+
+    def save(self) -> None:
+        team_name = self.team.currentText().strip()
+        opponent = self.opponent.text().strip()
+        if not team_name or not opponent:
+            self.error.setText("Enter our team and the opponent.")
+            return
+        our_side = "home" if self.home_button.isChecked() else "away"
+        try:
+            index = self.team.findText(team_name, Qt.MatchFlag.MatchFixedString)
+            team_id = self.team.itemData(index) if index >= 0 else self.service.create_team(team_name).id
+            home, away = (team_name, opponent) if our_side == "home" else (opponent, team_name)
+            self.match = self.service.create_match(
+                home,
+                away,
+                from_qdatetime(self.kickoff.dateTime()),
+                team_id=team_id,
+                our_side=our_side,
+                venue=self.venue.text().strip() or None,
+                period_count=self.periods.value(),
+                period_length_min=self.length.value(),
+            )
+        except FieldmatError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class PlayerForm(QWidget):
+    """Name, shirt number and position, with an Add (or Save) button."""
+
+    def __init__(self, on_submit: Callable[[str, int | None, str | None], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._on_submit = on_submit
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Player name")
+        self.shirt = QSpinBox()
+        self.shirt.setRange(-1, 99)
+        self.shirt.setSpecialValueText("no #")
+        self.shirt.setValue(-1)
+        self.shirt.setPrefix("#")
+        self.position = QComboBox()
+        self.position.addItem("—", None)
+        for code in POSITIONS:
+            self.position.addItem(f"{code} {POSITION_NAMES.get(code, '')}".strip(), code)
+        self.add_button = big_button("Add player", "addPlayer", px=16)
+        self.add_button.clicked.connect(self.submit)
+        self.name.returnPressed.connect(self.submit)
+        _tall(self.name, self.shirt, self.position)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.name, 3)
+        row.addWidget(self.shirt, 1)
+        row.addWidget(self.position, 2)
+        row.addWidget(self.add_button, 1)
+
+    def fill(self, name: str, shirt: int | None, position: str | None) -> None:
+        self.name.setText(name)
+        self.shirt.setValue(-1 if shirt is None else shirt)
+        self.position.setCurrentIndex(max(0, self.position.findData(position)))
+
+    def submit(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            self.name.setFocus()
+            return
+        shirt = self.shirt.value()
+        self._on_submit(name, None if shirt < 0 else shirt, self.position.currentData())
+
+    def reset(self) -> None:
+        self.fill("", None, None)
+        self.name.setFocus()
+
+
+class RosterEditor(QWidget):
+    """A team's players: table, add, edit (double-click / Edit loads the form), remove."""
+
+    def __init__(
+        self,
+        service: MatchService,
+        on_change: Callable[[Change | None], None],
+        on_error: Callable[[BaseException], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._on_change = on_change
+        self._on_error = on_error
+        self.team_id: str | None = None
+        self.editing: str | None = None
+        self.players: list[Player] = []
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["#", "Name", "Position"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(44)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setFont(big_font(16, bold=False))
+        self.table.cellDoubleClicked.connect(lambda row, _c: self.edit_row(row))
+        self.form = PlayerForm(self._submit)
+        self.edit_button = big_button("Edit", "editPlayer", px=16)
+        self.remove_button = big_button("Remove", "removePlayer", px=16)
+        self.edit_button.clicked.connect(lambda: self.edit_row(self.table.currentRow()))
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.form)
+
+    def set_team(self, team_id: str | None) -> None:
+        self.team_id = team_id
+        self.editing = None
+        self.form.add_button.setText("Add player")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.players = self.service.list_players(self.team_id) if self.team_id else []
+        self.table.setRowCount(len(self.players))
+        for r, p in enumerate(self.players):
+            self.table.setItem(r, 0, item("" if p.shirt_number is None else p.shirt_number, p.id))
+            self.table.setItem(r, 1, item(p.name, p.id))
+            self.table.setItem(r, 2, item(p.position or "", p.id))
+        self.setEnabled(self.team_id is not None)
+
+    def edit_row(self, row: int) -> None:
+        if not 0 <= row < len(self.players):
+            return
+        p = self.players[row]
+        self.editing = p.id
+        self.form.fill(p.name, p.shirt_number, p.position)
+        self.form.add_button.setText("Save player")
+
+    def _submit(self, name: str, shirt: int | None, position: str | None) -> None:
+        if self.team_id is None:
+            return
+        try:
+            if self.editing is not None:
+                self.service.update_player(self.editing, name=name, shirt_number=shirt, position=position)
+            else:
+                self.service.add_player(self.team_id, name, shirt, position)
+        except FieldmatError as exc:
+            self._on_error(exc)
+            return
+        self.editing = None
+        self.form.add_button.setText("Add player")
+        self.form.reset()
+        self._on_change(None)
+
+    def remove_selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.players):
+            return
+        try:
+            change = self.service.delete_player(self.players[row].id)
+        except FieldmatError as exc:
+            self._on_error(exc)
+            return
+        self._on_change(change)
+
+
+class TeamsPage(QWidget):
+    """Teams and their players."""
+
+    def __init__(
+        self,
+        service: MatchService,
+        on_change: Callable[[Change | None], None],
+        on_error: Callable[[BaseException], None],
+        back: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._on_change = on_change
+        self._on_error = on_error
+        self.team = QComboBox()
+        self.team.setMinimumHeight(56)
+        self.team.setFont(big_font(18))
+        self.new_team = QLineEdit()
+        self.new_team.setPlaceholderText("New team name")
+        self.new_team.setMinimumHeight(56)
+        self.new_team_button = big_button("Create team", "createTeam", px=16)
+        self.new_team_button.clicked.connect(self.create_team)
+        self.new_team.returnPressed.connect(self.create_team)
+        self.back_button = big_button("◀ Matches", "teamsBack", px=16)
+        self.back_button.clicked.connect(back)
+        self.roster: RosterEditor = RosterEditor(service, on_change, on_error)
+        self.team.currentIndexChanged.connect(lambda _i: self.roster.set_team(self.team.currentData()))
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(QLabel("Team"))
+        top.addWidget(self.team, 2)
+        top.addWidget(self.new_team, 2)
+        top.addWidget(self.new_team_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.roster, 1)
+
+    def refresh(self) -> None:
+        current = self.team.currentData()
+        self.team.blockSignals(True)
+        self.team.clear()
+        for t in self.service.list_teams():
+            self.team.addItem(t.name, t.id)
+        index = self.team.findData(current)
+        self.team.setCurrentIndex(index if index >= 0 else (0 if self.team.count() else -1))
+        self.team.blockSignals(False)
+        self.roster.set_team(self.team.currentData())
+
+    def select_team(self, team_id: str) -> None:
+        index = self.team.findData(team_id)
+        if index >= 0:
+            self.team.setCurrentIndex(index)
+
+    def create_team(self) -> None:
+        name = self.new_team.text().strip()
+        if not name:
+            return
+        try:
+            team = self.service.create_team(name)
+        except FieldmatError as exc:
+            self._on_error(exc)
+            return
+        self.new_team.clear()
+        self._on_change(None)
+        self.select_team(team.id)

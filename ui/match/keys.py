@@ -1,0 +1,42 @@
+"""Labels and keyboard keys of the pitch-side event buttons (presentation only)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+# (kind, button label, key letter) in button order. Every loggable kind has a key.
+EVENT_BUTTONS: tuple[tuple[str, str, str], ...] = (
+    ("goal", "Goal", "G"),
+    ("assist", "Assist", "A"),
+    ("key_pass", "Key pass", "K"),
+    ("save", "Save", "S"),
+    ("interception", "Interception", "I"),
+    ("tackle", "Tackle", "T"),
+    ("foul", "Foul", "F"),
+    ("penalty", "Penalty", "P"),
+    ("free_kick", "Free kick", "R"),
+    ("ball_out", "Ball out", "B"),
+    ("own_goal", "Own goal", "O"),
+    ("substitution", "Substitution", "U"),
+    ("yellow_card", "Yellow card", "Y"),
+    ("red_card", "Red card", "X"),
+)
+
+KIND_LABEL: dict[str, str] = {kind: label for kind, label, _ in EVENT_BUTTONS} | {
+    "period_start": "Period start",
+    "period_end": "Period end",
+}
+KEY_TO_KIND: dict[int, str] = {int(getattr(Qt.Key, f"Key_{key}")): kind for kind, _, key in EVENT_BUTTONS}
+KIND_KEY: dict[str, str] = {kind: key for kind, _, key in EVENT_BUTTONS}
+
+SIDE_KEYS = (int(Qt.Key.Key_H), int(Qt.Key.Key_Tab))
+
+HELP_TEXT = (
+    "Type a shirt number then an event key (7 G = goal by #7), or an event key then the number and "
+    "Enter, or tap a player and an event. H or Tab switches home/away for the next event. "
+    "Enter alone logs without a player; Esc clears. Ctrl+Z undo, Ctrl+Shift+Z redo."
+)
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABEL.get(kind, kind.replace("_", " ").capitalize())

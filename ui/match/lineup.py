@@ -1,0 +1,184 @@
+"""The lineup editor: every squad player is a big button in one of three columns
+(Starting, Bench, Not playing); a tap moves it to the next column. Players can be added here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import FieldmatError
+from app.match.service import MatchService
+from app.match.types import Change, LineupItem
+from app.models.match import Player
+from ui.match.dialogs import PlayerForm
+from ui.match.widgets import big_button, big_font, big_label
+
+STATES = ("starting", "bench", "out")  # column order
+CYCLE = {"bench": "starting", "starting": "out", "out": "bench"}  # what a tap does
+TITLES = {"starting": "Starting", "bench": "Bench", "out": "Not playing"}
+COLUMNS_PER_GROUP = {"starting": 3, "bench": 2, "out": 2}
+
+
+class LineupEditor(QWidget):
+    backRequested = Signal()  # noqa: N815
+    liveRequested = Signal(str)  # noqa: N815
+
+    def __init__(
+        self,
+        service: MatchService,
+        on_change: Callable[[Change | None], None],
+        on_error: Callable[[BaseException], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._on_change = on_change
+        self._on_error = on_error
+        self.match_id: str | None = None
+        self.team_id: str | None = None
+        self.players: list[Player] = []
+        self.state: dict[str, str] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        self.dirty = False
+
+        self.title = big_label("Lineup", 28, "lineupTitle")
+        self.counts = big_label("", 18, "lineupCounts", bold=False)
+        self.back_button = big_button("◀ Matches", "lineupBack", px=16)
+        self.back_button.clicked.connect(self.backRequested)
+        self.save_button = big_button("Save lineup", "saveLineup", px=18)
+        self.save_button.clicked.connect(self.save)
+        self.live_button = big_button("Save and go live ▶", "lineupLive", px=18)
+        self.live_button.clicked.connect(self.save_and_go_live)
+        self.groups: dict[str, QGridLayout] = {}
+        columns = QHBoxLayout()
+        for state in STATES:
+            box = QGroupBox(TITLES[state])
+            box.setFont(big_font(18))
+            grid = QGridLayout(box)
+            grid.setSpacing(6)
+            grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+            self.groups[state] = grid
+            columns.addWidget(box, 2 if state == "starting" else 1)
+        self.form = PlayerForm(self._add_player)
+        hint = QLabel(
+            "Tap a player to move them: Bench → Starting → Not playing → Bench. New players join the bench."
+        )
+        hint.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.save_button)
+        top.addWidget(self.live_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.counts)
+        layout.addWidget(hint)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.form)
+
+    def set_match(self, match_id: str) -> None:
+        match = self.service.get_match(match_id)
+        self.match_id = match_id
+        self.team_id = match.team_id
+        self.title.setText(f"Lineup: {match.home_team} v {match.away_team}")
+        self.players = self.service.list_players(match.team_id) if match.team_id else []
+        saved = {e.player_id: ("starting" if e.starting else "bench") for e in self.service.lineup(match_id)}
+        # nobody picked yet: everyone starts on the bench, a tap puts them in the team
+        self.state = {p.id: saved.get(p.id, "bench" if not saved else "out") for p in self.players}
+        self.dirty = False
+        self.form.setEnabled(self.team_id is not None)
+        self._rebuild()
+
+    def reload_players(self) -> None:
+        """After the roster changed elsewhere: keep what was tapped, add new players to the bench."""
+        if self.match_id is None:
+            return
+        self.players = self.service.list_players(self.team_id) if self.team_id else []
+        self.state = {p.id: self.state.get(p.id, "bench") for p in self.players}
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        for grid in self.groups.values():
+            while grid.count():
+                child = grid.takeAt(0)
+                widget = child.widget() if child is not None else None
+                if widget is not None:
+                    widget.deleteLater()
+        self.buttons = {}
+        slots = dict.fromkeys(STATES, 0)
+        for p in self.players:
+            state = self.state[p.id]
+            number = f"#{p.shirt_number}" if p.shirt_number is not None else "–"
+            button = big_button(f"{number} {p.name}\n{p.position or ''}".strip(), None, px=17)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setFixedHeight(68)
+            button.setProperty("playerId", p.id)
+            button.clicked.connect(lambda _=False, pid=p.id: self.cycle(pid))
+            n = slots[state]
+            per_row = COLUMNS_PER_GROUP[state]
+            self.groups[state].addWidget(button, n // per_row, n % per_row)
+            slots[state] = n + 1
+            self.buttons[p.id] = button
+        self.counts.setText(
+            f"Starting {slots['starting']} · Bench {slots['bench']} · Not playing {slots['out']}"
+            + ("  — not saved" if self.dirty else "")
+        )
+
+    def cycle(self, player_id: str) -> None:
+        current = self.state.get(player_id, "out")
+        self.state[player_id] = CYCLE[current]
+        self.dirty = True
+        self._rebuild()
+
+    def set_state(self, player_id: str, state: str) -> None:
+        self.state[player_id] = state
+        self.dirty = True
+        self._rebuild()
+
+    def items(self) -> list[LineupItem]:
+        return [
+            LineupItem(p.id, self.state[p.id] == "starting", p.shirt_number)
+            for p in self.players
+            if self.state.get(p.id) in ("starting", "bench")
+        ]
+
+    def save(self) -> bool:
+        if self.match_id is None:
+            return False
+        try:
+            change = self.service.set_lineup(self.match_id, self.items())
+        except FieldmatError as exc:
+            self._on_error(exc)
+            return False
+        self.dirty = False
+        self._on_change(change)
+        return True
+
+    def save_and_go_live(self) -> None:
+        if self.match_id is not None and self.save():
+            self.liveRequested.emit(self.match_id)
+
+    def _add_player(self, name: str, shirt: int | None, position: str | None) -> None:
+        if self.team_id is None:
+            return
+        try:
+            player = self.service.add_player(self.team_id, name, shirt, position)
+        except FieldmatError as exc:
+            self._on_error(exc)
+            return
+        self.state[player.id] = "bench"
+        self.dirty = True
+        self.form.reset()
+        self._on_change(None)
+        self.reload_players()
