@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QMainWindow,
     QMessageBox,
@@ -22,6 +23,7 @@ from ui.match.panel import MatchPanel
 from ui.practice.panel import PracticePanel
 from ui.settings_dialog import SettingsDialog
 from ui.sync.panel import SyncPanel
+from ui.theme import apply_outdoor_theme, is_outdoor
 
 WINDOW_STATE_FILE = "window.ini"
 
@@ -108,6 +110,15 @@ class MainWindow(QMainWindow):
         full.toggled.connect(self._set_full_screen)
         view_menu.addAction(full)
         self.full_screen_action = full
+        outdoor = QAction("&Outdoor theme (high contrast)", self)
+        outdoor.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        outdoor.setCheckable(True)
+        outdoor.toggled.connect(self._set_outdoor)
+        view_menu.addAction(outdoor)
+        self.addAction(outdoor)
+        self.outdoor_action = outdoor
+        # The match view has its own sunlight toggle; keep this check mark truthful.
+        view_menu.aboutToShow.connect(self._sync_outdoor_check)
 
         sync_menu = self.menuBar().addMenu("&Sync")
         sync_menu.addAction(self.sync_action)
@@ -116,6 +127,20 @@ class MainWindow(QMainWindow):
         about = QAction("&About Fieldmat", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _sync_outdoor_check(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.outdoor_action.blockSignals(True)
+            self.outdoor_action.setChecked(is_outdoor(app))
+            self.outdoor_action.blockSignals(False)
+
+    def _set_outdoor(self, on: bool) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_outdoor_theme(app, on)
+        self._state.setValue("outdoor", on)
+        self.bus.announce("settings")
 
     def _preferences(self) -> None:
         if SettingsDialog(self.ctx, self).exec():
@@ -141,6 +166,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 800)
+        if str(self._state.value("outdoor", "false")).lower() == "true":
+            self.outdoor_action.setChecked(True)
         tab = self._state.value("tab", 0)
         self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
 

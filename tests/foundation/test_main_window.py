@@ -94,3 +94,25 @@ def test_preferences_dialog_saves_settings(qtbot: QtBot, ctx: Any) -> None:
     dialog.accept()
     saved = load_settings(ctx.home)
     assert (saved.hold_seconds, saved.speech_enabled, saved.backfill_days) == (3.5, False, 200)
+
+
+def test_outdoor_theme_from_the_view_menu_is_remembered(qtbot: QtBot, ctx: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import apply_outdoor_theme, is_outdoor
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    try:
+        window.outdoor_action.trigger()
+        assert is_outdoor(app)
+        window.close()
+        apply_outdoor_theme(app, False)
+        again = MainWindow(ctx)
+        qtbot.addWidget(again)
+        assert again.outdoor_action.isChecked()
+        assert is_outdoor(app)
+    finally:
+        apply_outdoor_theme(app, False)
