@@ -96,23 +96,51 @@ class ModePicker(QWidget):
         self.combo.setObjectName("practiceMode")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(14)
-        self.combo.addItem("Free practice (recognise any pose)", ("free", None))
-        for seq in sequences:
-            suffix = "" if seq.builtin else " (yours)"
-            self.combo.addItem(f"Sequence: {seq.name}{suffix} · {len(seq.steps)} poses", ("sequence", seq))
-        for pose in library.all():
-            self.combo.addItem(f"Pose: {pose.name}", ("pose", pose.id))
         self.hold = QDoubleSpinBox()
         self.hold.setRange(5, 600)
         self.hold.setValue(30)
         self.hold.setSuffix(" s hold")
+        self.set_choices(library, sequences)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Mode:"))
         layout.addWidget(self.combo, 1)
         layout.addWidget(self.hold)
         self.combo.currentIndexChanged.connect(self._sync)
+
+    def set_choices(self, library: PoseLibrary, sequences: list[Sequence]) -> None:
+        """(Re)fill the picker from ``library`` and ``sequences``, keeping the choice if it still exists."""
+        current = self._key(self.combo.currentIndex()) if self.combo.count() else None
+        self.library = library
+        self.combo.blockSignals(True)
+        try:
+            self.combo.clear()
+            self.combo.addItem("Free practice (recognise any pose)", ("free", None))
+            for seq in sequences:
+                suffix = "" if seq.builtin else " (yours)"
+                self.combo.addItem(f"Sequence: {seq.name}{suffix} · {len(seq.steps)} poses", ("sequence", seq))
+            for pose in sorted(library.all(), key=lambda p: not p.builtin):  # built-ins first
+                suffix = "" if pose.builtin else " (yours)"
+                self.combo.addItem(f"Pose: {pose.name}{suffix}", ("pose", pose.id))
+        finally:
+            self.combo.blockSignals(False)
+        if current is None or not self.select(*current):
+            self.combo.setCurrentIndex(0)
         self._sync()
+
+    def pose_ids(self) -> list[str]:
+        """The pose ids offered for guided single-pose practice, in order."""
+        return [str(value) for kind, value in map(self._item, range(self.combo.count())) if kind == "pose"]
+
+    def _item(self, index: int) -> tuple[str, object]:
+        kind, value = self.combo.itemData(index)
+        return str(kind), value
+
+    def _key(self, index: int) -> tuple[str, str] | None:
+        kind, value = self._item(index)
+        if kind == "free":
+            return None
+        return kind, value.name if isinstance(value, Sequence) else str(value)
 
     def select(self, kind: str, key: str) -> bool:
         """Select the pose id or sequence name ``key``; True when found."""

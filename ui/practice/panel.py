@@ -4,6 +4,16 @@ Composes the source and mode pickers, the live view, spoken cues and the full-sc
 practice mode. All work (camera, model, session writes) runs in a :class:`PracticeWorker`
 thread; this panel only shows what it sends. Nothing opens the camera until Start.
 GUI thread only. ``shutdown()`` (and destruction of the panel) stops the worker cleanly.
+
+Teach a pose (rules in :mod:`app.practice.user_poses`):
+- "Teach this pose" takes the landmarks of the frame on screen (the worker's analysis that
+  came with it; the GUI never reads the camera), asks for the names and saves the pose. A
+  running worker gets the new definition through ``PracticeWorker.add_pose`` (a thread-safe
+  queue drained on the worker thread); the next Start loads it from disk anyway.
+- "Teach from a photo…" estimates the body in an image file off the GUI thread
+  (``run_op``), shows it with its skeleton, then the same naming dialog.
+- "Pose library…" lists built-in and own poses; own poses can be deleted. After every
+  change the library, the mode picker and the open library dialog are reloaded.
 """
 
 from __future__ import annotations
@@ -11,23 +21,40 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from app.context import AppContext
+from app.errors import FieldmatError, ValidationError
 from app.practice.sequences import Sequence, builtin_sequences, user_sequences
 from app.practice.snapshots import save_snapshot
-from pose.library import PoseLibrary, PoseLibraryError
+from app.practice.user_poses import (
+    USER_POSES_DIR,
+    PoseCatalog,
+    check_landmarks,
+    check_new_pose,
+    create_pose,
+    delete_pose,
+    estimate_photo,
+    load_catalog,
+    similar_poses,
+    user_pose_dir,
+)
+from pose.library import PoseDefinition
+from pose.types import Landmarks
 from ui.bus import ChangeBus
-from ui.ops import CancelToken, run_op
+from ui.ops import CancelToken, Op, run_op
 from ui.practice.controls import ModePicker, SourcePicker
 from ui.practice.live_view import LiveView
+from ui.practice.pose_dialogs import PoseLibraryDialog, TeachPoseDialog
 from ui.practice.reactions import react, step_line
 from ui.practice.speech import CueSpeaker
 from ui.practice.stage import FullScreenMode
-from ui.practice.worker import LiveFrame, PracticeConfig, PracticeWorker, SourceFactory, WorkerHandle
+from ui.practice.worker import LiveFrame, PracticeConfig, PracticeWorker, SourceFactory, WorkerHandle, to_qimage
 
-USER_POSES_DIR = "poses"
+__all__ = ["USER_POSES_DIR", "PracticePanel"]
+PHOTO_FILTER = "Images (*.jpg *.jpeg *.png *.bmp *.webp);;All files (*)"
 ENDED_MESSAGES = {
     "end_of_source": "The video ended.",
     "sequence_complete": "Sequence complete. Well done!",
@@ -56,7 +83,8 @@ class PracticePanel(QWidget):
         self._last_frame: LiveFrame | None = None
         self._sequence: Sequence | None = None
         notes: list[str] = []
-        self.library = self._load_library(notes)
+        self.catalog = self._load_catalog(notes)
+        self.library = self.catalog.library
         ids = self.library.ids()
         mine, errors = user_sequences(ctx.home, ids)
         notes.extend(errors)
@@ -72,6 +100,17 @@ class PracticePanel(QWidget):
         self.mute_button.setChecked(not ctx.settings.speech_enabled)
         self.snapshot_button = QPushButton("Save snapshot")
         self.snapshot_button.setEnabled(False)
+        self.teach_button = QPushButton("Teach this pose")
+        self.teach_button.setObjectName("teachButton")
+        self.teach_button.setToolTip("Save the pose on screen as your own pose")
+        self.teach_button.setEnabled(False)
+        self.teach_photo_button = QPushButton("Teach from a photo…")
+        self.teach_photo_button.setObjectName("teachPhotoButton")
+        self.library_button = QPushButton("Pose library…")
+        self.library_button.setObjectName("poseLibraryButton")
+        self.teach_dialog: TeachPoseDialog | None = None
+        self.library_dialog: PoseLibraryDialog | None = None
+        self._photo_op: Op | None = None
         self.message = QLabel("\n".join(notes))
         self.message.setObjectName("practiceMessage")
         self.message.setWordWrap(True)
@@ -85,6 +124,8 @@ class PracticePanel(QWidget):
         for button in (self.start_button, self.full_button, self.mute_button, self.snapshot_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        for button in (self.teach_button, self.teach_photo_button, self.library_button):
+            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(pickers)
         layout.addLayout(buttons)
@@ -99,6 +140,9 @@ class PracticePanel(QWidget):
         self.full_button.clicked.connect(self.toggle_practice_mode)
         self.mute_button.toggled.connect(self.set_muted)
         self.snapshot_button.clicked.connect(self.save_snapshot)
+        self.teach_button.clicked.connect(self.teach_from_live)
+        self.teach_photo_button.clicked.connect(lambda: self.teach_from_photo())
+        self.library_button.clicked.connect(self.show_library)
         self._update_buttons()
 
     # -- running -------------------------------------------------------------------
@@ -131,7 +175,7 @@ class PracticePanel(QWidget):
             auto_start=settings.auto_start_session,
             task_file=Path(settings.pose_task_file) if settings.pose_task_file else None,
             sequence=self.mode_picker.sequence(),
-            user_pose_dir=self.ctx.home / USER_POSES_DIR,
+            user_pose_dir=user_pose_dir(self.ctx.home),
         )
         worker = PracticeWorker(self.ctx, config, self._source_factory)
         worker.frame.connect(self._on_frame)
@@ -163,6 +207,11 @@ class PracticePanel(QWidget):
     def shutdown(self) -> None:
         """Stop the worker (waiting for it), silence speech, close full-screen mode."""
         self._handle.stop_and_wait()
+        if self._photo_op is not None:
+            self._photo_op.cancel()  # its result is then dropped (estimation itself cannot be interrupted)
+        for dialog in (self.teach_dialog, self.library_dialog):
+            if dialog is not None:
+                dialog.close()
         self.speaker.shutdown()
         self.full_screen.exit()
         self._update_buttons()
@@ -191,6 +240,7 @@ class PracticePanel(QWidget):
         if a.pose_id is not None and a.cues:
             self.speaker.offer(a.cues[0].text)
         self.snapshot_button.setEnabled(True)
+        self.teach_button.setEnabled(True)
         worker = self._handle.worker
         if worker is not None:
             worker.frame_shown()
@@ -221,12 +271,23 @@ class PracticePanel(QWidget):
         self._update_buttons()
 
     # -- helpers -------------------------------------------------------------------
-    def _load_library(self, notes: list[str]) -> PoseLibrary:
-        try:
-            return PoseLibrary.load(self.ctx.home / USER_POSES_DIR)
-        except PoseLibraryError as exc:
-            notes.append(f"Your own poses could not be loaded ({exc}); using the built-in poses.")
-            return PoseLibrary.load()
+    def _load_catalog(self, notes: list[str]) -> PoseCatalog:
+        catalog = load_catalog(user_pose_dir(self.ctx.home))
+        notes.extend(f"One of your pose files could not be loaded and is skipped: {e}" for e in catalog.errors)
+        return catalog
+
+    def reload_library(self) -> list[str]:
+        """Reload the poses from disk; refresh the mode picker and the library dialog. Returns notes."""
+        notes: list[str] = []
+        self.catalog = self._load_catalog(notes)
+        self.library = self.catalog.library
+        ids = self.library.ids()
+        mine, errors = user_sequences(self.ctx.home, ids)
+        notes.extend(errors)
+        self.mode_picker.set_choices(self.library, builtin_sequences(ids) + mine)
+        if self.library_dialog is not None:
+            self.library_dialog.set_catalog(self.catalog)
+        return notes
 
     def _pose_name(self, pose_id: str) -> str:
         return self.library.get(pose_id).english if pose_id in self.library else pose_id
@@ -277,6 +338,154 @@ class PracticePanel(QWidget):
 
         run_op(self, work, on_success=lambda p: self._say(f"Snapshot saved to {p}"),
                on_failure=lambda e: self._say(f"Snapshot not saved: {e}", error=True))
+
+    # -- teach a pose / pose library -----------------------------------------------------
+    def teach_from_live(self) -> bool:
+        """Ask for a name for the pose in the frame on screen; False (with the reason) if none."""
+        frame = self._last_frame
+        if frame is None:
+            self._say("Start a practice first: the pose is taken from the picture on screen.", error=True)
+            return False
+        landmarks = frame.analysis.landmarks
+        try:
+            check_landmarks(landmarks)
+        except FieldmatError as exc:
+            self._say(f"This pose cannot be taught: {exc}", error=True)
+            return False
+        assert landmarks is not None
+        self._open_teach_dialog(frame.image, landmarks, "the picture on screen")
+        return True
+
+    def teach_from_photo(self, photo: Path | None = None) -> Op | None:
+        """Find the body in an image file (chosen by the user when ``photo`` is None), off the
+        GUI thread, then ask for a name. Returns the running operation (None: nothing started)."""
+        if self._photo_op is not None:
+            return None
+        if photo is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Teach a pose from a photo", "", PHOTO_FILTER)
+            if not chosen:
+                return None
+            photo = Path(chosen)
+        path = photo
+        task_file = Path(self.ctx.settings.pose_task_file) if self.ctx.settings.pose_task_file else None
+
+        def work(token: CancelToken) -> tuple[Landmarks, QImage] | None:  # pool thread: no widgets
+            from pose.draw import draw_skeleton
+            from pose.types import FrameAnalysis
+
+            found = estimate_photo(path, task_file)
+            if token.cancelled:
+                return None
+            if found.landmarks is None:
+                raise ValidationError(f"No person was found in {path.name}.")
+            check_landmarks(found.landmarks)
+            drawn = found.bgr.copy()
+            draw_skeleton(drawn, FrameAnalysis(0.0, found.landmarks, None, None, 0.0, None))
+            return found.landmarks, to_qimage(drawn)
+
+        def done(result: tuple[Landmarks, QImage] | None) -> None:
+            if not isValid(self):  # the panel went away while the photo was analysed
+                return
+            self._photo_finished()
+            if result is None:
+                self._say("Teaching from the photo was cancelled.")
+                return
+            landmarks, image = result
+            self._say(f"Found the pose in {path.name}: name it to save it.")
+            self._open_teach_dialog(image, landmarks, path.name)
+
+        def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return
+            self._photo_finished()
+            reason = str(exc) if isinstance(exc, FieldmatError) else f"{type(exc).__name__}: {exc}"
+            self._say(f"Cannot teach from {path.name}: {reason}", error=True)
+
+        self.teach_photo_button.setEnabled(False)
+        if self.library_dialog is not None:
+            self.library_dialog.teach_button.setEnabled(False)
+        self._say(f"Looking for the pose in {path.name}…")
+        self._photo_op = run_op(self, work, on_success=done, on_failure=failed,
+                                label=f"Looking for the pose in {path.name}…", cancellable=True)
+        return self._photo_op
+
+    def _photo_finished(self) -> None:
+        self._photo_op = None
+        self.teach_photo_button.setEnabled(True)
+        if self.library_dialog is not None:
+            self.library_dialog.teach_button.setEnabled(True)
+
+    def _open_teach_dialog(self, image: QImage, landmarks: Landmarks, source: str) -> None:
+        if self.teach_dialog is not None:
+            self.teach_dialog.close()
+        folder = user_pose_dir(self.ctx.home)
+
+        def save(english: str, sanskrit: str, description: str) -> PoseDefinition:
+            return create_pose(landmarks, english, folder, self.library, sanskrit=sanskrit, description=description)
+
+        similar = similar_poses(landmarks, self.library)
+        note = ""
+        if similar:
+            names = ", ".join(f"{p.english} ({score * 100:.0f}%)" for p, score in similar[:3])
+            note = f"This already looks like {names}. When both match as well, your new pose is shown."
+        dialog = TeachPoseDialog(
+            image, save, lambda name: check_new_pose(name, self.library), source=source, note=note, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_pose_saved)
+        dialog.finished.connect(lambda _result: self._forget_teach_dialog(dialog))
+        self.teach_dialog = dialog
+        dialog.open()
+
+    def _forget_teach_dialog(self, dialog: TeachPoseDialog) -> None:
+        if self.teach_dialog is dialog:
+            self.teach_dialog = None
+
+    def _on_pose_saved(self, pose: PoseDefinition) -> None:
+        notes = self.reload_library()
+        worker = self._handle.worker
+        if worker is not None:
+            worker.add_pose(pose)  # queued: the worker adds it to its pipeline between frames
+            when = "It is recognised from now on."
+        else:
+            when = "It is recognised from the next Start."
+        self._say(" ".join([f"Saved your pose {pose.english!r}. {when}", *notes]))
+
+    def show_library(self) -> PoseLibraryDialog:
+        """Open (or raise) the pose library dialog."""
+        dialog = self.library_dialog
+        if dialog is None:
+            dialog = PoseLibraryDialog(self.catalog, self)
+            dialog.delete_requested.connect(self.delete_user_pose)
+            dialog.teach_photo_requested.connect(lambda: self.teach_from_photo())
+            dialog.teach_button.setEnabled(self._photo_op is None)
+            self.library_dialog = dialog
+        else:
+            dialog.set_catalog(self.catalog)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def delete_user_pose(self, pose_id: str, *, confirm: bool = True) -> bool:
+        """Delete one of the user's poses (asking first when ``confirm``); False if not deleted."""
+        name = self.library.get(pose_id).english if pose_id in self.library else pose_id
+        if confirm and self.catalog.is_user_pose(pose_id):
+            parent = self.library_dialog if self.library_dialog is not None else self
+            answer = QMessageBox.question(
+                parent, "Delete pose", f"Delete your pose {name!r}? This cannot be undone.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            delete_pose(self.catalog, pose_id)
+        except FieldmatError as exc:
+            self._say(f"Not deleted: {exc}", error=True)
+            return False
+        notes = self.reload_library()
+        when = " It is still recognised until this practice stops." if self.running else ""
+        self._say(" ".join([f"Deleted your pose {name!r}.{when}", *notes]))
+        return True
 
     # -- full-screen practice mode -------------------------------------------------------
     def toggle_practice_mode(self) -> None:

@@ -10,13 +10,17 @@ Thread contract:
   ``failed`` a message for the user, ``ended`` the reason the run stopped (always last).
 - At most ONE frame is in flight to the GUI: the next is emitted only after the GUI called
   ``frame_shown()``; frames produced meanwhile are dropped (counted in ``dropped``).
-- ``request_stop()`` / ``frame_shown()`` may be called from any thread. The worker never
-  touches a widget.
+- ``request_stop()`` / ``frame_shown()`` / ``add_pose()`` may be called from any thread. The
+  worker never touches a widget, and nobody else touches its pipeline: a pose taught while it
+  runs is handed over through a thread-safe queue and put into the pipeline's library on the
+  worker thread, between two frames, first in line like the user's poses loaded at start
+  (``pose_added`` then carries its id).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,7 +37,9 @@ from app.errors import FieldmatError
 from app.practice.run import PracticeRun
 from app.practice.sequences import Sequence, SequenceStep
 from app.practice.service import PracticeService
+from app.practice.user_poses import load_catalog, with_pose_first
 from pose.camera import CameraUnavailable, FrameSource, ImageFolderSource, LatestFrameGrabber, open_source
+from pose.library import PoseDefinition
 from pose.types import FrameAnalysis
 
 log = logging.getLogger(__name__)
@@ -102,6 +108,7 @@ class PracticeWorker(QThread):
     session_event = Signal(object)  # app.practice.run.Event
     failed = Signal(str)
     ended = Signal(str)  # "stopped" | "end_of_source" | "sequence_complete" | "error"
+    pose_added = Signal(str)  # id of a pose given to add_pose(), once the pipeline recognises it
 
     def __init__(self, ctx: AppContext, config: PracticeConfig, source_factory: SourceFactory | None = None) -> None:
         super().__init__()
@@ -112,6 +119,7 @@ class PracticeWorker(QThread):
         self._stop = threading.Event()
         self._gui_ready = threading.Event()
         self._gui_ready.set()
+        self._new_poses: queue.SimpleQueue[PoseDefinition] = queue.SimpleQueue()
         self.dropped = 0
         self.processed = 0
 
@@ -122,6 +130,10 @@ class PracticeWorker(QThread):
     def frame_shown(self) -> None:
         """The GUI finished showing the last frame: the next one may be sent. Any thread."""
         self._gui_ready.set()
+
+    def add_pose(self, pose: PoseDefinition) -> None:
+        """Recognise ``pose`` from the next frame on (added on the worker thread). Any thread."""
+        self._new_poses.put(pose)
 
     def run(self) -> None:  # worker thread
         reason = "error"
@@ -142,11 +154,11 @@ class PracticeWorker(QThread):
         grabber: LatestFrameGrabber | None = None
         try:
             from pose.estimator import create_estimator
-            from pose.library import PoseLibrary
             from pose.pipeline import PosePipeline
 
             estimator = create_estimator(cfg.task_file, static_image_mode=isinstance(source, ImageFolderSource))
-            pipeline = PosePipeline(PoseLibrary.load(cfg.user_pose_dir), estimator, hold_seconds=cfg.hold_seconds)
+            library = load_catalog(cfg.user_pose_dir).library  # a bad user file is skipped, not fatal
+            pipeline = PosePipeline(library, estimator, hold_seconds=cfg.hold_seconds)
             try:
                 run = PracticeRun(
                     PracticeService(self.ctx), pipeline, auto_start=cfg.auto_start, sequence=cfg.sequence
@@ -170,6 +182,7 @@ class PracticeWorker(QThread):
 
         self._emit_events(run.begin())
         while not self._stop.is_set():
+            self._take_new_poses(run)
             timed = grabber.latest(timeout=0.1)
             if timed is None:
                 if grabber.ended:
@@ -200,6 +213,17 @@ class PracticeWorker(QThread):
             if run.finished:
                 return "sequence_complete"
         return "stopped"
+
+    def _take_new_poses(self, run: PracticeRun) -> None:
+        """Add the poses taught since the last frame to this run's library (worker thread only)."""
+        while True:
+            try:
+                pose = self._new_poses.get_nowait()
+            except queue.Empty:
+                return
+            # A new library object built and swapped in on this thread; nobody else holds it.
+            run.pipeline.library = with_pose_first(run.pipeline.library, pose)
+            self.pose_added.emit(pose.id)
 
     def _emit_events(self, events: Iterable[object]) -> None:
         for event in events:
