@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import new_id, ts_field
@@ -58,6 +59,7 @@ class Match(SQLModel, table=True):
 
 class LineupEntry(SQLModel, table=True):
     __tablename__ = "lineup_entry"
+    __table_args__ = (Index("ix_lineup_entry_starting", "match_id", "starting", "player_id"),)
 
     match_id: str = Field(foreign_key="match.id", primary_key=True)
     player_id: str = Field(foreign_key="player.id", primary_key=True)
@@ -70,6 +72,12 @@ class MatchEvent(SQLModel, table=True):
     """An event as the team server's Event schema, plus ``seq`` (local logging order)."""
 
     __tablename__ = "match_event"
+    __table_args__ = (
+        Index(
+            "ix_match_event_kind_stats",
+            "kind", "match_id", "deleted", "team", "player_id", "related_player_id", "period", "clock_ms",
+        ),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True)
     seq: int | None = Field(default=None, index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import json_field, new_id, ts_field
@@ -17,6 +18,9 @@ class PracticeSession(SQLModel, table=True):
     """
 
     __tablename__ = "practice_session"
+    __table_args__ = (
+        Index("ix_practice_session_stats", "deleted", "started_at", "duration_s", "avg_accuracy", "total_poses", "id"),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True)
     started_at: datetime = ts_field(index=True)
@@ -35,6 +39,10 @@ class PoseHold(SQLModel, table=True):
     """A pose held during a session, written when the hold ends."""
 
     __tablename__ = "pose_hold"
+    __table_args__ = (
+        Index("ix_pose_hold_pose_stats", "pose_id", "started_at", "session_id", "accuracy", "hold_s", "pose_name"),
+        Index("ix_pose_hold_session_cover", "session_id", "pose_id", "pose_name", "accuracy", "hold_s", "started_at"),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True)
     session_id: str = Field(foreign_key="practice_session.id", index=True)

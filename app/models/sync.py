@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import json_field, ts_field
@@ -17,6 +18,7 @@ class OutboxEntry(SQLModel, table=True):
     """
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_record_pending", "entity_id", "entity", "provider", "status", "op"),)
 
     seq: int | None = Field(default=None, primary_key=True)
     provider: str = Field(index=True)  # team | yoga
@@ -64,7 +66,7 @@ class SyncConflict(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     provider: str
     entity: str
-    entity_id: str = Field(index=True)
+    entity_id: str
     winner: str  # local | remote
     kept_version: dict[str, Any] = json_field(dict)
     created_at: datetime = ts_field(default_now=True)

@@ -1,0 +1,141 @@
+"""Plain result types of the match service (no ORM objects leak to the UI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a service call changed, so panels know what to refresh.
+
+    ``action``: team | player | match | lineup | clock | log | edit | delete | undo | redo | import.
+    ``event_ids``: for ``log`` the first id is the event asked for (a goal's automatic
+    ``assist`` follows it). ``kinds`` are the event kinds touched.
+    ``description`` is a short human text ("Goal logged", "Undo: goal logged").
+    """
+
+    action: str
+    match_ids: tuple[str, ...] = ()
+    event_ids: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    team_ids: tuple[str, ...] = ()
+    player_ids: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def event_id(self) -> str:
+        """The main event id of a ``log`` change (raises ValueError when there is none)."""
+        if not self.event_ids:
+            raise ValueError("this change touched no event")
+        return self.event_ids[0]
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """The match clock at one instant, derived from stored marks (survives restarts).
+
+    ``period``: 0 before kick-off, else the current (or last ended) period.
+    ``running``: the clock is ticking (period started, not paused, not ended).
+    ``elapsed_ms``: match-clock time inside ``period`` (pauses excluded).
+    ``display``: "MM:SS" of match time (second half continues from 45:00), or "45+2" /
+    "90+3" in stoppage time (added minutes rounded up).
+    ``status``: scheduled | live | paused | break | finished.
+    """
+
+    period: int
+    running: bool
+    elapsed_ms: int
+    display: str
+    status: str
+    period_length_ms: int = 0
+    stoppage_ms: int = 0
+    period_count: int = 2
+
+
+@dataclass(frozen=True)
+class LineupItem:
+    """One player in a match lineup (input to ``set_lineup`` and output of ``lineup``)."""
+
+    player_id: str
+    starting: bool
+    shirt_number: int | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One (not deleted) event of a match, with player names resolved, in match order."""
+
+    id: str
+    seq: int
+    match_id: str
+    kind: str
+    team: str
+    player_id: str | None
+    player_name: str | None
+    related_player_id: str | None
+    related_player_name: str | None
+    period: int
+    clock_ms: int
+    minute: str  # "23'" or "45+2'"
+    note: str | None
+    logged_at: datetime
+    deleted: bool = False
+
+
+@dataclass
+class PlayerStats:
+    """Counts for one player in one match (or a season when ``matches`` > 1)."""
+
+    player_id: str
+    name: str
+    team_id: str | None
+    shirt_number: int | None
+    position: str | None
+    goals: int = 0
+    assists: int = 0
+    own_goals: int = 0
+    saves: int = 0
+    tackles: int = 0
+    key_passes: int = 0
+    interceptions: int = 0
+    fouls: int = 0
+    yellow_cards: int = 0
+    red_cards: int = 0
+    minutes: int = 0
+    matches: int = 0
+    starts: int = 0
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    """A row of ``list_matches``."""
+
+    id: str
+    home_team: str
+    away_team: str
+    kickoff_at: datetime
+    venue: str | None
+    status: str
+    current_period: int
+    our_side: str
+    team_id: str | None
+    home_score: int
+    away_score: int
+    event_count: int = 0
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``import_match`` did; ``changed`` is False when the file was already in."""
+
+    match_id: str
+    inserted: int
+    updated: int
+    unchanged: int
+    change: Change = field(default_factory=lambda: Change("import"))
+
+    @property
+    def changed(self) -> bool:
+        return self.inserted + self.updated > 0

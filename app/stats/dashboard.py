@@ -1,0 +1,117 @@
+"""Everything the Dashboard shows, computed in one pass on one connection (no Qt).
+
+``compute_dashboard`` is what the Dashboard's worker runs; ``bench/dashboard.py`` times it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from app.db import Database
+from app.stats._sql import connect
+from app.stats.matches import MatchResult, Performer, PlayerLine, match_results, player_table, top_performers
+from app.stats.periods import Period, period_bounds
+from app.stats.practice import (
+    DailyMinutes,
+    HistoryRow,
+    PoseCount,
+    PracticeCards,
+    Series,
+    minutes_per_day,
+    pose_accuracy,
+    pose_mix,
+    practice_cards,
+    session_count,
+    session_history,
+)
+from app.stats.providers import JointAngles, WhoopSeries, latest_joint_angles, whoop_series
+
+HISTORY_PAGE = 200
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    period: Period
+    cards: PracticeCards
+    minutes: DailyMinutes
+    poses: list[PoseCount]
+    accuracy_pose: str | None  # the pose whose accuracy ``accuracy`` holds
+    accuracy: Series
+    history: list[HistoryRow]  # the newest ``history_limit`` sessions of the range
+    history_total: int  # all sessions of the range
+    results: list[MatchResult]
+    players: list[PlayerLine]
+    top: list[Performer]
+    whoop: WhoopSeries
+    joints: JointAngles | None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def compute_dashboard(
+    db: Database,
+    home: Path,
+    now: datetime,
+    tz: tzinfo,
+    range_name: str = "month",
+    pose_id: str | None = None,
+    history_limit: int | None = HISTORY_PAGE,
+) -> DashboardData:
+    """All Dashboard numbers for ``range_name`` at ``now`` in zone ``tz``.
+
+    ``pose_id`` picks the accuracy chart's pose; when absent or not held in the range, the
+    most held pose is used. The history holds the newest ``history_limit`` sessions (None:
+    all); ``session_history`` pages through the rest.
+    """
+    import time
+
+    timings: dict[str, float] = {}
+    period = period_bounds(range_name, now, tz)
+    with connect(db) as conn:
+        t = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal t
+            t2 = time.perf_counter()
+            timings[name] = (t2 - t) * 1000.0
+            t = t2
+
+        cards = practice_cards(conn, now, tz)
+        lap("cards")
+        minutes = minutes_per_day(conn, period, tz)
+        lap("minutes")
+        poses = pose_mix(conn, period)
+        lap("pose_mix")
+        held = {p.pose_id for p in poses}
+        chosen = pose_id if pose_id in held else (poses[0].pose_id if poses else None)
+        accuracy = pose_accuracy(conn, chosen, period) if chosen is not None else Series()
+        lap("accuracy")
+        history = session_history(conn, period, history_limit)
+        history_total = session_count(conn, period) if history_limit is not None else len(history)
+        lap("history")
+        results = match_results(conn, period)
+        lap("results")
+        players = player_table(conn, period)
+        top = top_performers(players)
+        lap("players")
+        whoop = whoop_series(conn, period)
+        lap("whoop")
+        joints = latest_joint_angles(conn, home)
+        lap("reboot")
+    return DashboardData(
+        period=period,
+        cards=cards,
+        minutes=minutes,
+        poses=poses,
+        accuracy_pose=chosen,
+        accuracy=accuracy,
+        history=history,
+        history_total=history_total,
+        results=results,
+        players=players,
+        top=top,
+        whoop=whoop,
+        joints=joints,
+        timings_ms=timings,
+    )

@@ -1,0 +1,82 @@
+"""WHOOP and Reboot through the real sync engine and registry (what the Sync button runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from app.models.sync import ProviderAccount, SyncLog
+from sync import registry
+from sync.engine import SyncEngine
+from sync.http import make_client, no_sleep_policy
+from sync.provider import ProgressEvent
+from sync.reboot import connect_api_key
+from sync.whoop.provider import WhoopProvider
+from sync.whoop.ratelimit import TokenBucket
+from tests.emulators.reboot import RebootEmulator, make_sessions
+from tests.emulators.server import LocalServer
+from tests.emulators.whoop import WhoopEmulator
+from tests.providers.helpers import NOW, connect_whoop
+
+
+@pytest.fixture
+def fast_whoop() -> Iterator[None]:
+    """The real WHOOP provider with a bucket that does not wait in real time."""
+    registry.register("whoop", lambda ctx, client: WhoopProvider(ctx, client, bucket=TokenBucket(6000, burst=100)))
+    yield
+    registry.unregister("whoop")
+
+
+def test_registry_finds_both_providers() -> None:
+    assert registry.is_available("whoop") and registry.is_available("reboot")
+    assert registry.factory("whoop").__module__ == "sync.whoop.provider"
+    assert registry.factory("reboot").__module__ == "sync.reboot.provider"
+
+
+def test_sync_button_pulls_whoop_and_reboot(
+    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None
+) -> None:
+    emu, server = whoop_emulator
+    ctx.clock = lambda: NOW
+    connect_whoop(ctx, emu, server, http)
+    reboot = RebootEmulator(make_sessions(NOW, 5))
+    with LocalServer(reboot) as rserver:
+        connect_api_key(ctx, reboot.api_key, url=rserver.url, client=http, retry=no_sleep_policy())
+        events: list[ProgressEvent] = []
+        engine = SyncEngine(ctx, client_factory=lambda: make_client(10.0), retry=no_sleep_policy())
+        summary = engine.run(progress=events.append)
+        again = engine.run()
+    assert summary.ok, summary.describe()
+    whoop = summary.result("whoop")
+    rb = summary.result("reboot")
+    assert whoop is not None and whoop.pulled["cycle"] == 40
+    assert rb is not None and rb.pulled["sessions"] == 5 and rb.pulled["exports"] == 6
+    assert {e.resource for e in events if e.provider == "whoop"} >= {"profile", "cycle", "sleep"}
+    assert any(e.total and e.done == e.total for e in events if e.resource == "cycle")
+    assert again.ok and all(r.total_pulled == 0 for r in again.results)
+    with ctx.db.session() as s:
+        from sqlmodel import select
+
+        logs = s.exec(select(SyncLog)).all()
+        assert {(log.provider, log.status) for log in logs} == {("whoop", "success"), ("reboot", "success")}
+
+
+def test_refused_refresh_shows_reconnect_in_the_summary(
+    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None
+) -> None:
+    emu, server = whoop_emulator
+    ctx.clock = lambda: NOW
+    connect_whoop(ctx, emu, server, http)
+    emu.refresh_tokens.clear()  # WHOOP forgot the grant (revoked in the WHOOP app)
+    emu.expire_access_tokens()
+    summary = SyncEngine(ctx, client_factory=lambda: make_client(10.0), retry=no_sleep_policy()).run()
+    result = summary.result("whoop")
+    assert result is not None and result.status == "failed" and result.needs_reconnect
+    assert "Connect WHOOP again" in result.errors[0]
+    with ctx.db.session() as s:
+        acc = s.get(ProviderAccount, "whoop")
+        assert acc is not None and acc.needs_reconnect
+    assert ctx.secrets.get("whoop", "refresh_token")  # never overwritten with nothing
