@@ -17,6 +17,8 @@ _SECRET_PATTERNS = [
         r"(?i)([\"']?(?:access_token|refresh_token|id_token|password|client_secret|api_key|x-api-key|code|token)"
         r"[\"']?\s*[:=]\s*[\"']?)[^\"'&\s,}]+"
     ),
+    # Pre-signed download URLs (Reboot Motion's data exports) are credentials until they expire.
+    re.compile(r"(?i)((?:X-Amz-(?:Signature|Credential|Security-Token)|Signature|sig)=)[^&\s\"']+"),
 ]
 
 

@@ -3,11 +3,17 @@
 Every service that changes a syncable record calls ``enqueue`` inside the SAME session
 (transaction) as the change, so a change and its outbox entry are committed together or
 not at all. Consecutive pending upserts of one record collapse into one entry.
+
+``enqueue`` is on the hot path of match logging, so it speaks SQLAlchemy Core on the
+session's own connection (one indexed lookup, one insert) instead of building ORM objects.
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
 
 from app.models.sync import OutboxEntry
 
@@ -20,30 +26,43 @@ PROVIDER_OF_ENTITY = {
     "practice_session": "yoga",
 }
 
+_OUTBOX = OutboxEntry.__table__  # type: ignore[attr-defined]
+
 
 def enqueue(session: Session, entity: str, entity_id: str, op: str = "upsert") -> None:
     """Queue ``entity``/``entity_id`` for push. Must be called inside the change's transaction."""
     provider = PROVIDER_OF_ENTITY[entity]
+    conn = session.connection()
     if op == "upsert":
-        existing = session.exec(
-            select(OutboxEntry.seq).where(
-                OutboxEntry.provider == provider,
-                OutboxEntry.entity == entity,
-                OutboxEntry.entity_id == entity_id,
-                OutboxEntry.status == "pending",
-                OutboxEntry.op == "upsert",
+        existing = conn.execute(
+            select(_OUTBOX.c.seq)
+            .where(
+                _OUTBOX.c.entity_id == entity_id,
+                _OUTBOX.c.entity == entity,
+                _OUTBOX.c.provider == provider,
+                _OUTBOX.c.status == "pending",
+                _OUTBOX.c.op == "upsert",
             )
+            .limit(1)
         ).first()
         if existing is not None:
             return
-    session.add(OutboxEntry(provider=provider, entity=entity, entity_id=entity_id, op=op))
+    conn.execute(
+        insert(_OUTBOX).values(
+            provider=provider,
+            entity=entity,
+            entity_id=entity_id,
+            op=op,
+            status="pending",
+            attempts=0,
+            created_at=datetime.now(UTC),
+        )
+    )
 
 
 def pending_count(session: Session, provider: str | None = None) -> int:
     """How many changes wait to be pushed (for one provider, or all)."""
-    from sqlalchemy import func
-
-    query = select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == "pending")
+    query = select(func.count()).select_from(_OUTBOX).where(_OUTBOX.c.status == "pending")
     if provider is not None:
-        query = query.where(OutboxEntry.provider == provider)
-    return int(session.exec(query).one())
+        query = query.where(_OUTBOX.c.provider == provider)
+    return int(session.connection().execute(query).scalar_one())

@@ -128,11 +128,25 @@ def report_html(report: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_match_pdf(report: dict[str, Any], path: Path) -> None:
-    """Write ``report`` as an A4 PDF to ``path``. Needs a QGuiApplication (offscreen is fine)."""
-    from PySide6.QtGui import QGuiApplication
+_HEADLESS_APP: list[object] = []
 
-    _app = QGuiApplication.instance() or QGuiApplication(["fieldmat"])
+
+def render_match_pdf(report: dict[str, Any], path: Path) -> None:
+    """Write ``report`` as an A4 PDF to ``path``. GUI thread (or a headless command).
+
+    Without a running application (the CLI), one is created; with no display it renders
+    offscreen. It is a QApplication, not a bare QGuiApplication, so that widgets can still be
+    created later in the same process.
+    """
+    import os
+
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # Kept for the life of the process: destroying a QApplication and making another is fragile.
+        _HEADLESS_APP.append(QApplication(["fieldmat"]))
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)

@@ -42,6 +42,8 @@ def test_broken_settings_file_is_a_clear_error(fieldmat_home: Path) -> None:
         ('{"access_token": "tok123", "x": 1}', "tok123"),
         ("grant_type=refresh_token&refresh_token=rt-999&client_secret=shh", "rt-999"),
         ("password=hunter2", "hunter2"),
+        ("GET https://s3.example/x.csv?X-Amz-Credential=AKIA123&X-Amz-Signature=deadbeef", "deadbeef"),
+        ("GET https://s3.example/x.csv?X-Amz-Credential=AKIA123&X-Amz-Signature=deadbeef", "AKIA123"),
     ],
 )
 def test_scrub_removes_secrets(text: str, secret: str) -> None:
