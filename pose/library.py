@@ -108,6 +108,7 @@ class PoseLibrary:
 
     def __init__(self, poses: list[PoseDefinition]) -> None:
         self._poses: dict[str, PoseDefinition] = {}
+        self.version = 0  # bumped by add(); lets scoring caches notice changes
         for p in poses:
             self.add(p)
 
@@ -132,6 +133,7 @@ class PoseLibrary:
     def add(self, pose: PoseDefinition) -> None:
         """Add or replace a pose (not thread-safe)."""
         self._poses[pose.id] = pose
+        self.version += 1
 
     def get(self, pose_id: str) -> PoseDefinition:
         """The pose with this id; raises ``KeyError`` if absent."""

@@ -13,9 +13,14 @@ Pure functions; thread-safe.
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from dataclasses import dataclass, field
 
-from pose.features import FEATURE_KINDS
+import numpy as np
+from numpy.typing import NDArray
+
+from pose.features import FEATURE_KINDS, FEATURE_NAMES
 from pose.geometry import mirror_name
 from pose.library import PoseDefinition, PoseLibrary
 
@@ -120,7 +125,75 @@ class Recognition:
 
     best: PoseScore | None
     confidence: float
-    ranked: list[PoseScore]
+    ranked: list[RankedPose]
+
+
+class _PoseMatrix:
+    """All (pose, orientation) targets as arrays, so ranking is one vectorised step."""
+
+    def __init__(self, library: PoseLibrary) -> None:
+        self.version = library.version
+        rows: list[tuple[PoseDefinition, bool]] = []
+        for p in library.all():
+            rows.extend([(p, False), (p, True)] if p.sided else [(p, False)])
+        self.rows = rows
+        index = {n: i for i, n in enumerate(FEATURE_NAMES)}
+        shape = (len(rows), len(FEATURE_NAMES))
+        self.target = np.zeros(shape)
+        self.tol = np.zeros(shape)
+        self.weight = np.zeros(shape)
+        for r, (pose, mirrored) in enumerate(rows):
+            for name, t in pose.targets.items():
+                c = index[mirror_name(name) if mirrored else name]
+                self.target[r, c], self.tol[r, c], self.weight[r, c] = t.value, t.tol, t.weight
+        self.falloff = np.array([FALLOFF[FEATURE_KINDS[n]] for n in FEATURE_NAMES])
+        self.total = self.weight.sum(axis=1)
+
+    def scores(self, features: dict[str, float]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(score with coverage penalty, coverage) per row, as :func:`_score_oriented`."""
+        f = np.array([features.get(n, math.nan) for n in FEATURE_NAMES])
+        known = ~np.isnan(f)
+        w = self.weight * known
+        dev = np.abs(np.where(known, f, 0.0) - self.target)
+        s = np.clip(1.0 - np.maximum(0.0, dev - self.tol) / self.falloff, 0.0, 1.0)
+        known_w = w.sum(axis=1)
+        coverage = known_w / self.total
+        raw = (s * w).sum(axis=1) / np.maximum(known_w, 1e-12)
+        score = np.where(coverage >= MIN_COVERAGE, raw * (0.85 + 0.15 * coverage), -1.0)
+        return score, coverage
+
+
+_MATRICES: weakref.WeakKeyDictionary[PoseLibrary, _PoseMatrix] = weakref.WeakKeyDictionary()
+_MATRIX_LOCK = threading.Lock()
+
+
+def _matrix(library: PoseLibrary) -> _PoseMatrix:
+    with _MATRIX_LOCK:
+        m = _MATRICES.get(library)
+        if m is None or m.version != library.version:
+            m = _MATRICES[library] = _PoseMatrix(library)
+        return m
+
+
+@dataclass(frozen=True)
+class RankedPose:
+    """One entry of :attr:`Recognition.ranked`: a pose and its score (best orientation)."""
+
+    pose: PoseDefinition
+    score: float
+    mirrored: bool
+
+
+def rank_poses(features: dict[str, float], library: PoseLibrary) -> list[RankedPose]:
+    """Every scorable pose, best first (each in its better orientation)."""
+    m = _matrix(library)
+    scores, _ = m.scores(features)
+    best: dict[str, RankedPose] = {}
+    for (pose, mirrored), sc in zip(m.rows, scores.tolist(), strict=True):
+        if sc >= 0 and (pose.id not in best or sc > best[pose.id].score):
+            best[pose.id] = RankedPose(pose, sc, mirrored)
+    # On equal scores the user's own (taught) pose wins: they asked for it explicitly.
+    return sorted(best.values(), key=lambda r: (round(r.score, 9), not r.pose.builtin), reverse=True)
 
 
 def recognise(
@@ -128,13 +201,17 @@ def recognise(
     library: PoseLibrary,
     min_score: float = MIN_RECOGNITION_SCORE,
 ) -> Recognition:
-    """Rank all library poses; confidence blends the best score and its margin."""
-    ranked = [s for p in library.all() if (s := score_pose(features, p)) is not None]
-    ranked.sort(key=lambda s: s.score, reverse=True)
+    """Rank all library poses; confidence blends the best score and its margin.
+
+    Thread-safe (the per-library score matrix cache is locked).
+    """
+    ranked = rank_poses(features, library)
     if not ranked:
         return Recognition(None, 0.0, [])
-    top = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
+    top = _score_oriented(features, ranked[0].pose, ranked[0].mirrored)
+    if top is None:  # cannot happen: the matrix applies the same coverage rule
+        return Recognition(None, 0.0, ranked)
     # A clear winner (margin >= 0.15) keeps its full score as confidence.
     margin = min(1.0, (top.score - second) / 0.15)
     confidence = top.score * (0.5 + 0.5 * margin)

@@ -23,7 +23,7 @@ Direction = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: == would be element-wise, so compare by identity
 class Landmarks:
     """One person's 33 BlazePose landmarks for one frame.
 

@@ -1,0 +1,148 @@
+"""Pose estimators: MediaPipe Pose (bundled model) and the Tasks ``PoseLandmarker``.
+
+mediapipe is imported lazily, when an estimator is CREATED, so importing this
+module (and app start-up) stays cheap.  Estimators are NOT thread-safe: create
+and use each one from a single thread.  :meth:`close` releases the graph.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pose.types import Landmarks
+
+Frame = NDArray[np.uint8]
+
+
+class EstimatorError(RuntimeError):
+    """The estimator could not be created (bad model file, mediapipe failure)."""
+
+
+class PoseEstimator(Protocol):
+    """Finds one person's landmarks in a BGR frame, or None when nobody is found."""
+
+    def estimate(self, frame_bgr: Frame, t_s: float | None = None) -> Landmarks | None:
+        """Landmarks of the most prominent person; ``t_s`` is needed by video modes."""
+        ...
+
+    def close(self) -> None:
+        """Release native resources; the estimator is unusable afterwards."""
+        ...
+
+
+def _to_array(points: Any, with_visibility: bool) -> NDArray[np.float64]:
+    cols = 4 if with_visibility else 3
+    out = np.empty((len(points), cols), dtype=np.float64)
+    for i, p in enumerate(points):
+        out[i, 0], out[i, 1], out[i, 2] = p.x, p.y, p.z
+        if with_visibility:
+            out[i, 3] = getattr(p, "visibility", 1.0) or 0.0
+    return out
+
+
+class MediaPipePoseEstimator:
+    """``mp.solutions.pose.Pose`` with the model bundled in the mediapipe wheel (offline).
+
+    ``static_image_mode=True`` treats every frame independently (photos);
+    False tracks between frames (video / camera; faster and steadier).
+    """
+
+    def __init__(self, *, static_image_mode: bool = False, model_complexity: int = 1,
+                 min_detection_confidence: float = 0.5) -> None:
+        import cv2
+        import mediapipe as mp
+
+        self._cv2_cvt = cv2.cvtColor
+        self._rgb = cv2.COLOR_BGR2RGB
+        self._pose = mp.solutions.pose.Pose(
+            static_image_mode=static_image_mode, model_complexity=model_complexity,
+            min_detection_confidence=min_detection_confidence,
+            # The pipeline smooths with its own One Euro filter; smoothing twice only adds lag.
+            smooth_landmarks=False,
+        )
+
+    def estimate(self, frame_bgr: Frame, t_s: float | None = None) -> Landmarks | None:
+        """See :class:`PoseEstimator`."""
+        rgb = self._cv2_cvt(frame_bgr, self._rgb)
+        rgb.flags.writeable = False  # lets mediapipe avoid a copy
+        result = self._pose.process(rgb)
+        if result.pose_landmarks is None:
+            return None
+        image = _to_array(result.pose_landmarks.landmark, True)
+        world = None
+        if result.pose_world_landmarks is not None:
+            world = _to_array(result.pose_world_landmarks.landmark, False)
+        h, w = frame_bgr.shape[:2]
+        return Landmarks(image=image, width=int(w), height=int(h), world=world)
+
+    def close(self) -> None:
+        """See :class:`PoseEstimator`."""
+        self._pose.close()
+
+
+class TasksPoseEstimator:
+    """MediaPipe Tasks ``PoseLandmarker`` running a user-supplied ``.task`` model.
+
+    ``video=True`` uses VIDEO running mode (needs increasing ``t_s``); otherwise
+    IMAGE mode.  Raises ``FileNotFoundError`` if the file is missing and
+    :class:`EstimatorError` if mediapipe rejects it.
+    """
+
+    def __init__(self, task_file: Path, *, video: bool = False) -> None:
+        if not task_file.is_file():
+            raise FileNotFoundError(f"pose model not found: {task_file}")
+        import cv2
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        self._mp = mp
+        self._cvt = cv2.cvtColor
+        self._rgb = cv2.COLOR_BGR2RGB
+        self._video = video
+        self._last_ms = -1
+        mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(task_file)),
+            running_mode=mode, num_poses=1,
+        )
+        try:
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise EstimatorError(f"cannot load pose model {task_file}: {exc}") from exc
+
+    def estimate(self, frame_bgr: Frame, t_s: float | None = None) -> Landmarks | None:
+        """See :class:`PoseEstimator`."""
+        rgb = np.ascontiguousarray(self._cvt(frame_bgr, self._rgb))
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        if self._video:
+            # VIDEO mode demands strictly increasing timestamps.
+            ms = round((t_s or 0.0) * 1000)
+            ms = max(ms, self._last_ms + 1)
+            self._last_ms = ms
+            result = self._landmarker.detect_for_video(image, ms)
+        else:
+            result = self._landmarker.detect(image)
+        if not result.pose_landmarks:
+            return None
+        img = _to_array(result.pose_landmarks[0], True)
+        world = _to_array(result.pose_world_landmarks[0], False) if result.pose_world_landmarks else None
+        h, w = frame_bgr.shape[:2]
+        return Landmarks(image=img, width=int(w), height=int(h), world=world)
+
+    def close(self) -> None:
+        """See :class:`PoseEstimator`."""
+        self._landmarker.close()
+
+
+def create_estimator(task_file: Path | None = None, *, static_image_mode: bool = False) -> PoseEstimator:
+    """The Tasks backend when ``task_file`` is given, else the bundled MediaPipe Pose.
+
+    ``static_image_mode`` selects per-image detection (photos) instead of tracking.
+    """
+    if task_file is not None:
+        return TasksPoseEstimator(task_file, video=not static_image_mode)
+    return MediaPipePoseEstimator(static_image_mode=static_image_mode)
