@@ -242,7 +242,10 @@ class MatchService:
         return match
 
     def update_match(self, match_id: str, **fields: Any) -> Match:
-        """Change home_team, away_team, kickoff_at, venue, our_side, team_id, period_count, period_length_min."""
+        """Change home_team, away_team, kickoff_at, venue, our_side, team_id, period_count, period_length_min.
+
+        ``period_count`` cannot drop below the period the match has already reached.
+        """
         allowed = {
             "home_team", "away_team", "kickoff_at", "venue", "our_side", "team_id", "period_count", "period_length_min",
         }
@@ -261,6 +264,11 @@ class MatchService:
             self._check_periods(
                 fields.get("period_count", match.period_count), fields.get("period_length_min", match.period_length_min)
             )
+            if fields.get("period_count", match.period_count) < match.current_period:
+                raise ValidationError(
+                    f"the match has already reached period {match.current_period}, "
+                    f"so it needs at least {match.current_period} periods"
+                )
             if fields.get("team_id") is not None and s.get(Team, fields["team_id"]) is None:
                 raise NotFound(f"team {fields['team_id']} not found")
             for key, value in fields.items():
@@ -318,14 +326,23 @@ class MatchService:
 
     # ----------------------------------------------------------------- lineup
     def set_lineup(self, match_id: str, entries: Iterable[LineupItem]) -> Change:
-        """Replace the match lineup (starting players and bench) with ``entries``."""
+        """Replace the match lineup (starting players and bench) with ``entries``.
+
+        ``shirt_number`` is this match's number of the player (overrides the roster's); two
+        players of the lineup cannot wear the same number (the shirt-number entry needs it).
+        """
         items = list(entries)
         seen: set[str] = set()
+        numbers: set[int] = set()
         for item in items:
             if item.player_id in seen:
                 raise ValidationError(f"player {item.player_id} is in the lineup twice")
             seen.add(item.player_id)
             self._check_shirt(item.shirt_number)
+            if item.shirt_number is not None:
+                if item.shirt_number in numbers:
+                    raise ValidationError(f"shirt #{item.shirt_number} is given to two players in the lineup")
+                numbers.add(item.shirt_number)
         now = self._now()
         with self.db.write() as s:
             self._match(s, match_id)

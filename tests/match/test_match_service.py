@@ -353,3 +353,25 @@ def test_outbox_collapse_check_uses_the_record_index(ctx: Any) -> None:
     finally:
         conn.close()
     assert "ix_outbox_record_pending" in str(plan)
+
+
+def test_lineup_refuses_a_shirt_number_worn_twice(svc: MatchService, squad: Squad) -> None:
+    p = squad.players
+    before = svc.lineup(squad.match.id)
+    with pytest.raises(ValidationError, match="#7 is given to two players"):
+        svc.set_lineup(squad.match.id, [LineupItem(p[0].id, True, 7), LineupItem(p[1].id, True, 7)])
+    assert svc.lineup(squad.match.id) == before
+    svc.set_lineup(squad.match.id, [LineupItem(p[0].id, True, 7), LineupItem(p[1].id, True, None)])
+    assert {x.player_id: x.shirt_number for x in svc.lineup(squad.match.id)} == {p[0].id: 7, p[1].id: None}
+
+
+def test_update_match_keeps_the_periods_already_played(svc: MatchService, squad: Squad, clock: Any) -> None:
+    mid = squad.match.id
+    svc.start_period(mid)
+    clock.advance(minutes=45)
+    svc.end_period(mid)
+    svc.start_period(mid)
+    with pytest.raises(ValidationError, match="already reached period 2"):
+        svc.update_match(mid, period_count=1)
+    assert svc.get_match(mid).period_count == 2
+    assert svc.update_match(mid, period_count=3, venue="Park").period_count == 3

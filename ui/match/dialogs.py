@@ -52,24 +52,36 @@ def from_qdatetime(value: QDateTime) -> datetime:
 
 class NewMatchDialog(QDialog):
     """Our team (pick one, or type a new name), the opponent, our side, kick-off, venue,
-    number and length of periods. Save creates the team if new, then the match."""
+    number and length of periods. Save creates the team if new, then the match.
 
-    def __init__(self, service: MatchService, now: datetime, parent: QWidget | None = None) -> None:
+    Edit mode (``match=`` an existing match): the same form filled in; Save sends only what
+    changed to ``MatchService.update_match`` (our team stays the same team; its name in this
+    match can change). A refused change is shown in the dialog, in words, and nothing is saved.
+    """
+
+    def __init__(
+        self, service: MatchService, now: datetime, parent: QWidget | None = None, match: Match | None = None
+    ) -> None:
         super().__init__(parent)
         self.service = service
+        self.editing: Match | None = match
         self.match: Match | None = None
-        self.setWindowTitle("New match")
+        self.changed_fields: tuple[str, ...] = ()
+        self.setWindowTitle("Match details" if match is not None else "New match")
         self.setMinimumWidth(620)
         self.setFont(big_font(18, bold=False))
 
         self.team = QComboBox()
         self.team.setEditable(True)
         self.team.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for team in service.list_teams():
-            self.team.addItem(team.name, team.id)
+        if match is None:
+            for team in service.list_teams():
+                self.team.addItem(team.name, team.id)
         line = self.team.lineEdit()
         if line is not None:
-            line.setPlaceholderText("Our team (type a new name to create it)")
+            line.setPlaceholderText(
+                "Our team's name in this match" if match is not None else "Our team (type a new name to create it)"
+            )
         self.opponent = QLineEdit()
         self.opponent.setPlaceholderText("Opponent")
         self.home_button = QPushButton("We are HOME")
@@ -92,7 +104,7 @@ class NewMatchDialog(QDialog):
         self.periods.setRange(1, 4)
         self.periods.setValue(2)
         self.length = QSpinBox()
-        self.length.setRange(1, 90)
+        self.length.setRange(1, 60)  # the service's limit
         self.length.setValue(45)
         self.length.setSuffix(" min")
         _tall(self.team, self.opponent, self.kickoff, self.venue, self.periods, self.length)
@@ -124,6 +136,23 @@ class NewMatchDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self._initial_kickoff = from_qdatetime(self.kickoff.dateTime())
+        if match is not None:
+            self._fill(match)
+
+    def _fill(self, match: Match) -> None:
+        """Edit mode: show the match as stored."""
+        ours, theirs = (
+            (match.home_team, match.away_team) if match.our_side == "home" else (match.away_team, match.home_team)
+        )
+        self.team.setEditText(ours)
+        self.opponent.setText(theirs)
+        (self.home_button if match.our_side == "home" else self.away_button).setChecked(True)
+        self.kickoff.setDateTime(to_qdatetime(match.kickoff_at))
+        self._initial_kickoff = from_qdatetime(self.kickoff.dateTime())
+        self.venue.setText(match.venue or "")
+        self.periods.setValue(match.period_count)
+        self.length.setValue(match.period_length_min)
 
     def set_format(self, periods: int, minutes: int) -> None:
         self.periods.setValue(periods)
@@ -136,6 +165,9 @@ class NewMatchDialog(QDialog):
             self.error.setText("Enter our team and the opponent.")
             return
         our_side = "home" if self.home_button.isChecked() else "away"
+        if self.editing is not None:
+            self._save_edit(team_name, opponent, our_side)
+            return
         try:
             index = self.team.findText(team_name, Qt.MatchFlag.MatchFixedString)
             team_id = self.team.itemData(index) if index >= 0 else self.service.create_team(team_name).id
@@ -153,6 +185,33 @@ class NewMatchDialog(QDialog):
         except FieldmatError as exc:
             self.error.setText(str(exc))
             return
+        self.accept()
+
+    def _save_edit(self, team_name: str, opponent: str, our_side: str) -> None:
+        match = self.editing
+        assert match is not None
+        home, away = (team_name, opponent) if our_side == "home" else (opponent, team_name)
+        wanted: dict[str, object] = {
+            "home_team": home,
+            "away_team": away,
+            "our_side": our_side,
+            "venue": self.venue.text().strip() or None,
+            "period_count": self.periods.value(),
+            "period_length_min": self.length.value(),
+        }
+        kickoff = from_qdatetime(self.kickoff.dateTime())
+        if kickoff != self._initial_kickoff:  # the editor shows minutes: untouched keeps the stored value
+            wanted["kickoff_at"] = kickoff
+        fields = {key: value for key, value in wanted.items() if getattr(match, key) != value}
+        if fields:
+            try:
+                self.match = self.service.update_match(match.id, **fields)
+            except FieldmatError as exc:
+                self.error.setText(f"Not saved: {exc}")
+                return
+        else:
+            self.match = match
+        self.changed_fields = tuple(sorted(fields))
         self.accept()
 
 

@@ -30,11 +30,28 @@ KEY_TO_KIND: dict[int, str] = {int(getattr(Qt.Key, f"Key_{key}")): kind for kind
 KIND_KEY: dict[str, str] = {kind: key for kind, _, key in EVENT_BUTTONS}
 
 SIDE_KEYS = (int(Qt.Key.Key_H), int(Qt.Key.Key_Tab))
+HELP_KEYS = (int(Qt.Key.Key_Question), int(Qt.Key.Key_F1))
 
 HELP_TEXT = (
     "Type a shirt number then an event key (7 G = goal by #7), or an event key then the number and "
     "Enter, or tap a player and an event. H or Tab switches home/away for the next event. "
-    "Enter alone logs without a player; Esc clears. Ctrl+Z undo, Ctrl+Shift+Z redo."
+    "Enter alone logs without a player; Esc clears. Ctrl+Z undo, Ctrl+Shift+Z redo. ? or F1: every key."
+)
+
+# (keys, what they do) for the live view's help overlay, in the order a user needs them.
+ENTRY_KEY_HELP: tuple[tuple[str, str], ...] = (
+    ("0 – 9", "shirt number (7 then G = goal by #7)"),
+    ("Enter", "complete the event (no number: log it without a player)"),
+    ("Backspace", "delete the last digit"),
+    ("Esc", "clear what was typed"),
+    ("H or Tab", "switch home / away for the next event"),
+)
+CONTROL_KEY_HELP: tuple[tuple[str, str], ...] = (
+    ("Ctrl+Space", "kick off / pause / resume / start the next period"),
+    ("Ctrl+E", "end the period (press twice)"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
+    ("? or F1", "this list (any key closes it)"),
 )
 
 

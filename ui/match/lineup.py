@@ -1,5 +1,9 @@
 """The lineup editor: every squad player is a big button in one of three columns
-(Starting, Bench, Not playing); a tap moves it to the next column. Players can be added here."""
+(Starting, Bench, Not playing); a tap moves it to the next column. Players can be added here.
+
+Beside each button a small number field holds the player's shirt number for THIS match (it
+starts at the saved lineup number, else the roster's); the live view's shirt-number entry and
+every screen of the match use it (``LineupItem.shirt_number``)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +55,8 @@ class LineupEditor(QWidget):
         self.players: list[Player] = []
         self.state: dict[str, str] = {}
         self.buttons: dict[str, QPushButton] = {}
+        self.numbers: dict[str, int | None] = {}  # this match's shirt numbers
+        self.number_fields: dict[str, QSpinBox] = {}
         self.dirty = False
 
         self.title = big_label("Lineup", 28, "lineupTitle")
@@ -72,7 +79,8 @@ class LineupEditor(QWidget):
             columns.addWidget(box, 2 if state == "starting" else 1)
         self.form = PlayerForm(self._add_player)
         hint = QLabel(
-            "Tap a player to move them: Bench → Starting → Not playing → Bench. New players join the bench."
+            "Tap a player to move them: Bench → Starting → Not playing → Bench. New players join the bench. "
+            "The number beside a player is their shirt for this match only."
         )
         hint.setWordWrap(True)
         top = QHBoxLayout()
@@ -93,9 +101,12 @@ class LineupEditor(QWidget):
         self.team_id = match.team_id
         self.title.setText(f"Lineup: {match.home_team} v {match.away_team}")
         self.players = self.service.list_players(match.team_id) if match.team_id else []
-        saved = {e.player_id: ("starting" if e.starting else "bench") for e in self.service.lineup(match_id)}
+        lineup = self.service.lineup(match_id)
+        saved = {e.player_id: ("starting" if e.starting else "bench") for e in lineup}
+        saved_numbers = {e.player_id: e.shirt_number for e in lineup if e.shirt_number is not None}
         # nobody picked yet: everyone starts on the bench, a tap puts them in the team
         self.state = {p.id: saved.get(p.id, "bench" if not saved else "out") for p in self.players}
+        self.numbers = {p.id: saved_numbers.get(p.id, p.shirt_number) for p in self.players}
         self.dirty = False
         self.form.setEnabled(self.team_id is not None)
         self._rebuild()
@@ -106,6 +117,7 @@ class LineupEditor(QWidget):
             return
         self.players = self.service.list_players(self.team_id) if self.team_id else []
         self.state = {p.id: self.state.get(p.id, "bench") for p in self.players}
+        self.numbers = {p.id: self.numbers.get(p.id, p.shirt_number) for p in self.players}
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -116,20 +128,71 @@ class LineupEditor(QWidget):
                 if widget is not None:
                     widget.deleteLater()
         self.buttons = {}
+        self.number_fields = {}
         slots = dict.fromkeys(STATES, 0)
         for p in self.players:
             state = self.state[p.id]
-            number = f"#{p.shirt_number}" if p.shirt_number is not None else "–"
-            button = big_button(f"{number} {p.name}\n{p.position or ''}".strip(), None, px=17)
+            button = big_button(self._button_text(p), None, px=17)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setFixedHeight(68)
             button.setProperty("playerId", p.id)
             button.clicked.connect(lambda _=False, pid=p.id: self.cycle(pid))
+            number = self._number_field(p)
+            cell = QWidget()
+            row = QHBoxLayout(cell)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(2)
+            row.addWidget(button, 1)
+            row.addWidget(number)
             n = slots[state]
             per_row = COLUMNS_PER_GROUP[state]
-            self.groups[state].addWidget(button, n // per_row, n % per_row)
+            self.groups[state].addWidget(cell, n // per_row, n % per_row)
             slots[state] = n + 1
             self.buttons[p.id] = button
+            self.number_fields[p.id] = number
+        self._show_counts(slots)
+
+    def _button_text(self, p: Player) -> str:
+        number = self.numbers.get(p.id)
+        shown = f"#{number}" if number is not None else "–"
+        return f"{shown} {p.name}\n{p.position or ''}".strip()
+
+    def _number_field(self, p: Player) -> QSpinBox:
+        """The player's shirt number for this match ("–": none, the roster's number counts)."""
+        field = QSpinBox()
+        field.setRange(-1, 99)
+        field.setSpecialValueText("–")
+        field.setPrefix("#")
+        number = self.numbers.get(p.id)
+        field.setValue(-1 if number is None else number)
+        field.setFont(big_font(18))
+        field.setFixedSize(92, 68)
+        field.setProperty("playerId", p.id)
+        roster = f"#{p.shirt_number}" if p.shirt_number is not None else "no number"
+        field.setToolTip(f"{p.name}'s shirt number in this match (roster: {roster})")
+        field.valueChanged.connect(lambda value, pid=p.id: self.set_number(pid, None if value < 0 else value))
+        return field
+
+    def set_number(self, player_id: str, number: int | None) -> None:
+        """This match's shirt number of a player (saved with the lineup)."""
+        if self.numbers.get(player_id) == number:
+            return
+        self.numbers[player_id] = number
+        self.dirty = True
+        field = self.number_fields.get(player_id)
+        if field is not None and field.value() != (-1 if number is None else number):
+            field.blockSignals(True)
+            field.setValue(-1 if number is None else number)
+            field.blockSignals(False)
+        player = next((p for p in self.players if p.id == player_id), None)
+        button = self.buttons.get(player_id)
+        if player is not None and button is not None:
+            button.setText(self._button_text(player))
+        self._show_counts()
+
+    def _show_counts(self, slots: dict[str, int] | None = None) -> None:
+        if slots is None:
+            slots = {state: sum(1 for v in self.state.values() if v == state) for state in STATES}
         self.counts.setText(
             f"Starting {slots['starting']} · Bench {slots['bench']} · Not playing {slots['out']}"
             + ("  — not saved" if self.dirty else "")
@@ -148,7 +211,7 @@ class LineupEditor(QWidget):
 
     def items(self) -> list[LineupItem]:
         return [
-            LineupItem(p.id, self.state[p.id] == "starting", p.shirt_number)
+            LineupItem(p.id, self.state[p.id] == "starting", self.numbers.get(p.id, p.shirt_number))
             for p in self.players
             if self.state.get(p.id) in ("starting", "bench")
         ]

@@ -8,6 +8,7 @@ Keys (the view keeps keyboard focus; no button takes it):
   Ctrl+Z      undo                    Ctrl+Shift+Z (or Ctrl+Y)   redo
   Ctrl+Space  kick off / pause / resume / start next period
   Ctrl+E      end the period (press twice: the first press only arms it)
+  ? or F1     the list of every key, in large type (any key closes it)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -33,7 +34,8 @@ from app.errors import FieldmatError
 from app.match.service import MatchService
 from app.match.types import Change, ClockState
 from ui.match.entry import Entry, LogRequest
-from ui.match.keys import EVENT_BUTTONS, HELP_TEXT, KEY_TO_KIND, SIDE_KEYS, kind_label
+from ui.match.help_overlay import HelpOverlay, is_modifier
+from ui.match.keys import EVENT_BUTTONS, HELP_KEYS, HELP_TEXT, KEY_TO_KIND, SIDE_KEYS, kind_label
 from ui.match.timeline import TimelineBox
 from ui.match.widgets import big_button, big_font, big_label
 from ui.theme import apply_outdoor_theme, is_outdoor
@@ -90,6 +92,10 @@ class LiveView(QWidget):
         self.theme_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.theme_button.setToolTip("High-contrast theme for sunlight")
         self.theme_button.toggled.connect(self._toggle_theme)
+        self.help_button = big_button("Keys\n[?]", "helpButton", px=16)
+        self.help_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.help_button.setToolTip("Every key (? or F1)")
+        self.help_button.clicked.connect(self.show_help)
         self.score_label = big_label("0 – 0", 26, "scoreLabel")
         self.score_label.setTextFormat(Qt.TextFormat.RichText)
         self.score_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -155,6 +161,7 @@ class LiveView(QWidget):
         header.addWidget(self.undo_button)
         header.addWidget(self.redo_button)
         header.addWidget(self.theme_button)
+        header.addWidget(self.help_button)
         clock_row = QHBoxLayout()
         clock_col = QVBoxLayout()
         clock_col.setSpacing(0)
@@ -185,6 +192,10 @@ class LiveView(QWidget):
         root.setContentsMargins(4, 4, 4, 4)
         root.addLayout(header)
         root.addLayout(body, 1)
+
+        # the key list covers the whole view; created last so it sits on top
+        self.help_overlay = HelpOverlay(self)
+        self.help_overlay.closed.connect(self.setFocus)
 
     # ----------------------------------------------------------------- match
     def set_match(self, match_id: str) -> None:
@@ -516,11 +527,24 @@ class LiveView(QWidget):
                 Qt.KeyboardModifier.NoModifier,
                 Qt.KeyboardModifier.ShiftModifier,
             ):
-                self.toggle_side()
+                if self.help_overlay.isVisible():
+                    self.help_overlay.dismiss()
+                else:
+                    self.toggle_side()
                 return True
         return super().event(event)
 
+    def show_help(self) -> None:
+        """Show every key in large type until any key or a tap."""
+        self._disarm()
+        self.help_overlay.open_over_parent()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.help_overlay.isVisible():  # a key reaching the view while the list shows only closes it
+            if not is_modifier(event):
+                self.help_overlay.dismiss()
+            event.accept()
+            return
         if self._handle_key(event):
             event.accept()
         else:
@@ -563,6 +587,9 @@ class LiveView(QWidget):
             return True
         if key == Qt.Key.Key_Escape:
             self.clear_entry()
+            return True
+        if key in HELP_KEYS:
+            self.show_help()
             return True
         if key in SIDE_KEYS:
             self.toggle_side()
@@ -608,7 +635,13 @@ class LiveView(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         self.timer.stop()
+        self.help_overlay.hide()
         super().hideEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.help_overlay.isVisible():
+            self.help_overlay.setGeometry(self.rect())
 
     def shutdown(self) -> None:
         self.timer.stop()

@@ -2,13 +2,23 @@
 
 Every screen calls the ``MatchService`` (no business rules or SQL here); after any change the
 panel announces ``"match"`` on the bus, and whatever screen is showing re-reads from the service.
+
+Also here: importing a ``fieldmat.match/1`` file (off the GUI thread, all or nothing in the
+core), editing a match's details (the new-match dialog in edit mode) and, when the sync area
+provides ``ui.sync.share_dialog``, sharing a synced match (imported only when asked for).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import logging
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -23,15 +33,19 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.errors import FieldmatError
+from app.match.export import import_file
 from app.match.service import MatchService
-from app.match.types import Change, MatchSummary
+from app.match.types import Change, ImportResult, MatchSummary
 from ui.bus import ChangeBus
 from ui.match.dialogs import NewMatchDialog, TeamsPage
 from ui.match.lineup import LineupEditor
 from ui.match.live import LiveView
 from ui.match.summary import SeasonView, SummaryView
 from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item
+from ui.ops import Op, run_op
 
+log = logging.getLogger(__name__)
+SHARE_MODULE = "ui.sync.share_dialog"
 STATUS_TEXT = {"scheduled": "Not started", "live": "Live", "finished": "Full time"}
 
 
@@ -53,6 +67,10 @@ class MatchListPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setFont(big_font(17, bold=False))
         self.new_button = big_button("+ New match", "newMatch", px=18)
+        self.import_button = big_button("Import match…", "importMatch", px=18)
+        self.import_button.setToolTip("A Fieldmat match file (JSON) exported on another device")
+        self.edit_button = big_button("Edit details…", "editMatch", px=16)
+        self.edit_button.setToolTip("Teams, kick-off, venue, periods, our side")
         self.live_button = big_button("Live ▶", "openLive", px=18)
         self.lineup_button = big_button("Lineup", "openLineup", px=18)
         self.summary_button = big_button("Summary", "openSummary", px=18)
@@ -63,10 +81,10 @@ class MatchListPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setFont(big_font(18, bold=False))
         actions = QHBoxLayout()
-        for b in (self.new_button, self.live_button, self.lineup_button, self.summary_button):
+        for b in (self.new_button, self.import_button, self.live_button, self.lineup_button, self.summary_button):
             actions.addWidget(b)
         more = QHBoxLayout()
-        for b in (self.teams_button, self.season_button, self.delete_button):
+        for b in (self.teams_button, self.season_button, self.edit_button, self.delete_button):
             more.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -117,7 +135,7 @@ class MatchListPage(QWidget):
 
     def _selection_changed(self) -> None:
         has = self.selected_id() is not None
-        for b in (self.live_button, self.lineup_button, self.summary_button, self.delete_button):
+        for b in (self.live_button, self.lineup_button, self.summary_button, self.edit_button, self.delete_button):
             b.setEnabled(has)
 
 
@@ -132,12 +150,21 @@ class MatchPanel(QWidget):
         self.service = MatchService(ctx.db, clock=lambda: ctx.clock())
         self.setStyleSheet(MATCH_QSS)
         self.new_match_dialog: NewMatchDialog | None = None
+        self.edit_match_dialog: NewMatchDialog | None = None
+        self.share_dialog: QDialog | None = None
+        self.import_op: Op | None = None
+        self.import_box: QMessageBox | None = None
+        self.last_import: ImportResult | None = None
+        self._closed = False
+        self.share_supported = _module_exists(SHARE_MODULE)
 
         self.list_page = MatchListPage()
         self.teams_page = TeamsPage(self.service, self._changed_maybe, self._error, self.show_list)
         self.lineup_page = LineupEditor(self.service, self._changed_maybe, self._error)
         self.live_page = LiveView(self.service, self._changed)
-        self.summary_page = SummaryView(self.service, self._changed, self._error)
+        self.summary_page = SummaryView(
+            self.service, self._changed, self._error, shareable=self._shareable if self.share_supported else None
+        )
         self.season_page = SeasonView(self.service, self._error)
         self.stack = QStackedWidget()
         for page in (
@@ -167,6 +194,8 @@ class MatchPanel(QWidget):
 
         lp = self.list_page
         lp.new_button.clicked.connect(self.new_match)
+        lp.import_button.clicked.connect(lambda: self.import_match())
+        lp.edit_button.clicked.connect(lambda: self._with_selected(self.edit_match))
         lp.live_button.clicked.connect(lambda: self._with_selected(self.show_live))
         lp.lineup_button.clicked.connect(lambda: self._with_selected(self.show_lineup))
         lp.summary_button.clicked.connect(lambda: self._with_selected(self.show_summary))
@@ -181,6 +210,8 @@ class MatchPanel(QWidget):
         self.live_page.lineupRequested.connect(self.show_lineup)
         self.summary_page.backRequested.connect(self.show_list)
         self.summary_page.liveRequested.connect(self.show_live)
+        self.summary_page.detailsRequested.connect(self.edit_match)
+        self.summary_page.shareRequested.connect(self.share_match)
         self.season_page.backRequested.connect(self.show_list)
         bus.changed.connect(self._bus_changed)
         self.refresh_list()
@@ -252,6 +283,141 @@ class MatchPanel(QWidget):
         self.bus.announce("match")
         self.show_lineup(dialog.match.id)
 
+    def edit_match(self, match_id: str) -> NewMatchDialog | None:
+        """Open the match's details in the new-match dialog, in edit mode (non-blocking)."""
+        try:
+            match = self.service.get_match(match_id)
+        except FieldmatError as exc:
+            self._error(exc)
+            return None
+        dialog = NewMatchDialog(self.service, self.ctx.clock(), self, match=match)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._match_edited(dialog))
+        dialog.finished.connect(self._edit_match_closed)
+        self.edit_match_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _edit_match_closed(self) -> None:
+        self.edit_match_dialog = None
+
+    def _match_edited(self, dialog: NewMatchDialog) -> None:
+        if dialog.match is None or not dialog.changed_fields:
+            self.message.setText("No change to the match details")
+            return
+        match_id = dialog.match.id
+        self.message.setText("Match details saved")
+        if self.stack.currentWidget() is self.summary_page and self.summary_page.match_id == match_id:
+            self.summary_page.set_match(match_id)  # team names are cached per match
+        self.bus.announce("match")
+
+    # ----------------------------------------------------------------- import
+    def ask_import_path(self) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Import match", str(Path.home()), "Fieldmat match (*.json);;All files (*)"
+        )
+        return Path(chosen) if chosen else None
+
+    def import_match(self, path: Path | None = None) -> Op | None:
+        """Ask for a file (unless ``path``), then import it off the GUI thread. The core checks
+        the whole file first and writes all of it or nothing."""
+        if self.import_op is not None and not self.import_op.finished:
+            return None
+        if path is None:
+            path = self.ask_import_path()
+            if path is None:
+                return None
+        service = self.service
+        chosen = path
+        self.list_page.import_button.setEnabled(False)
+        self.message.setText(f"Importing {chosen.name}…")
+        self.import_op = run_op(
+            self,
+            lambda _token: import_file(service, chosen),
+            on_success=lambda result: self._imported(chosen, result),
+            on_failure=lambda exc: self._import_failed(chosen, exc),
+            label=f"Importing {chosen.name}…",
+        )
+        return self.import_op
+
+    def _imported(self, path: Path, result: object) -> None:
+        if self._closed:
+            return
+        self.list_page.import_button.setEnabled(True)
+        assert isinstance(result, ImportResult)
+        self.last_import = result
+        try:
+            match = self.service.get_match(result.match_id)
+            home, away = self.service.score(result.match_id)
+            name = f"{match.home_team} {home} – {away} {match.away_team}"
+        except FieldmatError:  # the file carried a deleted match
+            name = "the match"
+        if result.changed:
+            self.message.setText(
+                f"✓ Imported {name} from {path.name}: {_count(result.inserted, 'new record')}, "
+                f"{result.updated} updated, {result.unchanged} already here."
+            )
+        else:
+            self.message.setText(f"✓ {name}: everything in {path.name} was already here; nothing changed.")
+        self.refresh_list()
+        self.list_page.select(result.match_id)
+        if result.changed:
+            self.bus.announce("match")
+
+    def _import_failed(self, path: Path, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.list_page.import_button.setEnabled(True)
+        if not isinstance(exc, FieldmatError):
+            log.error("match import failed", exc_info=exc)
+        reason = str(exc) or exc.__class__.__name__
+        self.message.setText(f"✗ Could not import {path.name}: {reason}. Nothing was imported.")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Could not import the match",
+            f"{path.name} was not imported:\n\n{reason}\n\nNothing was imported; your matches are unchanged.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(self._import_box_closed)
+        self.import_box = box
+        box.open()
+
+    def _import_box_closed(self) -> None:
+        self.import_box = None
+
+    # ----------------------------------------------------------------- share
+    def _shareable(self, match_id: str) -> bool:
+        """Whether the team server has the match (the sync area decides; imported when needed)."""
+        try:
+            from sync.sharing import is_shareable
+        except ImportError:
+            return False
+        try:
+            return is_shareable(self.ctx, match_id)
+        except FieldmatError:
+            return False
+
+    def share_match(self, match_id: str) -> QDialog | None:
+        """Open the sync area's share dialog (link + QR code) for a synced match."""
+        try:
+            from ui.sync.share_dialog import ShareDialog
+        except ImportError as exc:
+            self._error(exc)
+            return None
+        if self.share_dialog is not None:
+            self.share_dialog.close()
+        dialog = ShareDialog(self.ctx, match_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._share_closed)
+        self.share_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _share_closed(self) -> None:
+        self.share_dialog = None
+
     def delete_selected(self) -> None:
         selected = self.list_page.selected()
         if selected is None:
@@ -281,7 +447,12 @@ class MatchPanel(QWidget):
         self.message.setText(f"✗ {exc}")
 
     def _bus_changed(self, topics: object) -> None:
-        if not isinstance(topics, frozenset) or "match" not in topics:
+        if not isinstance(topics, frozenset):
+            return
+        if "sync" in topics and "match" not in topics and self.stack.currentWidget() is self.summary_page:
+            self.summary_page.refresh_share()  # a sync may have put the match on the server
+            return
+        if "match" not in topics:
             return
         page = self.stack.currentWidget()
         try:
@@ -306,6 +477,23 @@ class MatchPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the clock timer and background work; called before the window closes."""
+        self._closed = True
+        if self.import_op is not None and not self.import_op.finished:
+            self.import_op.cancel()
+        if self.share_dialog is not None:
+            self.share_dialog.close()  # its finished signal cancels its fetch
         self.live_page.shutdown()
         self.summary_page.shutdown()
         self.season_page.shutdown()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _module_exists(name: str) -> bool:
+    """True when ``name`` can be imported (without importing it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False

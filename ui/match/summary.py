@@ -89,8 +89,14 @@ class StatsTable(QTableWidget):
 
 
 class SummaryView(QWidget):
+    """Score, details, timeline, per-player stats, exports; "Details…" edits the match and
+    "Share…" (only when ``shareable`` is given: the share feature exists) asks for a link to a
+    synced match. ``shareable(match_id)`` says whether the match is on the server yet."""
+
     backRequested = Signal()  # noqa: N815
     liveRequested = Signal(str)  # noqa: N815
+    detailsRequested = Signal(str)  # noqa: N815
+    shareRequested = Signal(str)  # noqa: N815
 
     def __init__(
         self,
@@ -98,11 +104,13 @@ class SummaryView(QWidget):
         on_change: Callable[[Change], None],
         on_error: Callable[[BaseException], None],
         parent: QWidget | None = None,
+        shareable: Callable[[str], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self._on_change = on_change
         self._on_error = on_error
+        self._shareable = shareable
         self.match_id: str | None = None
         self.sides: dict[str, str] = {}
         self.export_op: Op | None = None
@@ -113,6 +121,12 @@ class SummaryView(QWidget):
         self.back_button.clicked.connect(self.backRequested)
         self.live_button = big_button("Live view ▶", "summaryLive", px=16)
         self.live_button.clicked.connect(lambda: self.match_id and self.liveRequested.emit(self.match_id))
+        self.details_button = big_button("Details…", "summaryDetails", px=16)
+        self.details_button.setToolTip("Teams, kick-off, venue, periods, our side")
+        self.details_button.clicked.connect(lambda: self.match_id and self.detailsRequested.emit(self.match_id))
+        self.share_button = big_button("Share…", "shareMatch", px=16)
+        self.share_button.clicked.connect(lambda: self.match_id and self.shareRequested.emit(self.match_id))
+        self.share_button.setVisible(shareable is not None)
         self.score_label = big_label("", 40, "summaryScore")
         self.score_label.setWordWrap(True)
         self.meta_label = big_label("", 16, "summaryMeta", bold=False)
@@ -134,6 +148,8 @@ class SummaryView(QWidget):
         for button in self.export_buttons.values():
             exports.addWidget(button)
         exports.addWidget(self.export_status, 2)
+        exports.addWidget(self.details_button)
+        exports.addWidget(self.share_button)
         split = QSplitter()
         split.setHandleWidth(12)
         split.addWidget(self.timeline)
@@ -177,6 +193,18 @@ class SummaryView(QWidget):
         )
         self.timeline.refresh()
         self.stats.show_stats(self.service.player_stats(self.match_id))
+        self.refresh_share()
+
+    def refresh_share(self) -> None:
+        """Share only a match the team server already has (the button says so otherwise)."""
+        if self._shareable is None or self.match_id is None:
+            return
+        synced = self._shareable(self.match_id)
+        self.share_button.setEnabled(synced)
+        self.share_button.setText("Share…" if synced else "Share…\n(sync first)")
+        self.share_button.setToolTip(
+            "A read-only link to this match" if synced else "Sync this match to the team server first, then share it"
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo here too (edits made in the summary)."""
