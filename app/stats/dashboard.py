@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TypeVar
 
 from app.db import Database
-from app.stats._sql import connect
+from app.stats._sql import connect, gc_paused
+from app.stats.cache import DashboardCache, day_key
 from app.stats.matches import MatchResult, Performer, PlayerLine, match_results, player_table, top_performers
 from app.stats.periods import Period, period_bounds
 from app.stats.practice import (
@@ -19,16 +22,18 @@ from app.stats.practice import (
     PoseCount,
     PracticeCards,
     Series,
-    minutes_per_day,
+    cards_from_facts,
+    minutes_from_facts,
     pose_accuracy,
     pose_mix,
-    practice_cards,
     session_count,
+    session_facts,
     session_history,
 )
 from app.stats.providers import JointAngles, WhoopSeries, latest_joint_angles, whoop_series
 
 HISTORY_PAGE = 200
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,18 +62,51 @@ def compute_dashboard(
     range_name: str = "month",
     pose_id: str | None = None,
     history_limit: int | None = HISTORY_PAGE,
+    cache: DashboardCache | None = None,
 ) -> DashboardData:
     """All Dashboard numbers for ``range_name`` at ``now`` in zone ``tz``.
 
     ``pose_id`` picks the accuracy chart's pose; when absent or not held in the range, the
     most held pose is used. The history holds the newest ``history_limit`` sessions (None:
     all); ``session_history`` pages through the rest.
+
+    With a ``cache`` (``app.stats.cache``), an unchanged database returns the result computed
+    before for the same day, zone, range, pose and page, and a new range reuses the
+    range-independent parts; without one everything is computed.
     """
+    if cache is None:
+        return _compute(db, home, now, tz, range_name, pose_id, history_limit, None, 0)
+    version = cache.version()
+    key = (*day_key(now.astimezone(tz).date(), tz), range_name, pose_id, history_limit)
+    found = cache.result(version, key)
+    if isinstance(found, DashboardData):
+        return replace(found, timings_ms={"cached": 0.0})
+    data = _compute(db, home, now, tz, range_name, pose_id, history_limit, cache, version)
+    cache.store(version, key, data)
+    return data
+
+
+def _compute(
+    db: Database,
+    home: Path,
+    now: datetime,
+    tz: tzinfo,
+    range_name: str,
+    pose_id: str | None,
+    history_limit: int | None,
+    cache: DashboardCache | None,
+    version: int,
+) -> DashboardData:
     import time
 
     timings: dict[str, float] = {}
     period = period_bounds(range_name, now, tz)
-    with connect(db) as conn:
+    day = day_key(now.astimezone(tz).date(), tz)
+
+    def part(name: str, compute: Callable[[], T]) -> T:
+        return compute() if cache is None else cache.part(version, (name, *day), compute)
+
+    with gc_paused(), connect(db) as conn:
         t = time.perf_counter()
 
         def lap(name: str) -> None:
@@ -77,9 +115,10 @@ def compute_dashboard(
             timings[name] = (t2 - t) * 1000.0
             t = t2
 
-        cards = practice_cards(conn, now, tz)
+        facts = part("facts", lambda: session_facts(conn))  # one read: cards and minutes per day
+        cards = part("cards", lambda: cards_from_facts(facts, now, tz))  # all-time: any range
         lap("cards")
-        minutes = minutes_per_day(conn, period, tz)
+        minutes = minutes_from_facts(facts, period, tz)
         lap("minutes")
         poses = pose_mix(conn, period)
         lap("pose_mix")
@@ -97,7 +136,7 @@ def compute_dashboard(
         lap("players")
         whoop = whoop_series(conn, period)
         lap("whoop")
-        joints = latest_joint_angles(conn, home)
+        joints = part("joints", lambda: latest_joint_angles(conn, home))
         lap("reboot")
     return DashboardData(
         period=period,

@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from app.models import LineupEntry, Match, MatchEvent, Player, Team
-from app.stats._sql import Source, connect, epoch, table_of, within
+from app.stats._sql import Source, connect, epoch, fetch_all, table_of, within
 from app.stats.periods import Period
 
 MATCH = table_of(Match)
@@ -101,13 +101,26 @@ def _matches_in(period: Period) -> Select[tuple[str]]:
     return select(MATCH.c.id).where(MATCH.c.deleted.is_(False), within(MATCH.c.kickoff_at, period))
 
 
+def _of_matches_in(column: Any, period: Period) -> ColumnElement[bool]:
+    """``column`` (a match id) names a match kicking off in ``period`` that is not deleted.
+
+    A bounded range lists its (few) matches; the ``all`` range excludes the few that are
+    deleted or still to come, so the event scans need no probe per match.
+    """
+    if period.start is not None:
+        return column.in_(_matches_in(period))  # type: ignore[no-any-return]
+    others = select(MATCH.c.id).where(or_(MATCH.c.deleted.is_(True), MATCH.c.kickoff_at >= period.end))
+    return column.not_in(others)  # type: ignore[no-any-return]
+
+
 def match_results(source: Source, period: Period) -> list[MatchResult]:
     """Matches kicking off in ``period``, newest first, with the score from their events."""
     home_goal = or_(
         and_(EVENT.c.kind == "goal", EVENT.c.team == "home"), and_(EVENT.c.kind == "own_goal", EVENT.c.team == "away")
     )
     with connect(source) as conn:
-        matches = conn.execute(
+        matches = fetch_all(
+            conn,
             select(
                 MATCH.c.id,
                 epoch(MATCH.c.kickoff_at),
@@ -117,14 +130,14 @@ def match_results(source: Source, period: Period) -> list[MatchResult]:
                 MATCH.c.status,
             )
             .where(MATCH.c.deleted.is_(False), within(MATCH.c.kickoff_at, period))
-            .order_by(MATCH.c.kickoff_at.desc())
-        ).all()
+            .order_by(MATCH.c.kickoff_at.desc()),
+        )
         goals = conn.execute(
             select(EVENT.c.match_id, func.count().filter(home_goal), func.count().filter(~home_goal))
             .where(
                 EVENT.c.kind.in_(("goal", "own_goal")),
                 EVENT.c.deleted.is_(False),
-                EVENT.c.match_id.in_(_matches_in(period)),
+                _of_matches_in(EVENT.c.match_id, period),
             )
             .group_by(EVENT.c.match_id)
         ).all()
@@ -212,7 +225,7 @@ def player_table(source: Source, period: Period) -> list[PlayerLine]:
     Players without an appearance or any counted event are left out. Sorted by goals,
     assists, minutes, name.
     """
-    in_range = EVENT.c.match_id.in_(_matches_in(period))
+    in_range = _of_matches_in(EVENT.c.match_id, period)
     alive_ev = EVENT.c.deleted.is_(False)
     with connect(source) as conn:
         counts = conn.execute(
@@ -243,16 +256,19 @@ def player_table(source: Source, period: Period) -> list[PlayerLine]:
             .where(EVENT.c.kind == "assist", in_range, alive_ev, EVENT.c.player_id.is_not(None), ~repeat)
             .group_by(EVENT.c.player_id)
         ).all()
-        matches = conn.execute(
+        matches = fetch_all(
+            conn,
             select(MATCH.c.id, MATCH.c.status, MATCH.c.current_period, MATCH.c.period_count, MATCH.c.period_length_min)
-            .where(MATCH.c.deleted.is_(False), within(MATCH.c.kickoff_at, period))
-        ).all()
-        lineups = conn.execute(
+            .where(MATCH.c.deleted.is_(False), within(MATCH.c.kickoff_at, period)),
+        )
+        lineups = fetch_all(
+            conn,
             select(LINEUP.c.match_id, func.group_concat(LINEUP.c.player_id, "\x1f"))
-            .where(LINEUP.c.starting.is_(True), LINEUP.c.match_id.in_(_matches_in(period)))
-            .group_by(LINEUP.c.match_id)
-        ).all()
-        timing = conn.execute(
+            .where(LINEUP.c.starting.is_(True), _of_matches_in(LINEUP.c.match_id, period))
+            .group_by(LINEUP.c.match_id),
+        )
+        timing = fetch_all(
+            conn,
             select(
                 EVENT.c.match_id,
                 EVENT.c.kind,
@@ -260,8 +276,8 @@ def player_table(source: Source, period: Period) -> list[PlayerLine]:
                 EVENT.c.clock_ms,
                 EVENT.c.player_id,
                 EVENT.c.related_player_id,
-            ).where(EVENT.c.kind.in_(TIMING), in_range, alive_ev)
-        ).all()
+            ).where(EVENT.c.kind.in_(TIMING), in_range, alive_ev),
+        )
         players = conn.execute(
             select(PLAYER.c.id, PLAYER.c.name, func.coalesce(TEAM.c.name, ""))
             .select_from(PLAYER.outerjoin(TEAM, TEAM.c.id == PLAYER.c.team_id))

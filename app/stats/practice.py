@@ -16,10 +16,21 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from app.models import PoseHold, PracticeSession
-from app.stats._sql import Source, connect, epoch, raw_text, stamps_from_text, table_of, within
+from app.stats._sql import (
+    Source,
+    connect,
+    epoch,
+    fetch_all,
+    micros,
+    micros_from_text,
+    raw_text,
+    stamps_from_text,
+    table_of,
+    within,
+)
 from app.stats.periods import (
     Period,
     day_number,
@@ -117,53 +128,93 @@ def streak_of_day_numbers(days: npt.NDArray[np.int64], today: int) -> int:
     return int(breaks[0]) if breaks.size else int(offsets.size)
 
 
-def practice_cards(source: Source, now: datetime, tz: tzinfo) -> PracticeCards:
-    """The four practice cards for ``now`` in the user's zone ``tz`` (weeks start Monday)."""
-    today = now.astimezone(tz).date()
-    monday = local_midnight(week_start(today), tz)
-    tomorrow = local_midnight(today + timedelta(days=1), tz)
-    alive = SESSION.c.deleted.is_(False)
-    scored = or_(SESSION.c.total_poses > 0, SESSION.c.avg_accuracy > 0)
+@dataclass(frozen=True)
+class SessionFacts:
+    """The (not deleted) sessions' start, duration, accuracy and pose count, oldest first.
+
+    One read of the covering index ``ix_practice_session_stats`` serves the cards and the
+    minutes per day of any range (both need every session's local day).
+    """
+
+    started_us: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    duration_s: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    avg_accuracy: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    total_poses: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def between(self, low_us: int | None, high_us: int) -> SessionFacts:
+        """The sessions started in [low_us, high_us) (``low_us`` None: from the first)."""
+        lo = 0 if low_us is None else int(np.searchsorted(self.started_us, low_us, side="left"))
+        hi = int(np.searchsorted(self.started_us, high_us, side="left"))
+        return SessionFacts(
+            self.started_us[lo:hi], self.duration_s[lo:hi], self.avg_accuracy[lo:hi], self.total_poses[lo:hi]
+        )
+
+
+def session_facts(source: Source, period: Period | None = None) -> SessionFacts:
+    """``SessionFacts`` of every session (or of those started in ``period``)."""
+    where: list[ColumnElement[bool]] = [SESSION.c.deleted.is_(False)]
+    if period is not None:
+        where.append(within(SESSION.c.started_at, period))
     with connect(source) as conn:
-        total_s, week_count, avg = conn.execute(
-            select(
-                func.coalesce(func.sum(SESSION.c.duration_s), 0.0),
-                func.count().filter(and_(SESSION.c.started_at >= monday, SESSION.c.started_at < tomorrow)),
-                func.avg(SESSION.c.avg_accuracy).filter(scored),
-            ).where(alive)
-        ).one()
-        # the streak needs local days, so the zone conversion happens here (vectorised)
-        texts = conn.execute(
-            select(raw_text(SESSION.c.started_at)).where(alive, SESSION.c.started_at < tomorrow)
-        ).scalars().all()
-    days = np.unique(local_day_numbers(stamps_from_text(list(texts)), tz))
+        rows = fetch_all(
+            conn,
+            select(raw_text(SESSION.c.started_at), SESSION.c.duration_s, SESSION.c.avg_accuracy, SESSION.c.total_poses)
+            .where(*where)
+            .order_by(SESSION.c.started_at),
+        )
+    if not rows:
+        return SessionFacts()
+    texts, durations, accuracies, poses = zip(*rows, strict=True)
+    started = micros_from_text(list(texts))
+    facts = SessionFacts(
+        started,
+        np.asarray(durations, dtype=np.float64),
+        np.asarray(accuracies, dtype=np.float64),
+        np.asarray(poses, dtype=np.int64),
+    )
+    if started.size > 1 and bool(np.any(started[1:] < started[:-1])):  # texts in an odd format sort apart
+        order = np.argsort(started, kind="stable")
+        facts = SessionFacts(
+            started[order], facts.duration_s[order], facts.avg_accuracy[order], facts.total_poses[order]
+        )
+    return facts
+
+
+def cards_from_facts(facts: SessionFacts, now: datetime, tz: tzinfo) -> PracticeCards:
+    """The four practice cards for ``now`` in zone ``tz`` from every session's facts."""
+    today = now.astimezone(tz).date()
+    monday_us = micros(local_midnight(week_start(today), tz))
+    tomorrow_us = micros(local_midnight(today + timedelta(days=1), tz))
+    scored = (facts.total_poses > 0) | (facts.avg_accuracy > 0)
+    this_week = facts.between(monday_us, tomorrow_us)
+    # the streak needs local days, so the zone conversion happens here (vectorised)
+    upto = facts.between(None, tomorrow_us)
+    days = np.unique(local_day_numbers(upto.started_us.astype(np.float64) / 1e6, tz))
     return PracticeCards(
-        sessions_this_week=int(week_count or 0),
-        mindful_minutes=round(float(total_s) / 60.0),
+        sessions_this_week=int(this_week.started_us.size),
+        mindful_minutes=round(float(facts.duration_s.sum()) / 60.0),
         current_streak=streak_of_day_numbers(days, day_number(today)),
-        avg_accuracy=round(float(avg), 1) if avg is not None else 0.0,
+        avg_accuracy=round(float(facts.avg_accuracy[scored].mean()), 1) if bool(scored.any()) else 0.0,
     )
 
 
-def minutes_per_day(source: Source, period: Period, tz: tzinfo) -> DailyMinutes:
-    """Practice minutes for every local day of ``period`` (days without practice are 0).
+def practice_cards(source: Source, now: datetime, tz: tzinfo) -> PracticeCards:
+    """The four practice cards for ``now`` in the user's zone ``tz`` (weeks start Monday)."""
+    return cards_from_facts(session_facts(source), now, tz)
 
-    For the ``all`` range the days start at the first session.
-    """
-    with connect(source) as conn:
-        rows = conn.execute(
-            select(raw_text(SESSION.c.started_at), SESSION.c.duration_s)
-            .where(SESSION.c.deleted.is_(False), within(SESSION.c.started_at, period))
-            .order_by(SESSION.c.started_at)
-        ).all()
-    columns = list(zip(*rows, strict=True)) or [(), ()]
-    stamps = stamps_from_text(list(columns[0]))
-    durations = np.asarray(columns[1], dtype=np.float64)
+
+def minutes_from_facts(facts: SessionFacts, period: Period, tz: tzinfo) -> DailyMinutes:
+    """Practice minutes for every local day of ``period`` from the sessions' facts."""
+    inside_period = facts.between(
+        None if period.start is None else micros(period.start), micros(period.end)
+    )
+    stamps = inside_period.started_us.astype(np.float64) / 1e6
+    durations = inside_period.duration_s
     numbers = local_day_numbers(stamps, tz)
     last = day_number(local_date(period.end_epoch - 1, tz))
     if period.start_epoch is not None:
         first = day_number(local_date(period.start_epoch, tz))
-    elif rows:
+    elif stamps.size:
         first = int(numbers[0])
     else:
         return DailyMinutes()
@@ -176,6 +227,14 @@ def minutes_per_day(source: Source, period: Period, tz: tzinfo) -> DailyMinutes:
         x=local_midnights(day_numbers, tz).tolist(),
         minutes=minutes.tolist(),
     )
+
+
+def minutes_per_day(source: Source, period: Period, tz: tzinfo) -> DailyMinutes:
+    """Practice minutes for every local day of ``period`` (days without practice are 0).
+
+    For the ``all`` range the days start at the first session.
+    """
+    return minutes_from_facts(session_facts(source, period), period, tz)
 
 
 def _deleted_sessions() -> Select[tuple[str]]:
@@ -191,7 +250,8 @@ def pose_mix(source: Source, period: Period) -> list[PoseCount]:
 
     A bounded range probes its sessions' holds (covering index by session). The ``all``
     range sums every hold in one pass over a covering index by pose and subtracts the holds
-    of soft-deleted sessions, which are few: cheaper than testing every hold's session.
+    of soft-deleted sessions and those after the range's end, which are few: cheaper than
+    testing every hold's session and start.
     """
 
     def totals(*where: ColumnElement[bool]) -> Select[Any]:
@@ -212,9 +272,18 @@ def pose_mix(source: Source, period: Period) -> list[PoseCount]:
             everything = conn.execute(totals(HOLD.c.session_id.in_(_sessions_in(period)))).all()
             deleted: list[Any] = []
         else:
-            everything = conn.execute(totals(HOLD.c.started_at < period.end)).all()
-            deleted = list(conn.execute(totals(HOLD.c.session_id.in_(_deleted_sessions()))).all())
-    minus = {str(r[0]): (int(r[2]), float(r[3]), float(r[4])) for r in deleted}
+            # every hold (no per-row test), less the holds of deleted sessions and, per pose
+            # (an index range each), any hold starting after the range's end
+            everything = conn.execute(totals()).all()
+            later = HOLD.c.started_at >= period.end
+            deleted = list(conn.execute(totals(HOLD.c.session_id.in_(_deleted_sessions()), ~later)).all())
+            if everything:
+                ids = [str(r[0]) for r in everything]
+                deleted += conn.execute(totals(HOLD.c.pose_id.in_(ids), later)).all()
+    minus: dict[str, tuple[int, float, float]] = {}
+    for r in deleted:
+        n0, h0, a0 = minus.get(str(r[0]), (0, 0.0, 0.0))
+        minus[str(r[0])] = (n0 + int(r[2]), h0 + float(r[3]), a0 + float(r[4]))
     out = []
     for pid, name, n, hold_s, acc in everything:
         dn, dh, da = minus.get(str(pid), (0, 0.0, 0.0))
@@ -232,18 +301,24 @@ def pose_accuracy(source: Source, pose_id: str, period: Period) -> Series:
     The range applies to the holds' start (the same day as their session's, but for a
     session running past the range's end).
     """
+    first = func.min(raw_text(HOLD.c.started_at))
     with connect(source) as conn:
-        rows = conn.execute(
-            select(func.min(epoch(HOLD.c.started_at)), func.avg(HOLD.c.accuracy))
+        rows = fetch_all(
+            conn,
+            select(first, func.avg(HOLD.c.accuracy))
             .where(
                 HOLD.c.pose_id == pose_id,
                 within(HOLD.c.started_at, period),
                 HOLD.c.session_id.not_in(_deleted_sessions()),
             )
             .group_by(HOLD.c.session_id)
-            .order_by(func.min(HOLD.c.started_at))
-        ).all()
-    return Series(x=[float(r[0]) for r in rows], y=[float(r[1]) for r in rows])
+            .order_by(first),
+        )
+    if not rows:
+        return Series()
+    texts, means = zip(*rows, strict=True)
+    # one julianday per session instead of per hold: the texts are parsed in numpy
+    return Series(x=stamps_from_text(list(texts)).tolist(), y=[float(m) for m in means])
 
 
 def session_history(

@@ -19,11 +19,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from app.models import RebootExport, RebootSession, WhoopCycle, WhoopRecovery, WhoopSleep
-from app.stats._sql import Source, connect, epoch, table_of, within
+from app.stats._sql import Source, connect, epoch, fetch_all, table_of, within
 from app.stats.periods import Period
 from app.stats.practice import Series
 
@@ -66,35 +67,34 @@ def whoop_series(source: Source, period: Period) -> WhoopSeries:
     """Recovery %, sleep performance % and day strain in ``period``, oldest first."""
     when = func.coalesce(CYCLE.c.start, RECOVERY.c.created_at)
     with connect(source) as conn:
-        recovery = conn.execute(
+        recovery = fetch_all(
+            conn,
             select(epoch(when), RECOVERY.c.recovery_score)
             .select_from(RECOVERY.outerjoin(CYCLE, CYCLE.c.id == RECOVERY.c.cycle_id))
             .where(RECOVERY.c.recovery_score.is_not(None), within(RECOVERY.c.created_at, period))
-            .order_by(epoch(when))
-        ).all()
-        sleep = conn.execute(
+            .order_by(epoch(when)),
+        )
+        sleep = fetch_all(
+            conn,
             select(epoch(SLEEP.c.end), SLEEP.c.sleep_performance_percentage)
             .where(
                 SLEEP.c.nap.is_(False),
                 SLEEP.c.sleep_performance_percentage.is_not(None),
                 within(SLEEP.c.end, period),
             )
-            .order_by(SLEEP.c.end)
-        ).all()
-        strain = conn.execute(
+            .order_by(SLEEP.c.end),
+        )
+        strain = fetch_all(
+            conn,
             select(epoch(CYCLE.c.start), CYCLE.c.strain)
             .where(CYCLE.c.strain.is_not(None), within(CYCLE.c.start, period))
-            .order_by(CYCLE.c.start)
-        ).all()
+            .order_by(CYCLE.c.start),
+        )
 
-    def series(rows: list[tuple[float, float]]) -> Series:
+    def series(rows: list[tuple[Any, ...]]) -> Series:
         return Series(x=[float(r[0]) for r in rows], y=[float(r[1]) for r in rows])
 
-    return WhoopSeries(
-        recovery=series([(r[0], r[1]) for r in recovery]),
-        sleep=series([(r[0], r[1]) for r in sleep]),
-        strain=series([(r[0], r[1]) for r in strain]),
-    )
+    return WhoopSeries(recovery=series(recovery), sleep=series(sleep), strain=series(strain))
 
 
 def _number(text: str) -> float | None:

@@ -37,6 +37,7 @@ from app.context import AppContext
 from app.errors import NotFound
 from app.practice.service import PracticeService
 from app.stats import RANGES, DashboardData, compute_dashboard, local_timezone
+from app.stats.cache import DashboardCache
 from app.stats.dashboard import HISTORY_PAGE
 from app.stats.practice import HistoryRow, Series, pose_accuracy, session_history, session_holds
 from ui.bus import ChangeBus
@@ -102,6 +103,7 @@ class DashboardPanel(QWidget):
         self._op: Op | None = None
         self._side_ops: list[Op] = []
         self._populated = False
+        self._cache = DashboardCache(ctx.db)  # results per data version: an idle refresh is free
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._debounce = QTimer(self)
@@ -306,12 +308,12 @@ class DashboardPanel(QWidget):
             self._rerun = True
             return
         self._dirty = False
-        db, home, tz = self.ctx.db, self.ctx.home, self.tz
+        db, home, tz, cache = self.ctx.db, self.ctx.home, self.tz, self._cache
         now, range_name, pose_id, page = self.ctx.clock(), self.range_name, self.pose_id, self.history_page
         self.status.setText("Updating…")
 
         def work(token: CancelToken) -> tuple[DashboardData, dict[str, Any]]:
-            data = compute_dashboard(db, home, now, tz, range_name, pose_id, history_limit=page)
+            data = compute_dashboard(db, home, now, tz, range_name, pose_id, history_limit=page, cache=cache)
             token.raise_if_cancelled()
             rows = {
                 "history": history_rows(data.history, tz),
@@ -635,5 +637,6 @@ class DashboardPanel(QWidget):
         QCoreApplication.sendPostedEvents()
         self._op = None
         self._side_ops.clear()
+        self._cache.close()
         if self.dialog is not None:
             self.dialog.close()
