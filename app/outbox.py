@@ -32,6 +32,9 @@ _OUTBOX = OutboxEntry.__table__  # type: ignore[attr-defined]
 def enqueue(session: Session, entity: str, entity_id: str, op: str = "upsert") -> None:
     """Queue ``entity``/``entity_id`` for push. Must be called inside the change's transaction."""
     provider = PROVIDER_OF_ENTITY[entity]
+    # Core statements do not autoflush: flush pending ORM changes first so that the
+    # statement order stays the caller's order (foreign keys are checked per statement).
+    session.flush()
     conn = session.connection()
     if op == "upsert":
         existing = conn.execute(

@@ -1,0 +1,395 @@
+"""The sync engine: one call pushes local changes to every connected provider and pulls theirs.
+
+Usage (from a worker thread; never the GUI thread)::
+
+    engine = SyncEngine(ctx)                       # client_factory/retry injectable for tests
+    summary = engine.run(progress=cb, cancelled=flag.is_set)
+    for r in summary.results: print(r.provider, r.status, r.pushed, r.pulled, r.errors)
+    engine.status()                                # what the Accounts screen shows
+
+Per provider and run: a ``SyncLog`` row (running -> success|partial|failed|cancelled),
+``ProviderAccount.last_success_at`` on success/partial, ``needs_reconnect`` when the provider
+refused the sign-in. One provider failing never stops the others. Two runs never overlap on
+one database (a second ``run`` raises ``SyncBusy``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from sqlmodel import col, select
+
+from app.models.sync import OutboxEntry, ProviderAccount, SyncConflict, SyncLog
+from app.outbox import pending_count
+from sync import registry
+from sync.errors import AuthRequired, Cancelled, SyncError
+from sync.http import RetryPolicy, check_base_url, make_client
+from sync.provider import ProgressEvent, SyncRun
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+
+log = logging.getLogger(__name__)
+
+HEALTH_PATHS = {"team": "/api/health", "yoga": "/api/health"}
+_run_locks: dict[str, threading.Lock] = {}
+_run_locks_guard = threading.Lock()
+
+
+class SyncBusy(SyncError):
+    pass
+
+
+@dataclass
+class ProviderResult:
+    """One provider's outcome. ``status``: success | partial | failed | cancelled | skipped."""
+
+    provider: str
+    status: str
+    pushed: dict[str, int] = field(default_factory=dict)
+    pulled: dict[str, int] = field(default_factory=dict)
+    rejected: list[dict[str, str]] = field(default_factory=list)  # {entity, entity_id, detail}
+    conflicts: list[dict[str, str]] = field(default_factory=list)  # {entity, entity_id, winner}
+    errors: list[str] = field(default_factory=list)  # plain words for the user
+    needs_reconnect: bool = False
+    pending_after: int = 0
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+    @property
+    def total_pushed(self) -> int:
+        return sum(self.pushed.values())
+
+    @property
+    def total_pulled(self) -> int:
+        return sum(self.pulled.values())
+
+    def describe(self) -> str:
+        """One or more lines saying what happened, for a message box or the terminal."""
+        name = registry.label(self.provider)
+        head = {
+            "success": f"{name}: synced",
+            "partial": f"{name}: synced, with problems",
+            "failed": f"{name}: sync failed",
+            "cancelled": f"{name}: cancelled",
+            "skipped": f"{name}: skipped",
+        }.get(self.status, f"{name}: {self.status}")
+        parts = []
+        if self.status != "skipped":
+            parts.append(f"sent {self.total_pushed}, received {self.total_pulled}")
+            if self.pending_after:
+                parts.append(f"{self.pending_after} change(s) still waiting")
+        lines = [head + (f" ({', '.join(parts)})" if parts else "")]
+        lines += [f"  - {e}" for e in self.errors]
+        for r in self.rejected[:10]:
+            lines.append(f"  - refused {r['entity']} {r['entity_id'][:8]}: {r['detail']}")
+        if len(self.rejected) > 10:
+            lines.append(f"  - … and {len(self.rejected) - 10} more refused")
+        for c in self.conflicts[:10]:
+            kept = "the other version" if c["winner"] == "local" else "your version"
+            lines.append(
+                f"  - {c['entity']} {c['entity_id'][:8]} was changed on both sides; the newer edit "
+                f"({c['winner']}) won and {kept} is kept under Conflicts"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["started_at"] = self.started_at.isoformat() if self.started_at else None
+        d["completed_at"] = self.completed_at.isoformat() if self.completed_at else None
+        return d
+
+
+@dataclass
+class SyncSummary:
+    results: list[ProviderResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed, was refused, or was cancelled."""
+        return all(r.status in ("success", "skipped") for r in self.results)
+
+    def result(self, provider: str) -> ProviderResult | None:
+        return next((r for r in self.results if r.provider == provider), None)
+
+    def describe(self) -> str:
+        if not self.results:
+            return "No provider is connected; nothing to sync."
+        return "\n".join(r.describe() for r in self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "results": [r.to_dict() for r in self.results]}
+
+
+@dataclass
+class ProviderStatus:
+    provider: str
+    label: str
+    available: bool  # the provider's module is part of this build
+    connected: bool
+    account: str
+    base_url: str
+    can_push: bool
+    last_success_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    pending: int
+    rejected: int
+    open_conflicts: int
+    needs_reconnect: bool
+    keychain_warning: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["last_success_at"] = self.last_success_at.isoformat() if self.last_success_at else None
+        return d
+
+
+class SyncEngine:
+    """Drives providers. Thread-safe to call from a worker; see the module docstring."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        client_factory: Callable[[], httpx.Client] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.client_factory = client_factory or make_client
+        self.retry = retry or RetryPolicy()
+
+    # -- running ------------------------------------------------------------------------------
+    def connected(self) -> list[str]:
+        with self.ctx.db.session() as s:
+            return [a.provider for a in s.exec(select(ProviderAccount)).all()]
+
+    def run(
+        self,
+        providers: list[str] | None = None,
+        push: bool = True,
+        pull: bool = True,
+        progress: Callable[[ProgressEvent], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SyncSummary:
+        """Sync ``providers`` (default: every connected one). Never raises for provider errors."""
+        lock = _lock_for(str(self.ctx.db.path))
+        if not lock.acquire(blocking=False):
+            raise SyncBusy("A sync is already running; wait for it to finish.")
+        try:
+            names = providers if providers is not None else [n for n in registry.known() if n in self.connected()]
+            summary = SyncSummary()
+            is_cancelled = cancelled or (lambda: False)
+            client = self.client_factory()
+            try:
+                for name in names:
+                    summary.results.append(self._run_one(name, client, push, pull, progress, is_cancelled))
+            finally:
+                client.close()
+            return summary
+        finally:
+            lock.release()
+
+    def _run_one(
+        self,
+        name: str,
+        client: httpx.Client,
+        push: bool,
+        pull: bool,
+        progress: Callable[[ProgressEvent], None] | None,
+        cancelled: Callable[[], bool],
+    ) -> ProviderResult:
+        ctx = self.ctx
+        started = ctx.clock()
+        with ctx.db.session() as s:
+            account = s.get(ProviderAccount, name)
+        if account is None:
+            return ProviderResult(name, "skipped", errors=[f"{registry.label(name)} is not connected."],
+                                  started_at=started, completed_at=started)
+        if not registry.is_available(name):
+            return ProviderResult(name, "skipped", errors=[f"{registry.label(name)} is not part of this build."],
+                                  started_at=started, completed_at=started)
+        if cancelled():
+            return ProviderResult(name, "cancelled", errors=["Sync was cancelled before it started."],
+                                  started_at=started, completed_at=started)
+        sync_type = "both" if push and pull else ("push" if push else "pull")
+        with ctx.db.write() as s:
+            for stale in s.exec(select(SyncLog).where(SyncLog.provider == name, SyncLog.status == "running")):
+                stale.status = "failed"  # Fieldmat stopped (crash, power) during that run
+                stale.error = "Fieldmat was closed during this sync; nothing was lost, it went on next time."
+                stale.completed_at = started
+                s.add(stale)
+            entry = SyncLog(provider=name, sync_type=sync_type, status="running", started_at=started)
+            s.add(entry)
+            s.flush()
+            log_id = entry.id
+        run = SyncRun(ctx, client, name, retry=self.retry, on_progress=progress, is_cancelled=cancelled)
+        result = ProviderResult(name, "success", started_at=started)
+        try:
+            provider = registry.create(name, ctx, client)
+            if push and provider.can_push:
+                run.phase = "push"
+                provider.push(run)
+            if pull:
+                run.check_cancelled()
+                run.phase = "pull"
+                provider.pull(run)
+        except Cancelled as exc:
+            result.status = "cancelled"
+            result.errors.append(str(exc))
+        except AuthRequired as exc:
+            result.status = "failed"
+            result.needs_reconnect = True
+            result.errors.append(str(exc))
+        except SyncError as exc:
+            result.status = "failed"
+            result.errors.append(str(exc))
+        except Exception as exc:
+            log.exception("sync of %s failed unexpectedly", name)
+            result.status = "failed"
+            result.errors.append(
+                f"Fieldmat hit an unexpected problem while syncing with the {registry.label(name)} "
+                f"({type(exc).__name__}). Your data is kept; details are in the log file."
+            )
+        if result.status == "success" and (run.rejections or run.warnings):
+            result.status = "partial"
+        result.errors.extend(run.warnings)
+        result.pushed = dict(run.pushed_counts)
+        result.pulled = dict(run.pulled_counts)
+        result.rejected = [asdict(r) for r in run.rejections]
+        result.conflicts = [asdict(c) for c in run.conflicts]
+        result.completed_at = ctx.clock()
+        with ctx.db.write() as s:
+            row = s.get(SyncLog, log_id)
+            if row is not None:
+                row.status = result.status
+                row.records_pushed = result.total_pushed
+                row.records_pulled = result.total_pulled
+                row.error = "\n".join(result.errors) or None
+                row.details = {
+                    "pushed": result.pushed,
+                    "pulled": result.pulled,
+                    "rejected": result.rejected[:100],
+                    "conflicts": result.conflicts[:100],
+                }
+                row.completed_at = result.completed_at
+                s.add(row)
+            acc = s.get(ProviderAccount, name)
+            if acc is not None:
+                if result.status in ("success", "partial"):
+                    acc.last_success_at = result.completed_at
+                    acc.needs_reconnect = False
+                elif result.needs_reconnect:
+                    acc.needs_reconnect = True
+                s.add(acc)
+            result.pending_after = pending_count(s, name)
+        log.info("sync %s: %s pushed=%s pulled=%s", name, result.status, result.pushed, result.pulled)
+        return result
+
+    def reachable(self, providers: list[str] | None = None, timeout: float = 3.0) -> bool:
+        """Does any of ``providers`` (default: the connected ones) answer at all? One quick
+        request each (``GET /api/health`` where the API has one), no retries, no sign-in.
+        Network I/O: call it from a worker."""
+        names = providers if providers is not None else self.connected()
+        client = self.client_factory()
+        try:
+            for name in names:
+                base = self.ctx.settings.providers.get(name)
+                if base is None or not base.base_url:
+                    continue
+                try:
+                    url = check_base_url(base.base_url) + HEALTH_PATHS.get(name, "/")
+                    client.get(url, timeout=timeout)
+                except (httpx.HTTPError, SyncError):
+                    continue
+                return True  # any HTTP answer means the server is there
+            return False
+        finally:
+            client.close()
+
+    # -- what the Accounts / Sync screens show --------------------------------------------------
+    def status(self) -> list[ProviderStatus]:
+        ctx = self.ctx
+        out: list[ProviderStatus] = []
+        with ctx.db.session() as s:
+            for name in registry.known():
+                acc = s.get(ProviderAccount, name)
+                last = s.exec(
+                    select(SyncLog).where(SyncLog.provider == name).order_by(col(SyncLog.id).desc()).limit(1)
+                ).first()
+                rejected = len(
+                    s.exec(
+                        select(OutboxEntry.seq).where(OutboxEntry.provider == name, OutboxEntry.status == "rejected")
+                    ).all()
+                )
+                conflicts = len(
+                    s.exec(
+                        select(SyncConflict.id).where(
+                            SyncConflict.provider == name, col(SyncConflict.dismissed).is_(False)
+                        )
+                    ).all()
+                )
+                settings = ctx.settings.provider(name)
+                out.append(
+                    ProviderStatus(
+                        provider=name,
+                        label=registry.label(name),
+                        available=registry.is_available(name),
+                        connected=acc is not None,
+                        account=(acc.account if acc else "") or settings.account,
+                        base_url=settings.base_url,
+                        can_push=name in ("team", "yoga"),
+                        last_success_at=acc.last_success_at if acc else None,
+                        last_status=last.status if last else None,
+                        last_error=last.error if last and last.status not in ("success", "running") else None,
+                        pending=pending_count(s, name),
+                        rejected=rejected,
+                        open_conflicts=conflicts,
+                        needs_reconnect=bool(acc and acc.needs_reconnect),
+                        keychain_warning=ctx.secrets.warning,
+                    )
+                )
+        return out
+
+    def conflicts(self, include_dismissed: bool = False) -> list[SyncConflict]:
+        with self.ctx.db.session() as s:
+            q = select(SyncConflict).order_by(col(SyncConflict.id).desc())
+            if not include_dismissed:
+                q = q.where(col(SyncConflict.dismissed).is_(False))
+            return list(s.exec(q).all())
+
+    def dismiss_conflict(self, conflict_id: int) -> None:
+        with self.ctx.db.write() as s:
+            row = s.get(SyncConflict, conflict_id)
+            if row is not None:
+                row.dismissed = True
+                s.add(row)
+
+    def rejected_entries(self, provider: str | None = None) -> list[OutboxEntry]:
+        with self.ctx.db.session() as s:
+            q = select(OutboxEntry).where(OutboxEntry.status == "rejected")
+            if provider:
+                q = q.where(OutboxEntry.provider == provider)
+            return list(s.exec(q.order_by(col(OutboxEntry.seq))).all())
+
+    def retry_rejected(self, provider: str | None = None) -> int:
+        """Put refused changes back in the queue (after the user fixed them). Returns how many."""
+        with self.ctx.db.write() as s:
+            q = select(OutboxEntry).where(OutboxEntry.status == "rejected")
+            if provider:
+                q = q.where(OutboxEntry.provider == provider)
+            rows = list(s.exec(q).all())
+            for row in rows:
+                row.status = "pending"
+                s.add(row)
+            return len(rows)
+
+
+def _lock_for(key: str) -> threading.Lock:
+    with _run_locks_guard:
+        return _run_locks.setdefault(key, threading.Lock())

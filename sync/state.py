@@ -1,0 +1,162 @@
+"""Outbox and per-record sync state helpers shared by the push providers.
+
+Record versions: the server's ``updated_at`` we last saw for a record (used as ``If-Match``
+and to tell our own echoes from remote edits) live in ``SyncCursor`` rows with resource
+``"v:<entity>:<id>"`` (no extra table). A record without one was never confirmed on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, delete, select
+
+from app.models.sync import OutboxEntry, SyncCursor
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+
+VERSION_PREFIX = "v:"
+
+
+def version_key(entity: str, entity_id: str) -> str:
+    return f"{VERSION_PREFIX}{entity}:{entity_id}"
+
+
+def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int = 1000) -> list[OutboxEntry]:
+    """Pending outbox entries of ``provider`` in order (``seq`` > ``after_seq``)."""
+    with ctx.db.session() as s:
+        return list(
+            s.exec(
+                select(OutboxEntry)
+                .where(
+                    OutboxEntry.provider == provider,
+                    OutboxEntry.status == "pending",
+                    col(OutboxEntry.seq) > after_seq,
+                )
+                .order_by(col(OutboxEntry.seq))
+                .limit(limit)
+            ).all()
+        )
+
+
+def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str] | None = None) -> set[str]:
+    """Ids of ``entity`` records that have a pending (unsent) local change."""
+    q = select(OutboxEntry.entity_id).where(
+        OutboxEntry.provider == provider, OutboxEntry.entity == entity, OutboxEntry.status == "pending"
+    )
+    if ids is not None:
+        id_list = list(ids)
+        if not id_list:
+            return set()
+        q = q.where(col(OutboxEntry.entity_id).in_(id_list))
+    return set(session.exec(q).all())
+
+
+def mark_done(session: Session, seqs: Iterable[int], now: datetime) -> None:
+    """Close pending entries (one UPDATE per 500)."""
+    seq_list = list(seqs)
+    for start in range(0, len(seq_list), 500):
+        chunk = seq_list[start : start + 500]
+        session.exec(
+            update(OutboxEntry)
+            .where(col(OutboxEntry.seq).in_(chunk), col(OutboxEntry.status) == "pending")
+            .values(status="done", done_at=now, attempts=col(OutboxEntry.attempts) + 1, last_error=None)
+        )
+
+
+def mark_rejected(session: Session, seq: int, detail: str, now: datetime) -> None:
+    row = session.get(OutboxEntry, seq)
+    if row is not None:
+        row.status = "rejected"
+        row.last_error = detail[:1000]
+        row.attempts += 1
+        row.done_at = now
+        session.add(row)
+
+
+def note_attempt(session: Session, seq: int, error: str | None = None) -> None:
+    row = session.get(OutboxEntry, seq)
+    if row is not None:
+        row.attempts += 1
+        if error is not None:
+            row.last_error = error[:1000]
+        session.add(row)
+
+
+def supersede(session: Session, provider: str, entity: str, entity_id: str, now: datetime) -> None:
+    """Close pending entries of a record whose local change lost a conflict (kept in SyncConflict)."""
+    rows = session.exec(
+        select(OutboxEntry).where(
+            OutboxEntry.provider == provider,
+            OutboxEntry.entity == entity,
+            OutboxEntry.entity_id == entity_id,
+            OutboxEntry.status == "pending",
+        )
+    ).all()
+    for row in rows:
+        row.status = "done"
+        row.done_at = now
+        row.last_error = "superseded by a newer edit on the server (your version is kept under Conflicts)"
+        session.add(row)
+
+
+def get_versions(session: Session, provider: str, entity: str, ids: Iterable[str]) -> dict[str, str]:
+    keys = [version_key(entity, i) for i in ids]
+    out: dict[str, str] = {}
+    prefix_len = len(version_key(entity, ""))
+    for chunk_start in range(0, len(keys), 500):
+        chunk = keys[chunk_start : chunk_start + 500]
+        rows = session.exec(
+            select(SyncCursor).where(SyncCursor.provider == provider, col(SyncCursor.resource).in_(chunk))
+        ).all()
+        for r in rows:
+            out[r.resource[prefix_len:]] = r.cursor
+    return out
+
+
+def get_version(session: Session, provider: str, entity: str, entity_id: str) -> str | None:
+    row = session.get(SyncCursor, (provider, version_key(entity, entity_id)))
+    return None if row is None else row.cursor
+
+
+def set_version(session: Session, provider: str, entity: str, entity_id: str, version: str, now: datetime) -> None:
+    key = version_key(entity, entity_id)
+    row = session.get(SyncCursor, (provider, key))
+    if row is None:
+        session.add(SyncCursor(provider=provider, resource=key, cursor=version, updated_at=now))
+    elif row.cursor != version:
+        row.cursor = version
+        row.updated_at = now
+        session.add(row)
+
+
+def set_versions(session: Session, provider: str, entity: str, versions: dict[str, str], now: datetime) -> None:
+    """Bulk ``set_version`` (one executemany)."""
+    if not versions:
+        return
+    table = SyncCursor.__table__  # type: ignore[attr-defined]
+    stmt = sqlite_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["provider", "resource"],
+        set_={"cursor": stmt.excluded.cursor, "updated_at": stmt.excluded.updated_at},
+    )
+    session.connection().execute(
+        stmt,
+        [
+            {"provider": provider, "resource": version_key(entity, i), "cursor": v, "updated_at": now}
+            for i, v in versions.items()
+        ],
+    )
+
+
+def drop_version(session: Session, provider: str, entity: str, entity_id: str) -> None:
+    session.exec(
+        delete(SyncCursor).where(
+            col(SyncCursor.provider) == provider, col(SyncCursor.resource) == version_key(entity, entity_id)
+        )
+    )

@@ -1,0 +1,605 @@
+"""Team server provider: push the outbox (teams, players, matches, lineups, events, deletions)
+and pull incrementally (``updated_since`` + paging), per providers/team/openapi.yaml.
+
+Push, in outbox order:
+- a record never confirmed on the server is POSTed (idempotent by its UUID: a replay answers
+  200 with the stored record; when that differs from ours, the newer edit wins);
+- a known record is PUT with ``If-Match: <server updated_at>``; 409 -> the newer edit wins,
+  the other version is kept in ``SyncConflict``; 404 -> it was deleted on the server (the
+  deletion wins, the local version is kept in ``SyncConflict``);
+- new events go in batches of up to 500 through ``/api/sync/events``; a "replayed" item is
+  then PUT so a local edit made after a lost answer is not lost;
+- deletions -> DELETE (204/404 are both fine); lineups -> PUT of the whole lineup;
+- a 4xx for one record marks that entry ``rejected`` with the server's ``detail``; the rest go on.
+An entry is closed only if the record did not change again while it was being sent.
+
+Pull: teams, players per team, matches, events per match (all with cursors in ``SyncCursor``),
+lineups per match. Records with a local unsent change are conflicts (newer edit wins).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from sqlmodel import Session, col, delete, select
+
+from app.models.match import LineupEntry, Match, MatchEvent, Player, Team
+from app.models.sync import OutboxEntry
+from app.outbox import pending_count
+from sync import state
+from sync.errors import NotConnected, ProtocolError, SyncError
+from sync.http import Api, TokenAuth, check_base_url, detail_of, iso, parse_dt
+from sync.provider import SyncRun
+from sync.team.records import (
+    MODELS,
+    apply_remote,
+    check_record,
+    local_snapshot,
+    missing_refs,
+    payload,
+    remote_updated_at,
+    same_content,
+)
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+
+log = logging.getLogger(__name__)
+
+PROVIDER = "team"
+LABEL = "team server"
+BATCH = 500
+SENT = "sent:"  # version marker: the server holds what we sent at this local updated_at
+PAGE = 500
+RESOURCE = {"team": "teams", "player": "players", "match": "matches", "event": "events", "lineup": "lineups"}
+ITEM_PATH = {
+    "team": "/api/teams/{}",
+    "player": "/api/players/{}",
+    "match": "/api/matches/{}",
+    "event": "/api/events/{}",
+}
+
+
+def team_api(ctx: AppContext, run: SyncRun) -> Api:
+    base = ctx.settings.provider(PROVIDER).base_url
+    if not base:
+        raise NotConnected("The team server is not connected (no address). Connect it in Accounts.")
+    base = check_base_url(base)
+    auth = TokenAuth(ctx.secrets, PROVIDER, base + "/api/auth/login", LABEL)
+    return run.api(base, LABEL, auth)
+
+
+def _create_path(entity: str, row: Any) -> str:
+    if entity == "team":
+        return "/api/teams"
+    if entity == "player":
+        return f"/api/teams/{row.team_id}/players"
+    if entity == "match":
+        return "/api/matches"
+    return f"/api/matches/{row.match_id}/events"
+
+
+def _remote_is_newer(local_updated: datetime, remote: dict[str, Any]) -> bool:
+    return parse_dt(remote_updated_at(remote)) > local_updated
+
+
+class TeamProvider:
+    name = PROVIDER
+    label = LABEL
+    can_push = True
+
+    def __init__(self, ctx: AppContext, client: httpx.Client) -> None:
+        self.ctx = ctx
+        self.client = client
+
+    # ================================================================= push
+    def push(self, run: SyncRun) -> None:
+        api = team_api(self.ctx, run)
+        with self.ctx.db.session() as s:
+            total = pending_count(s, PROVIDER)
+        done = 0
+        after = 0
+        run.progress("changes", 0, total)
+        while True:
+            entries = state.load_pending(self.ctx, PROVIDER, after, 2000)
+            if not entries:
+                break
+            after = entries[-1].seq or after
+            i = 0
+            while i < len(entries):
+                run.check_cancelled()
+                entry = entries[i]
+                if _is_event_upsert(entry):
+                    j = i
+                    while j < len(entries) and j - i < BATCH and _is_event_upsert(entries[j]):
+                        j += 1
+                    self._push_events(run, api, entries[i:j])
+                    done += j - i
+                    i = j
+                else:
+                    self._push_one(run, api, entry)
+                    done += 1
+                    i += 1
+                run.progress("changes", done, total)
+
+    # -- helpers writing outcomes --------------------------------------------------------------
+    def _finish(self, run: SyncRun, entry: OutboxEntry, sent_updated_at: datetime | None, version: str | None) -> None:
+        """Close ``entry`` unless the record changed again meanwhile; remember the server version."""
+        now = self.ctx.clock()
+        with self.ctx.db.write() as s:
+            if version is not None:
+                state.set_version(s, PROVIDER, entry.entity, entry.entity_id, version, now)
+            if sent_updated_at is not None and self._current_updated_at(s, entry) != sent_updated_at:
+                state.note_attempt(s, entry.seq or 0)
+            else:
+                state.mark_done(s, [entry.seq or 0], now)
+        run.pushed(RESOURCE[entry.entity])
+
+    def _current_updated_at(self, s: Session, entry: OutboxEntry) -> datetime | None:
+        if entry.entity == "lineup":
+            return _lineup_stamp(s, entry.entity_id.split(":")[0])
+        row: Any = s.get(MODELS[entry.entity], entry.entity_id)
+        return None if row is None else row.updated_at
+
+    def _reject(self, run: SyncRun, entry: OutboxEntry, detail: str) -> None:
+        with self.ctx.db.write() as s:
+            state.mark_rejected(s, entry.seq or 0, detail, self.ctx.clock())
+        run.reject(entry.entity, entry.entity_id, detail)
+
+    def _unexpected(self, response: httpx.Response) -> SyncError:
+        return ProtocolError(f"The team server answered HTTP {response.status_code}: {detail_of(response)}")
+
+    # -- one record ----------------------------------------------------------------------------
+    def _push_one(self, run: SyncRun, api: Api, entry: OutboxEntry) -> None:
+        if entry.entity == "lineup":
+            self._push_lineup(run, api, entry)
+            return
+        model = MODELS.get(entry.entity)
+        if model is None:
+            self._reject(run, entry, f"Fieldmat does not know how to send a “{entry.entity}”.")
+            return
+        with self.ctx.db.session() as s:
+            row: Any = s.get(model, entry.entity_id)
+            version = state.get_version(s, PROVIDER, entry.entity, entry.entity_id)
+        if entry.op == "delete" or (row is not None and row.deleted):
+            self._push_delete(run, api, entry)
+            return
+        if row is None:  # gone locally without a delete entry: nothing to send
+            with self.ctx.db.write() as s:
+                state.mark_done(s, [entry.seq or 0], self.ctx.clock())
+            return
+        if version is None or version.startswith(SENT):
+            response = api.request("POST", _create_path(entry.entity, row), json_body=payload(entry.entity, row))
+            if response.status_code in (200, 201):
+                remote = check_record(entry.entity, api.json(response))
+                if response.status_code == 201 or same_content(entry.entity, remote, payload(entry.entity, row)):
+                    self._finish(run, entry, row.updated_at, remote_updated_at(remote))
+                    return
+                if version is not None:  # the server holds our earlier push: this local edit is newer
+                    self._put(run, api, entry, row, remote_updated_at(remote))
+                    return
+                # Replay of a record that differs on the server: both sides changed it.
+                if _remote_is_newer(row.updated_at, remote):
+                    self._remote_wins(run, entry, row, remote)
+                    return
+                version = remote_updated_at(remote)
+                self._record_local_win(run, entry, remote)
+            else:
+                self._handle_failure(run, entry, response)
+                return
+        self._put(run, api, entry, row, version)
+
+    def _put(self, run: SyncRun, api: Api, entry: OutboxEntry, row: Any, version: str) -> None:
+        for _ in range(3):
+            response = api.request(
+                "PUT",
+                ITEM_PATH[entry.entity].format(entry.entity_id),
+                json_body=payload(entry.entity, row),
+                headers={"If-Match": version},
+            )
+            if response.status_code == 200:
+                remote = check_record(entry.entity, api.json(response))
+                self._finish(run, entry, row.updated_at, remote_updated_at(remote))
+                return
+            if response.status_code == 409:
+                remote = check_record(entry.entity, _current_of(api.json(response)))
+                if not remote.get("deleted") and same_content(entry.entity, remote, payload(entry.entity, row)):
+                    # Our own earlier PUT whose answer was lost: the server already holds our version.
+                    self._finish(run, entry, row.updated_at, remote_updated_at(remote))
+                    return
+                if remote.get("deleted") or _remote_is_newer(row.updated_at, remote):
+                    self._remote_wins(run, entry, row, remote)
+                    return
+                self._record_local_win(run, entry, remote)
+                version = remote_updated_at(remote)
+                continue
+            if response.status_code == 404 and entry.entity != "team":
+                self._deleted_remotely(run, entry, row)
+                return
+            if response.status_code in (404, 405) and entry.entity == "team":
+                self._reject(run, entry, "The team server does not accept changes to a team once it is created.")
+                return
+            self._handle_failure(run, entry, response)
+            return
+        run.warn(f"{entry.entity} {entry.entity_id[:8]} kept changing on the server; it will be sent next time.")
+
+    def _record_local_win(self, run: SyncRun, entry: OutboxEntry, remote: dict[str, Any]) -> None:
+        with self.ctx.db.write() as s:
+            run.conflict(s, entry.entity, entry.entity_id, "local", remote)
+
+    def _remote_wins(self, run: SyncRun, entry: OutboxEntry, row: Any, remote: dict[str, Any]) -> None:
+        now = self.ctx.clock()
+        with self.ctx.db.write() as s:
+            run.conflict(s, entry.entity, entry.entity_id, "remote", local_snapshot(entry.entity, row))
+            if missing_refs(s, entry.entity, remote):
+                run.warn(f"The server's version of {entry.entity} {entry.entity_id[:8]} refers to records "
+                         "not here yet; it will be applied on the next pull.")
+            else:
+                apply_remote(s, entry.entity, remote)
+            state.set_version(s, PROVIDER, entry.entity, entry.entity_id, remote_updated_at(remote), now)
+            state.supersede(s, PROVIDER, entry.entity, entry.entity_id, now)
+
+    def _deleted_remotely(self, run: SyncRun, entry: OutboxEntry, row: Any) -> None:
+        now = self.ctx.clock()
+        with self.ctx.db.write() as s:
+            run.conflict(s, entry.entity, entry.entity_id, "remote", local_snapshot(entry.entity, row))
+            local: Any = s.get(MODELS[entry.entity], entry.entity_id)
+            if local is not None:
+                local.deleted = True
+                s.add(local)
+            state.drop_version(s, PROVIDER, entry.entity, entry.entity_id)
+            state.supersede(s, PROVIDER, entry.entity, entry.entity_id, now)
+        run.warn(f"{entry.entity} {entry.entity_id[:8]} was deleted on the team server; your edited copy is kept "
+                 "under Conflicts.")
+
+    def _handle_failure(self, run: SyncRun, entry: OutboxEntry, response: httpx.Response) -> None:
+        if 400 <= response.status_code < 500:
+            self._reject(run, entry, detail_of(response))
+            return
+        raise self._unexpected(response)
+
+    def _push_delete(self, run: SyncRun, api: Api, entry: OutboxEntry) -> None:
+        if entry.entity == "team":
+            self._reject(run, entry, "The team server has no way to delete a team; it stays there.")
+            return
+        response = api.request("DELETE", ITEM_PATH[entry.entity].format(entry.entity_id))
+        if response.status_code in (200, 204, 404):
+            with self.ctx.db.write() as s:
+                state.drop_version(s, PROVIDER, entry.entity, entry.entity_id)
+                state.mark_done(s, [entry.seq or 0], self.ctx.clock())
+            run.pushed(RESOURCE[entry.entity])
+            return
+        self._handle_failure(run, entry, response)
+
+    def _push_lineup(self, run: SyncRun, api: Api, entry: OutboxEntry) -> None:
+        match_id = entry.entity_id.split(":")[0]
+        with self.ctx.db.session() as s:
+            rows = s.exec(select(LineupEntry).where(LineupEntry.match_id == match_id)).all()
+            stamp = _lineup_stamp(s, match_id)
+        items = [{"player_id": r.player_id, "starting": r.starting, "shirt_number": r.shirt_number} for r in rows]
+        response = api.request("PUT", f"/api/matches/{match_id}/lineup", json_body={"items": items})
+        if response.status_code == 200:
+            self._finish(run, entry, stamp, None)
+            return
+        self._handle_failure(run, entry, response)
+
+    # -- event batches -------------------------------------------------------------------------
+    def _push_events(self, run: SyncRun, api: Api, entries: list[OutboxEntry]) -> None:
+        ids = [e.entity_id for e in entries]
+        with self.ctx.db.session() as s:
+            rows = {r.id: r for r in s.exec(select(MatchEvent).where(col(MatchEvent.id).in_(ids))).all()}
+            versions = state.get_versions(s, PROVIDER, "event", ids)
+        batch: list[OutboxEntry] = []
+        singles: list[OutboxEntry] = []
+        seen: set[str] = set()
+        for e in entries:
+            row = rows.get(e.entity_id)
+            if row is None or row.deleted or e.entity_id in versions or e.entity_id in seen:
+                singles.append(e)
+            else:
+                seen.add(e.entity_id)
+                batch.append(e)
+        if batch:
+            self._send_batch(run, api, batch, rows)
+        for e in singles:
+            run.check_cancelled()
+            self._push_one(run, api, e)
+
+    def _send_batch(self, run: SyncRun, api: Api, batch: list[OutboxEntry], rows: dict[str, MatchEvent]) -> None:
+        body = {"events": [payload("event", rows[e.entity_id]) for e in batch]}
+        response = api.request("POST", "/api/sync/events", json_body=body)
+        if response.status_code in (400, 413, 422):
+            # The batch as a whole was refused: send one by one so only the bad ones are rejected.
+            for e in batch:
+                run.check_cancelled()
+                self._push_one(run, api, e)
+            return
+        if response.status_code != 200:
+            raise self._unexpected(response)
+        data = api.json(response)
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list):
+            raise ProtocolError("The team server answered the event batch without results.")
+        by_id = {r.get("id"): r for r in results if isinstance(r, dict)}
+        now = self.ctx.clock()
+        replayed: list[OutboxEntry] = []
+        pushed = 0
+        with self.ctx.db.write() as s:
+            fresh = dict(
+                s.exec(
+                    select(MatchEvent.id, MatchEvent.updated_at).where(
+                        col(MatchEvent.id).in_([e.entity_id for e in batch])
+                    )
+                ).all()
+            )
+            done: list[int] = []
+            sent: dict[str, str] = {}
+            for e in batch:
+                result = by_id.get(e.entity_id)
+                status = result.get("status") if result else None
+                if status == "created":
+                    # The server holds the version we sent; its updated_at arrives with the next pull.
+                    sent[e.entity_id] = SENT + iso(rows[e.entity_id].updated_at)
+                    if fresh.get(e.entity_id) == rows[e.entity_id].updated_at:
+                        done.append(e.seq or 0)
+                    else:
+                        state.note_attempt(s, e.seq or 0)
+                    pushed += 1
+                elif status == "replayed":
+                    replayed.append(e)
+                elif status == "rejected":
+                    detail = str((result or {}).get("detail") or "refused by the team server")
+                    state.mark_rejected(s, e.seq or 0, detail, now)
+                    run.reject("event", e.entity_id, detail)
+                else:
+                    state.note_attempt(s, e.seq or 0, "no answer for this event in the batch")
+            if len(by_id) < len(batch):
+                run.warn("The team server did not answer for every event of a batch; the rest go next time.")
+            state.set_versions(s, PROVIDER, "event", sent, now)
+            state.mark_done(s, done, now)
+        run.pushed("events", pushed)
+        if replayed:
+            self._reconcile_replayed(run, api, replayed, rows)
+
+    def _reconcile_replayed(
+        self, run: SyncRun, api: Api, entries: list[OutboxEntry], rows: dict[str, MatchEvent]
+    ) -> None:
+        """The server already had these events (an earlier answer was lost). Read the server's
+        copies (a few paged GETs) and PUT only those that differ from ours."""
+        wanted = {e.entity_id for e in entries}
+        found: dict[str, dict[str, Any]] = {}
+        for match_id in dict.fromkeys(rows[e.entity_id].match_id for e in entries):
+            cursor: str | None = None
+            while wanted - found.keys():
+                run.check_cancelled()
+                params = {"limit": str(PAGE)}
+                if cursor:
+                    params["cursor"] = cursor
+                response = api.request("GET", f"/api/matches/{match_id}/events", params=params)
+                if response.status_code != 200:
+                    break
+                data = api.json(response)
+                if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+                    raise ProtocolError("The team server sent a malformed list of events.")
+                for rec in data["items"]:
+                    rec = check_record("event", rec)
+                    if rec["id"] in wanted:
+                        found[rec["id"]] = rec
+                nxt = data.get("next_cursor")
+                if not isinstance(nxt, str) or not nxt:
+                    break
+                cursor = nxt
+        same: dict[str, str] = {}
+        for e in entries:
+            row = rows[e.entity_id]
+            remote = found.get(e.entity_id)
+            if remote is None:
+                self._put_replayed(run, api, e, row)
+            elif remote.get("deleted"):
+                self._deleted_remotely(run, e, row)
+            elif same_content("event", remote, payload("event", row)):
+                same[e.entity_id] = remote_updated_at(remote)
+            else:  # the server holds our earlier push; this local edit is newer
+                run.check_cancelled()
+                self._put(run, api, e, row, remote_updated_at(remote))
+        if same:
+            now = self.ctx.clock()
+            by_id = {e.entity_id: e for e in entries}
+            with self.ctx.db.write() as s:
+                fresh = dict(
+                    s.exec(select(MatchEvent.id, MatchEvent.updated_at).where(col(MatchEvent.id).in_(list(same)))).all()
+                )
+                state.set_versions(s, PROVIDER, "event", same, now)
+                state.mark_done(s, [by_id[i].seq or 0 for i in same if fresh.get(i) == rows[i].updated_at], now)
+            run.pushed("events", len(same))
+
+    def _put_replayed(self, run: SyncRun, api: Api, entry: OutboxEntry, row: MatchEvent) -> None:
+        """The server already had this event (an earlier answer was lost): make sure it holds ours."""
+        response = api.request("PUT", ITEM_PATH["event"].format(entry.entity_id), json_body=payload("event", row))
+        if response.status_code == 200:
+            remote = check_record("event", api.json(response))
+            self._finish(run, entry, row.updated_at, remote_updated_at(remote))
+            return
+        if response.status_code == 404:
+            self._deleted_remotely(run, entry, row)
+            return
+        self._handle_failure(run, entry, response)
+
+    # ================================================================= pull
+    def pull(self, run: SyncRun) -> None:
+        api = team_api(self.ctx, run)
+        self._pull_list(run, api, "teams", "/api/teams", "team")
+        with self.ctx.db.session() as s:
+            team_ids = list(s.exec(select(Team.id).where(col(Team.deleted).is_(False))).all())
+        for tid in team_ids:
+            self._pull_list(run, api, f"players:{tid}", f"/api/teams/{tid}/players", "player")
+        self._pull_list(run, api, "matches", "/api/matches", "match")
+        with self.ctx.db.session() as s:
+            match_ids = list(
+                s.exec(select(Match.id).where(col(Match.deleted).is_(False)).order_by(col(Match.kickoff_at))).all()
+            )
+        for n, mid in enumerate(match_ids, 1):
+            self._pull_list(run, api, f"events:{mid}", f"/api/matches/{mid}/events", "event")
+            self._pull_lineup(run, api, mid)
+            run.progress("matches", n, len(match_ids))
+
+    def _pull_list(self, run: SyncRun, api: Api, cursor_key: str, path: str, entity: str) -> None:
+        since = run.get_cursor(cursor_key)
+        newest: tuple[datetime, str] | None = (parse_dt(since), since) if since else None
+        page_cursor: str | None = None
+        complete = True
+        pages = 0
+        while True:
+            run.check_cancelled()
+            params = {"limit": str(PAGE)}
+            if since:
+                params["updated_since"] = since
+            if page_cursor:
+                params["cursor"] = page_cursor
+            response = api.request("GET", path, params=params)
+            if response.status_code == 404 and entity in ("player", "event"):
+                return  # the parent is not on the server (yet): nothing to pull
+            if response.status_code != 200:
+                raise self._unexpected(response)
+            data = api.json(response)
+            if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+                raise ProtocolError(f"The team server sent a malformed list for {path}.")
+            items = [check_record(entity, r) for r in data["items"]]
+            ok, page_newest = self._apply_page(run, entity, items)
+            complete = complete and ok
+            if page_newest is not None and (newest is None or page_newest[0] > newest[0]):
+                newest = page_newest
+            pages += 1
+            run.progress(RESOURCE[entity], pages, None)
+            nxt = data.get("next_cursor")
+            if not nxt:
+                break
+            if not isinstance(nxt, str):
+                raise ProtocolError("The team server sent a malformed page cursor.")
+            page_cursor = nxt
+        if complete and newest is not None and newest[1] != since:
+            run.set_cursor(cursor_key, newest[1])
+
+    def _apply_page(
+        self, run: SyncRun, entity: str, items: list[dict[str, Any]]
+    ) -> tuple[bool, tuple[datetime, str] | None]:
+        """Upsert one page in one transaction. Returns (all applied, newest updated_at)."""
+        if not items:
+            return True, None
+        model = MODELS[entity]
+        now = self.ctx.clock()
+        complete = True
+        newest: tuple[datetime, str] | None = None
+        applied = 0
+        with self.ctx.db.write() as s:
+            ids = [r["id"] for r in items]
+            pending = state.pending_ids(s, PROVIDER, entity, ids)
+            versions = state.get_versions(s, PROVIDER, entity, ids)
+            new_versions: dict[str, str] = {}
+            for rec in items:
+                rid = rec["id"]
+                rv = remote_updated_at(rec)
+                stamp = parse_dt(rv)
+                if newest is None or stamp > newest[0]:
+                    newest = (stamp, rv)
+                version = versions.get(rid)
+                if version == rv:
+                    continue  # nothing new (our own push coming back, or seen before)
+                if rid in pending and version is not None and version.startswith(SENT):
+                    # Our batch-pushed version coming back while a newer local edit waits: keep ours.
+                    new_versions[rid] = rv
+                    continue
+                missing = missing_refs(s, entity, rec)
+                if missing:
+                    complete = False
+                    run.warn(f"Skipped {entity} {rid[:8]} from the server: it refers to {', '.join(missing)} "
+                             "that Fieldmat does not have. It will be tried again next sync.")
+                    continue
+                row: Any = s.get(model, rid)
+                if (
+                    row is not None
+                    and bool(row.deleted) == bool(rec.get("deleted"))
+                    and same_content(entity, rec, payload(entity, row))
+                ):
+                    new_versions[rid] = rv  # already identical here (e.g. our own push coming back)
+                    continue
+                if rid in pending and row is not None:
+                    if row.updated_at > stamp:
+                        run.conflict(s, entity, rid, "local", rec)  # ours goes out next push
+                        new_versions[rid] = rv
+                        continue
+                    run.conflict(s, entity, rid, "remote", local_snapshot(entity, row))
+                    state.supersede(s, PROVIDER, entity, rid, now)
+                apply_remote(s, entity, rec)
+                new_versions[rid] = rv
+                applied += 1
+            state.set_versions(s, PROVIDER, entity, new_versions, now)
+        run.pulled(RESOURCE[entity], applied)
+        return complete, newest
+
+    def _pull_lineup(self, run: SyncRun, api: Api, match_id: str) -> None:
+        response = api.request("GET", f"/api/matches/{match_id}/lineup")
+        if response.status_code == 404:
+            return
+        if response.status_code != 200:
+            raise self._unexpected(response)
+        data = api.json(response)
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise ProtocolError("The team server sent a malformed lineup.")
+        with self.ctx.db.write() as s:
+            if s.exec(
+                select(OutboxEntry.seq).where(
+                    OutboxEntry.provider == PROVIDER,
+                    OutboxEntry.entity == "lineup",
+                    OutboxEntry.status == "pending",
+                    col(OutboxEntry.entity_id).startswith(match_id),
+                )
+            ).first() is not None:
+                return  # our unsent lineup goes out next push
+            local = s.exec(select(LineupEntry).where(LineupEntry.match_id == match_id)).all()
+            current = {(r.player_id, r.starting, r.shirt_number) for r in local}
+            wanted = set()
+            for item in items:
+                if not isinstance(item, dict) or not isinstance(item.get("player_id"), str):
+                    raise ProtocolError("The team server sent a malformed lineup entry.")
+                wanted.add((item["player_id"], bool(item.get("starting")), item.get("shirt_number")))
+            if current == wanted:
+                return
+            missing = [p for p, _, _ in wanted if s.get(Player, p) is None]
+            if missing:
+                run.warn(f"The lineup of match {match_id[:8]} names players Fieldmat does not have; skipped for now.")
+                return
+            s.exec(delete(LineupEntry).where(col(LineupEntry.match_id) == match_id))
+            s.flush()
+            now = self.ctx.clock()
+            for player_id, starting, shirt in wanted:
+                s.add(LineupEntry(match_id=match_id, player_id=player_id, starting=starting, shirt_number=shirt,
+                                  updated_at=now))
+        run.pulled("lineups", 1)
+
+
+def _is_event_upsert(entry: OutboxEntry) -> bool:
+    return entry.entity == "event" and entry.op == "upsert"
+
+
+def _current_of(body: Any) -> Any:
+    """409 bodies carry the current record, bare or under ``current``/``record``."""
+    if isinstance(body, dict):
+        for key in ("current", "record"):
+            if isinstance(body.get(key), dict):
+                return body[key]
+    return body
+
+
+def _lineup_stamp(s: Session, match_id: str) -> datetime | None:
+    rows = s.exec(select(LineupEntry.updated_at).where(LineupEntry.match_id == match_id)).all()
+    return max(rows) if rows else None
+
+
+def create_provider(ctx: AppContext, client: httpx.Client) -> TeamProvider:
+    return TeamProvider(ctx, client)
+

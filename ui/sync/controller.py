@@ -1,0 +1,318 @@
+"""SyncController: runs the sync engine off the GUI thread and keeps the sync state for the UI.
+
+It owns no widgets. Everything the core does (``SyncEngine.run``, ``.status()``, the pending
+count) happens in ``ui.ops.run_op`` workers; results come back as signals on the GUI thread.
+
+State the widgets read: ``pending`` (changes waiting), ``statuses`` (``ProviderStatus`` per
+provider), ``running``, ``last_summary`` / ``last_error`` and ``offline`` with ``offline_reason``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from app.context import AppContext
+from app.errors import FieldmatError
+from app.outbox import pending_count
+from sync import registry
+from sync.engine import ProviderStatus, SyncEngine, SyncSummary
+from sync.provider import ProgressEvent
+from ui.bus import ChangeBus
+from ui.ops import CancelToken, Op, run_op
+
+log = logging.getLogger(__name__)
+
+REACHABILITY_INTERVAL_MS = 60_000
+STATUS_DELAY_MS = 400
+EngineFactory = Callable[[AppContext], SyncEngine]
+Probe = Callable[[AppContext, list[str]], bool]
+
+
+def default_engine(ctx: AppContext) -> SyncEngine:
+    return SyncEngine(ctx)
+
+
+def default_probe(ctx: AppContext, providers: list[str]) -> bool:
+    """The core's lightweight check (``SyncEngine.reachable``: ``GET /api/health``); worker only."""
+    return SyncEngine(ctx).reachable(providers)
+
+
+class _ProgressRelay(QObject):
+    """Created on the GUI thread; the worker emits, the GUI thread receives (queued)."""
+
+    arrived = Signal(object)
+
+
+class SyncController(QObject):
+    pending_changed = Signal(int)
+    statuses_changed = Signal()
+    state_changed = Signal()  # running / offline / last result changed
+    started = Signal()
+    progressed = Signal(object)  # ProgressEvent
+    finished = Signal(object)  # SyncSummary (also when cancelled)
+    failed = Signal(str)  # the run itself could not happen (e.g. a sync already running)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        bus: ChangeBus,
+        parent: QObject | None = None,
+        *,
+        engine_factory: EngineFactory = default_engine,
+        probe: Probe | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.bus = bus
+        self.engine_factory = engine_factory
+        self.probe = probe
+        self.pending = 0
+        self.statuses: list[ProviderStatus] = []
+        self.running = False
+        self.cancel_requested = False
+        self.last_summary: SyncSummary | None = None
+        self.last_error: str | None = None
+        self.unreachable: set[str] = set()  # providers the last run could not reach
+        self._op: Op | None = None
+        self._probe_op: Op | None = None
+        self._status_due = False
+        self._closed = False
+        self._relay = _ProgressRelay(self)
+        self._relay.arrived.connect(self._on_progress)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REACHABILITY_INTERVAL_MS)
+        self._timer.timeout.connect(self.check_reachability)
+        bus.changed.connect(self._on_bus)
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def connected(self) -> list[str]:
+        return [s.provider for s in self.statuses if s.connected]
+
+    @property
+    def offline(self) -> bool:
+        """No provider connected, or the last sync could not reach a connected provider."""
+        if self.running:
+            return False
+        return not self.connected or bool(self.unreachable_connected)
+
+    @property
+    def unreachable_connected(self) -> list[str]:
+        return [p for p in self.connected if p in self.unreachable]
+
+    @property
+    def offline_text(self) -> str:
+        waiting = f"{self.pending} change{'s' if self.pending != 1 else ''} waiting"
+        if not self.connected:
+            return f"Offline — {waiting} (no account connected)"
+        missing = self.unreachable_connected
+        if len(missing) == len(self.connected):
+            return f"Offline — {waiting}"
+        names = " and the ".join(registry.label(p) for p in missing)
+        return f"Offline (the {names} could not be reached) — {waiting}"
+
+    # -- refresh (pending count and provider status) ------------------------------------------
+    def _on_bus(self, topics: object) -> None:
+        """Our own topics refresh everything now; other panels' changes (e.g. every logged match
+        event) update the badge at once and the per-provider status a moment later, coalesced."""
+        names = topics if isinstance(topics, frozenset) else frozenset()
+        if names & {"sync", "providers", "settings"}:
+            self.refresh()
+            return
+        self.refresh_count()
+        if not self._status_due:
+            self._status_due = True
+            QTimer.singleShot(STATUS_DELAY_MS, self, self._deferred_status)
+
+    def _deferred_status(self) -> None:
+        if self._status_due:
+            self.refresh()
+
+    def refresh_count(self) -> None:
+        """Re-read the number of changes waiting (one indexed count)."""
+        if self._closed:
+            return
+        try:
+            with self.ctx.db.session() as s:
+                count = pending_count(s)
+        except Exception:
+            log.exception("could not count the changes waiting")
+            return
+        if count != self.pending:
+            self.pending = count
+            self.pending_changed.emit(count)
+            self.state_changed.emit()
+
+    def refresh(self) -> None:
+        """Re-read the pending count and the provider status.
+
+        Both are a handful of small indexed reads (SQLite WAL: never blocked by a running
+        sync's writes), so they run on the GUI thread and the badge is exact at once.
+        """
+        if self._closed:
+            return
+        self._status_due = False
+        try:
+            statuses = self.engine_factory(self.ctx).status()
+        except Exception:
+            log.exception("could not read the sync status")
+            return
+        self.statuses = statuses
+        if self.last_summary is None and not self.running:
+            # Before this session's first sync, the last recorded run tells whether we were offline.
+            self.unreachable = {
+                st.provider
+                for st in statuses
+                if st.connected and st.last_status == "failed" and not st.needs_reconnect
+                and _unreachable_words(st.last_error or "")
+            }
+        self.refresh_count()
+        self.statuses_changed.emit()
+        self.state_changed.emit()
+        self._update_timer()
+
+    # -- sync ----------------------------------------------------------------------------------
+    def start(self, providers: list[str] | None = None) -> bool:
+        """Start a sync in a worker; False when one already runs (or after shutdown)."""
+        if self.running or self._closed:
+            return False
+        self.running = True
+        self.cancel_requested = False
+        self.last_error = None
+        ctx, factory, relay = self.ctx, self.engine_factory, self._relay
+
+        def work(token: CancelToken) -> SyncSummary:
+            engine = factory(ctx)
+            return engine.run(providers=providers, progress=relay.arrived.emit, cancelled=lambda: token.cancelled)
+
+        self.started.emit()
+        self.state_changed.emit()
+        self._op = run_op(None, work, on_success=self._done, on_failure=self._failed)
+        return True
+
+    def retry_refused(self) -> None:
+        """Queue the changes a server refused again (they go out with the next sync)."""
+        if self._closed or self.running:
+            return
+        count = self.engine_factory(self.ctx).retry_rejected()
+        log.info("%d refused change(s) queued again", count)
+        self.bus.announce("sync")
+
+    def cancel(self) -> None:
+        """Ask the running sync to stop (cooperative: the engine stops at the next safe point)."""
+        if self._op is not None and not self._op.finished:
+            self.cancel_requested = True
+            self._op.cancel()
+            self.state_changed.emit()
+
+    @Slot(object)
+    def _on_progress(self, event: object) -> None:
+        if not self._closed and isinstance(event, ProgressEvent):
+            self.progressed.emit(event)
+
+    def _done(self, summary: SyncSummary) -> None:
+        self._op = None
+        self.running = False
+        if self._closed:
+            return
+        self.last_summary = summary
+        self.unreachable = {r.provider for r in summary.results if _looks_unreachable(r)}
+        self.finished.emit(summary)
+        self._after_run()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._op = None
+        self.running = False
+        if self._closed:
+            return
+        self.last_error = str(exc) or type(exc).__name__
+        if not isinstance(exc, FieldmatError):
+            log.error("sync run failed", exc_info=exc)
+        self.failed.emit(self.last_error)
+        self._after_run()
+
+    def _after_run(self) -> None:
+        self.state_changed.emit()
+        # Other panels refresh (pulled matches, practice); our own refresh follows from the bus.
+        self.bus.announce("sync", "match", "practice", "providers")
+
+    # -- reachability (automatic sync when the network comes back) -----------------------------
+    def _update_timer(self) -> None:
+        want = (
+            self.ctx.settings.auto_sync_on_reconnect
+            and self.probe is not None
+            and not self._closed
+            and bool(self.connected)
+            and self.offline
+        )
+        if want and not self._timer.isActive():
+            self._timer.start()
+        elif not want and self._timer.isActive():
+            self._timer.stop()
+
+    def set_auto_sync(self, on: bool) -> None:
+        if self.ctx.settings.auto_sync_on_reconnect != on:
+            self.ctx.settings.auto_sync_on_reconnect = on
+            self.ctx.save_settings()
+            self.bus.announce("settings")
+        self._update_timer()
+
+    @property
+    def probing(self) -> bool:
+        return self._probe_op is not None and not self._probe_op.finished
+
+    @property
+    def reachability_timer_active(self) -> bool:
+        return self._timer.isActive()
+
+    def check_reachability(self) -> None:
+        """One lightweight check (in a worker); a sync starts when a provider answers again."""
+        probe = self.probe
+        if probe is None or self.running or self._closed:
+            return
+        if self.probing:
+            return
+        ctx, providers = self.ctx, sorted(self.unreachable_connected or self.connected)
+
+        def work(token: CancelToken) -> bool:
+            return probe(ctx, providers)
+
+        self._probe_op = run_op(None, work, on_success=self._probed, on_failure=lambda exc: None)
+
+    def _probed(self, reachable: bool) -> None:
+        self._probe_op = None
+        if reachable and not self._closed and self.ctx.settings.auto_sync_on_reconnect and not self.running:
+            log.info("a provider is reachable again; syncing")
+            self.start()
+
+    # -- lifetime -----------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the timer and ask running work to stop; callbacks after this do nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        for op in (self._op, self._probe_op):
+            if op is not None and not op.finished:
+                op.cancel()
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            self.bus.changed.disconnect(self._on_bus)
+
+
+def _looks_unreachable(result: Any) -> bool:
+    """The engine says in words when a provider could not be reached (no flag for it yet)."""
+    if getattr(result, "unreachable", False):
+        return True
+    if result.status != "failed" or result.needs_reconnect:
+        return False
+    return _unreachable_words(" ".join(result.errors))
+
+
+def _unreachable_words(text: str) -> bool:
+    text = text.lower()
+    return any(w in text for w in ("could not be reached", "did not answer in time", "timed out", "network"))
