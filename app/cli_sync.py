@@ -37,6 +37,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--dob", help="with --signup: date of birth YYYY-MM-DD")
     p.add_argument("--api-key-stdin", action="store_true", help="reboot: read the API key from standard input")
     p.add_argument("--client-id", help="whoop: your OAuth client id")
+    p.add_argument(
+        "--port", type=int, help="whoop: the loopback redirect port registered in your WHOOP app (default: any free)"
+    )
+    p.add_argument("--timeout", type=float, help="whoop: seconds to wait for the browser sign-in (default 300)")
     p.set_defaults(handler=cmd_connect)
 
     d = subparsers.add_parser("disconnect", help="forget a provider sign-in (local data is kept)")
@@ -106,7 +110,14 @@ def cmd_disconnect(args: argparse.Namespace, env: Any) -> int:
     from sync import accounts
 
     ctx = env.context()
-    accounts.disconnect(ctx, args.provider)
+    if args.provider == "whoop":
+        # WHOOP access is revoked at WHOOP too (DELETE /v2/user/access), not only forgotten here.
+        from sync.whoop import disconnect as whoop_disconnect
+
+        if not whoop_disconnect(ctx):
+            print("WHOOP could not confirm the revocation; the sign-in was forgotten here anyway.")
+    else:
+        accounts.disconnect(ctx, args.provider)
     with ctx.db.session() as s:
         waiting = pending_count(s, args.provider)
     extra = f" {waiting} local change(s) wait and will be sent after connecting again." if waiting else ""

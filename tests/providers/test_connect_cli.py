@@ -80,3 +80,26 @@ def test_connect_reboot_with_api_key_on_stdin_and_with_password(
     assert connect_cli(_args(), ctx) == 2
 
 
+
+
+def test_cli_disconnect_whoop_revokes_at_whoop_and_forgets_every_secret(
+    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import httpx
+
+    from app.cli import CliEnv
+    from app.cli_sync import cmd_disconnect
+    from tests.providers.helpers import connect_whoop
+
+    emu, server = whoop_emulator
+    with httpx.Client() as http:
+        connect_whoop(ctx, emu, server, http)
+    assert ctx.secrets.get("whoop", "refresh_token")
+    env = CliEnv(_context=ctx)
+    assert cmd_disconnect(argparse.Namespace(provider="whoop"), env) == 0
+    assert emu.revoked
+    for name in ("access_token", "refresh_token", "client_secret", "access_expires_at"):
+        assert ctx.secrets.get("whoop", name) is None, name
+    with ctx.db.session() as s:
+        assert s.get(ProviderAccount, "whoop") is None
+    assert "Disconnected whoop" in capsys.readouterr().out
