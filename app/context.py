@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,8 +25,10 @@ def _utc_now() -> datetime:
 class AppContext:
     """Everything a service needs. Build it with ``AppContext.create()``; no globals.
 
-    ``clock`` is the wall clock (injectable in tests). Thread-safe parts: ``db`` and
-    ``secrets``; ``settings`` is changed on the GUI thread only and saved with ``save_settings``.
+    ``clock`` is the wall clock (injectable in tests). Thread-safe parts: ``db``, ``secrets``
+    and ``save_settings`` (serialized). ``settings`` is changed on the GUI thread where the app
+    can arrange it; a worker that must record a connected account's address may assign a
+    field and call ``save_settings`` (single assignments are atomic; saves are serialized).
     """
 
     home: Path
@@ -33,6 +36,7 @@ class AppContext:
     db: Database
     secrets: SecretStore
     clock: Callable[[], datetime] = field(default=_utc_now)
+    _settings_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def create(cls, home: Path | None = None) -> AppContext:
@@ -45,7 +49,8 @@ class AppContext:
         return cls(home=home, settings=settings, db=db, secrets=SecretStore())
 
     def save_settings(self) -> None:
-        save_settings(self.settings, self.home)
+        with self._settings_lock:
+            save_settings(self.settings, self.home)
 
     def close(self) -> None:
         self.db.close()

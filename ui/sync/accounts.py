@@ -297,8 +297,9 @@ class PasswordAccountCard(AccountCard):
         ctx, provider = self.ctx, self.provider
         url, email, password = self.url.text(), self.email.text(), self.password.text()
 
-        def work(token: CancelToken) -> str:
-            return core_accounts.connect(ctx, provider, url, email, password).account
+        def work(token: CancelToken) -> core_accounts.AccountInfo:
+            # Settings change on the GUI thread only: the worker signs in, _connected saves.
+            return core_accounts.connect(ctx, provider, url, email, password, apply_settings=False)
 
         self.run(work, self._connected, f"Signing in to the {registry.label(provider)}…")
 
@@ -313,12 +314,16 @@ class PasswordAccountCard(AccountCard):
             self.show_error("Enter your full name to create an account.")
             return
 
-        def work(token: CancelToken) -> str:
-            return core_accounts.signup(ctx, provider, url, fullname, email, password, sex, dob).account
+        def work(token: CancelToken) -> core_accounts.AccountInfo:
+            return core_accounts.signup(
+                ctx, provider, url, fullname, email, password, sex, dob, apply_settings=False
+            )
 
         self.run(work, self._connected, f"Creating your {registry.label(provider)} account…")
 
-    def _connected(self, account: str) -> None:
+    def _connected(self, info: core_accounts.AccountInfo) -> None:
+        core_accounts.apply_account_settings(self.ctx, info)
+        account = info.account
         self.password.clear()
         if self.signup_box is not None:
             self.signup_toggle.setChecked(False)
