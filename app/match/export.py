@@ -33,7 +33,10 @@ from sqlmodel import Session, col, select
 
 from app.errors import ImportRejected, ValidationError
 from app.match import clock as clk
-from app.match.service import MatchService, score_of
+from app.match.clock_store import clock_of
+from app.match.records import match_row
+from app.match.rules import score_of
+from app.match.service import MatchService
 from app.match.types import Change, ImportResult, PlayerStats
 from app.models.match import LineupEntry, Match, MatchEvent, Player, Team
 from app.outbox import enqueue
@@ -60,7 +63,7 @@ def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
     """The ``fieldmat.match/1`` document of one match."""
     now = service.clock()
     with service.db.session() as s:
-        match = MatchService._match(s, match_id)
+        match = match_row(s, match_id)
         events = list(
             s.exec(select(MatchEvent).where(MatchEvent.match_id == match_id).order_by(col(MatchEvent.seq))).all()
         )
@@ -74,7 +77,7 @@ def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
                 players.setdefault(p.id, p)
         team_ids = {p.team_id for p in players.values()} | ({match.team_id} if match.team_id else set())
         teams = list(s.exec(select(Team).where(col(Team.id).in_(team_ids))).all())
-        state = service._clock(s, match, now)
+        state = clock_of(s, match, now)
     live = [e for e in events if not e.deleted]
     home, away = score_of((e.kind, e.team) for e in live)
     names = {pid: p.name for pid, p in players.items()}
@@ -410,27 +413,28 @@ def _newer(incoming: datetime | None, stored: datetime) -> bool:
 
 
 def _upsert(
-    s: Session, model: Any, entity: str | None, fields: dict[str, Any], updated_at: datetime | None, now: datetime,
-    counts: dict[str, int],
-) -> bool:
-    """Insert the record, or replace it when the file's copy is newer. True when written."""
+    s: Session, model: Any, entity: str, fields: dict[str, Any], updated_at: datetime | None, now: datetime,
+    counts: dict[str, int], on_insert: dict[str, Any] | None = None,
+) -> str:
+    """Insert the record (with ``on_insert`` too), or replace it when the file's copy is newer
+    and differs; queue what was written. Counts and returns inserted | updated | unchanged."""
     stored = s.get(model, fields["id"])
     stamp = _aware(updated_at) or now
     if stored is None:
-        s.add(model(**fields, updated_at=stamp))
-        counts["inserted"] += 1
+        s.add(model(**fields, updated_at=stamp, **(on_insert or {})))
+        outcome = "inserted"
     elif _newer(updated_at, stored.updated_at) and any(getattr(stored, k) != v for k, v in fields.items()):
         for key, value in fields.items():
             setattr(stored, key, value)
         stored.updated_at = stamp
         s.add(stored)
-        counts["updated"] += 1
+        outcome = "updated"
     else:
-        counts["unchanged"] += 1
-        return False
-    if entity is not None:
+        outcome = "unchanged"
+    counts[outcome] += 1
+    if outcome != "unchanged":
         enqueue(s, entity, fields["id"], "delete" if fields.get("deleted") else "upsert")
-    return True
+    return outcome
 
 
 def import_match(service: MatchService, data: str | bytes) -> ImportResult:
@@ -478,30 +482,20 @@ def import_match(service: MatchService, data: str | bytes) -> ImportResult:
         last = s.exec(select(MatchEvent.seq).order_by(col(MatchEvent.seq).desc())).first()
         seq = last or 0
         for e in doc.events:
-            stored_event = s.get(MatchEvent, e.id)
             ev_fields: dict[str, Any] = {
-                "kind": e.kind, "team": e.team, "player_id": e.player_id, "related_player_id": e.related_player_id,
-                "period": e.period, "clock_ms": e.clock_ms, "note": e.note, "deleted": e.deleted,
+                "id": e.id, "kind": e.kind, "team": e.team, "player_id": e.player_id,
+                "related_player_id": e.related_player_id, "period": e.period, "clock_ms": e.clock_ms,
+                "note": e.note, "deleted": e.deleted,
             }
-            stamp = _aware(e.updated_at) or now
-            if stored_event is None:
+            first_logged = _aware(e.logged_at) or _aware(e.updated_at) or now
+            outcome = _upsert(
+                s, MatchEvent, "event", ev_fields, e.updated_at, now, counts,
+                on_insert={"seq": seq + 1, "match_id": m.id, "logged_at": first_logged},
+            )
+            if outcome == "inserted":
                 seq += 1
-                s.add(MatchEvent(id=e.id, seq=seq, match_id=m.id, logged_at=_aware(e.logged_at) or stamp,
-                                 updated_at=stamp, **ev_fields))
-                counts["inserted"] += 1
-            elif _newer(e.updated_at, stored_event.updated_at) and any(
-                getattr(stored_event, k) != v for k, v in ev_fields.items()
-            ):
-                for key, value in ev_fields.items():
-                    setattr(stored_event, key, value)
-                stored_event.updated_at = stamp
-                s.add(stored_event)
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-                continue
-            written_events.append(e.id)
-            enqueue(s, "event", e.id, "delete" if e.deleted else "upsert")
+            if outcome != "unchanged":
+                written_events.append(e.id)
     change = Change(
         "import", match_ids=(m.id,), event_ids=tuple(written_events),
         kinds=tuple(sorted({e.kind for e in doc.events if e.id in set(written_events)})),

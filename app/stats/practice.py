@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -150,18 +151,24 @@ class SessionFacts:
         )
 
 
-def session_facts(source: Source, period: Period | None = None) -> SessionFacts:
-    """``SessionFacts`` of every session (or of those started in ``period``)."""
+# Statements are built once per period and reused (building costs more than these queries'
+# Python side; SQLAlchemy statements are immutable, so threads can share them).
+@lru_cache(maxsize=16)
+def _facts_query(period: Period | None) -> Select[Any]:
     where: list[ColumnElement[bool]] = [SESSION.c.deleted.is_(False)]
     if period is not None:
         where.append(within(SESSION.c.started_at, period))
+    return (
+        select(raw_text(SESSION.c.started_at), SESSION.c.duration_s, SESSION.c.avg_accuracy, SESSION.c.total_poses)
+        .where(*where)
+        .order_by(SESSION.c.started_at)
+    )
+
+
+def session_facts(source: Source, period: Period | None = None) -> SessionFacts:
+    """``SessionFacts`` of every session (or of those started in ``period``)."""
     with connect(source) as conn:
-        rows = fetch_all(
-            conn,
-            select(raw_text(SESSION.c.started_at), SESSION.c.duration_s, SESSION.c.avg_accuracy, SESSION.c.total_poses)
-            .where(*where)
-            .order_by(SESSION.c.started_at),
-        )
+        rows = fetch_all(conn, _facts_query(period))
     if not rows:
         return SessionFacts()
     texts, durations, accuracies, poses = zip(*rows, strict=True)
@@ -245,6 +252,34 @@ def _sessions_in(period: Period) -> Select[tuple[str]]:
     return select(SESSION.c.id).where(SESSION.c.deleted.is_(False), within(SESSION.c.started_at, period))
 
 
+def _mix_totals(*where: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(
+            HOLD.c.pose_id,
+            func.max(HOLD.c.pose_name),
+            func.count(),
+            func.total(HOLD.c.hold_s),
+            func.total(HOLD.c.accuracy),
+        )
+        .where(*where)
+        .group_by(HOLD.c.pose_id)
+    )
+
+
+@lru_cache(maxsize=16)
+def _mix_queries(period: Period) -> tuple[Select[Any], Select[Any]]:
+    """Bounded range: (its holds' totals, unused); ``all``: (every hold's, deleted sessions' before the end)."""
+    if period.start is not None:
+        return _mix_totals(HOLD.c.session_id.in_(_sessions_in(period))), _mix_totals()
+    later = HOLD.c.started_at >= period.end
+    return _mix_totals(), _mix_totals(HOLD.c.session_id.in_(_deleted_sessions()), ~later)
+
+
+@lru_cache(maxsize=16)
+def _mix_later_query(period: Period, pose_ids: tuple[str, ...]) -> Select[Any]:
+    return _mix_totals(HOLD.c.pose_id.in_(pose_ids), HOLD.c.started_at >= period.end)
+
+
 def pose_mix(source: Source, period: Period) -> list[PoseCount]:
     """Holds per pose in the sessions of ``period``, most held first.
 
@@ -254,32 +289,18 @@ def pose_mix(source: Source, period: Period) -> list[PoseCount]:
     testing every hold's session and start.
     """
 
-    def totals(*where: ColumnElement[bool]) -> Select[Any]:
-        return (
-            select(
-                HOLD.c.pose_id,
-                func.max(HOLD.c.pose_name),
-                func.count(),
-                func.total(HOLD.c.hold_s),
-                func.total(HOLD.c.accuracy),
-            )
-            .where(*where)
-            .group_by(HOLD.c.pose_id)
-        )
-
     with connect(source) as conn:
         if period.start is not None:
-            everything = conn.execute(totals(HOLD.c.session_id.in_(_sessions_in(period)))).all()
+            everything = fetch_all(conn, _mix_queries(period)[0])
             deleted: list[Any] = []
         else:
             # every hold (no per-row test), less the holds of deleted sessions and, per pose
             # (an index range each), any hold starting after the range's end
-            everything = conn.execute(totals()).all()
-            later = HOLD.c.started_at >= period.end
-            deleted = list(conn.execute(totals(HOLD.c.session_id.in_(_deleted_sessions()), ~later)).all())
+            every_query, deleted_query = _mix_queries(period)
+            everything = fetch_all(conn, every_query)
+            deleted = fetch_all(conn, deleted_query)
             if everything:
-                ids = [str(r[0]) for r in everything]
-                deleted += conn.execute(totals(HOLD.c.pose_id.in_(ids), later)).all()
+                deleted += fetch_all(conn, _mix_later_query(period, tuple(str(r[0]) for r in everything)))
     minus: dict[str, tuple[int, float, float]] = {}
     for r in deleted:
         n0, h0, a0 = minus.get(str(r[0]), (0, 0.0, 0.0))
@@ -295,25 +316,29 @@ def pose_mix(source: Source, period: Period) -> list[PoseCount]:
     return out
 
 
+@lru_cache(maxsize=32)
+def _accuracy_query(pose_id: str, period: Period) -> Select[Any]:
+    first = func.min(raw_text(HOLD.c.started_at))
+    return (
+        select(first, func.avg(HOLD.c.accuracy))
+        .where(
+            HOLD.c.pose_id == pose_id,
+            within(HOLD.c.started_at, period),
+            HOLD.c.session_id.not_in(_deleted_sessions()),
+        )
+        .group_by(HOLD.c.session_id)
+        .order_by(first)
+    )
+
+
 def pose_accuracy(source: Source, pose_id: str, period: Period) -> Series:
     """Mean accuracy of one pose per session over time (x = the session's first hold of it).
 
     The range applies to the holds' start (the same day as their session's, but for a
     session running past the range's end).
     """
-    first = func.min(raw_text(HOLD.c.started_at))
     with connect(source) as conn:
-        rows = fetch_all(
-            conn,
-            select(first, func.avg(HOLD.c.accuracy))
-            .where(
-                HOLD.c.pose_id == pose_id,
-                within(HOLD.c.started_at, period),
-                HOLD.c.session_id.not_in(_deleted_sessions()),
-            )
-            .group_by(HOLD.c.session_id)
-            .order_by(first),
-        )
+        rows = fetch_all(conn, _accuracy_query(pose_id, period))
     if not rows:
         return Series()
     texts, means = zip(*rows, strict=True)
@@ -321,13 +346,8 @@ def pose_accuracy(source: Source, pose_id: str, period: Period) -> Series:
     return Series(x=stamps_from_text(list(texts)).tolist(), y=[float(m) for m in means])
 
 
-def session_history(
-    source: Source, period: Period, limit: int | None = None, offset: int = 0
-) -> list[HistoryRow]:
-    """Sessions in ``period``, newest first, each with the names of the poses held.
-
-    ``limit``/``offset`` page through long histories (the Dashboard loads a page at a time).
-    """
+@lru_cache(maxsize=16)
+def _history_query(period: Period, limit: int | None, offset: int) -> Select[Any]:
     poses = (
         select(func.group_concat(HOLD.c.pose_name.distinct()))
         .where(HOLD.c.session_id == SESSION.c.id)
@@ -348,10 +368,18 @@ def session_history(
         .order_by(SESSION.c.started_at.desc(), SESSION.c.id)
         .offset(offset)
     )
-    if limit is not None:
-        query = query.limit(limit)
+    return query if limit is None else query.limit(limit)
+
+
+def session_history(
+    source: Source, period: Period, limit: int | None = None, offset: int = 0
+) -> list[HistoryRow]:
+    """Sessions in ``period``, newest first, each with the names of the poses held.
+
+    ``limit``/``offset`` page through long histories (the Dashboard loads a page at a time).
+    """
     with connect(source) as conn:
-        rows = conn.execute(query).all()
+        rows = fetch_all(conn, _history_query(period, limit, offset))
     return [
         HistoryRow(
             session_id=str(sid),
@@ -370,11 +398,12 @@ def session_history(
 def session_count(source: Source, period: Period) -> int:
     """How many (not deleted) sessions started in ``period``."""
     with connect(source) as conn:
-        return int(
-            conn.execute(
-                select(func.count()).where(SESSION.c.deleted.is_(False), within(SESSION.c.started_at, period))
-            ).scalar_one()
-        )
+        return int(fetch_all(conn, _count_query(period))[0][0])
+
+
+@lru_cache(maxsize=16)
+def _count_query(period: Period) -> Select[Any]:
+    return select(func.count()).where(SESSION.c.deleted.is_(False), within(SESSION.c.started_at, period))
 
 
 def session_holds(source: Source, session_id: str) -> list[HoldRow]:

@@ -18,10 +18,11 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app.models import RebootExport, RebootSession, WhoopCycle, WhoopRecovery, WhoopSleep
 from app.stats._sql import Source, connect, epoch, fetch_all, table_of, within
@@ -63,33 +64,40 @@ class JointAngles:
     columns: dict[str, list[float]]  # name -> one value per frame (NaN when missing)
 
 
+@lru_cache(maxsize=16)
+def _whoop_queries(period: Period) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """(recovery, sleep, strain) of ``period``; built once per period and reused."""
+    when = func.coalesce(CYCLE.c.start, RECOVERY.c.created_at)
+    recovery = (
+        select(epoch(when), RECOVERY.c.recovery_score)
+        .select_from(RECOVERY.outerjoin(CYCLE, CYCLE.c.id == RECOVERY.c.cycle_id))
+        .where(RECOVERY.c.recovery_score.is_not(None), within(RECOVERY.c.created_at, period))
+        .order_by(epoch(when))
+    )
+    sleep = (
+        select(epoch(SLEEP.c.end), SLEEP.c.sleep_performance_percentage)
+        .where(
+            SLEEP.c.nap.is_(False),
+            SLEEP.c.sleep_performance_percentage.is_not(None),
+            within(SLEEP.c.end, period),
+        )
+        .order_by(SLEEP.c.end)
+    )
+    strain = (
+        select(epoch(CYCLE.c.start), CYCLE.c.strain)
+        .where(CYCLE.c.strain.is_not(None), within(CYCLE.c.start, period))
+        .order_by(CYCLE.c.start)
+    )
+    return recovery, sleep, strain
+
+
 def whoop_series(source: Source, period: Period) -> WhoopSeries:
     """Recovery %, sleep performance % and day strain in ``period``, oldest first."""
-    when = func.coalesce(CYCLE.c.start, RECOVERY.c.created_at)
+    recovery_query, sleep_query, strain_query = _whoop_queries(period)
     with connect(source) as conn:
-        recovery = fetch_all(
-            conn,
-            select(epoch(when), RECOVERY.c.recovery_score)
-            .select_from(RECOVERY.outerjoin(CYCLE, CYCLE.c.id == RECOVERY.c.cycle_id))
-            .where(RECOVERY.c.recovery_score.is_not(None), within(RECOVERY.c.created_at, period))
-            .order_by(epoch(when)),
-        )
-        sleep = fetch_all(
-            conn,
-            select(epoch(SLEEP.c.end), SLEEP.c.sleep_performance_percentage)
-            .where(
-                SLEEP.c.nap.is_(False),
-                SLEEP.c.sleep_performance_percentage.is_not(None),
-                within(SLEEP.c.end, period),
-            )
-            .order_by(SLEEP.c.end),
-        )
-        strain = fetch_all(
-            conn,
-            select(epoch(CYCLE.c.start), CYCLE.c.strain)
-            .where(CYCLE.c.strain.is_not(None), within(CYCLE.c.start, period))
-            .order_by(CYCLE.c.start),
-        )
+        recovery = fetch_all(conn, recovery_query)
+        sleep = fetch_all(conn, sleep_query)
+        strain = fetch_all(conn, strain_query)
 
     def series(rows: list[tuple[Any, ...]]) -> Series:
         return Series(x=[float(r[0]) for r in rows], y=[float(r[1]) for r in rows])

@@ -155,3 +155,55 @@ def test_gc_pause_nests_across_threads_and_restores_the_collector() -> None:
         assert not gc.isenabled()  # a collector switched off by someone else stays off
     finally:
         gc.enable()
+
+
+def test_the_helper_thread_computes_the_pose_mix_on_its_own_connection(
+    seeded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.stats import dashboard as dashboard_module
+    from app.stats.practice import pose_accuracy, session_history
+
+    threads: list[int] = []
+    real_mix = dashboard_module.pose_mix
+
+    def spy(source: Any, period: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real_mix(source, period)
+
+    monkeypatch.setattr(dashboard_module, "pose_mix", spy)
+    data = compute_dashboard(seeded.db, seeded.home, NOW, NEW_YORK, "month")
+    assert threads and threads[0] != threading.get_ident()
+    period = period_bounds("month", NOW, NEW_YORK)  # the same numbers as one function at a time
+    assert data.poses == real_mix(seeded.db, period) and data.accuracy_pose == "tree"
+    assert data.accuracy == pose_accuracy(seeded.db, "tree", period)
+    assert data.history == session_history(seeded.db, period, 200)
+    assert data.players == player_table(seeded.db, period) and data.results == match_results(seeded.db, period)
+    assert "wall" in data.timings_ms
+
+
+def test_an_error_on_the_helper_thread_reaches_the_caller(seeded: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.stats import dashboard as dashboard_module
+
+    def broken(source: Any, period: Any) -> Any:
+        raise RuntimeError("pose mix failed")
+
+    monkeypatch.setattr(dashboard_module, "pose_mix", broken)
+    cache = DashboardCache(seeded.db)
+    try:
+        with pytest.raises(RuntimeError, match="pose mix failed"):
+            compute_dashboard(seeded.db, seeded.home, NOW, NEW_YORK, "all", cache=cache)
+        assert gc.isenabled()  # every pause ended
+    finally:
+        cache.close()
+
+
+def test_statements_built_once_per_range_follow_new_data(ctx: Any) -> None:
+    """Statements are reused per period (built once); the data they read is always the newest."""
+    period = period_bounds("month", NOW, NEW_YORK)
+    squad = add_squad(ctx.db, ["Ada"])
+    add_match(ctx.db, squad, local(2026, 11, 21, 10), ["Ada"], [("goal", "home", 1, 5, "Ada", None)])
+    assert [p.goals for p in player_table(ctx.db, period)] == [1]
+    add_match(ctx.db, squad, local(2026, 11, 22, 10), ["Ada"], [("goal", "home", 1, 5, "Ada", None)])
+    again = period_bounds("month", NOW, NEW_YORK)  # an equal period: the same statements
+    assert [(p.goals, p.appearances, p.minutes) for p in player_table(ctx.db, again)] == [(2, 2, 180)]
+    assert len(match_results(ctx.db, again)) == 2

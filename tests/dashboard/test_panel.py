@@ -20,7 +20,7 @@ from app.stats.periods import period_bounds
 from tests.dashboard.conftest import NEW_YORK, NOW, add_session, local
 from ui.bus import ChangeBus
 from ui.dashboard import panel as panel_module
-from ui.dashboard.panel import CHART_KEYS, TABLE_KEYS, DashboardPanel
+from ui.dashboard.panel import CHART_KEYS, PAGES, TABLE_KEYS, DashboardPanel
 
 WAIT_MS = 15_000
 
@@ -51,6 +51,13 @@ def make_panel(qtbot: QtBot, bus: ChangeBus) -> Iterator[Any]:
         panel.shutdown()
 
 
+def show_every_tab(panel: DashboardPanel) -> None:
+    """Show each tab once (pages other than Practice are built on first show), then Practice."""
+    for index in range(panel.tabs.count()):
+        panel.tabs.setCurrentIndex(index)
+    panel.tabs.setCurrentIndex(0)
+
+
 def _xy(item: Any) -> tuple[np.ndarray, np.ndarray]:
     x, y = item.getData()
     return np.asarray(x if x is not None else []), np.asarray(y if y is not None else [])
@@ -69,6 +76,7 @@ def test_cards_show_the_yoga_stats(seeded: Any, make_panel: Any) -> None:
 
 def test_every_chart_has_its_data(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded)
+    show_every_tab(panel)
     for key in CHART_KEYS:
         assert panel.charts[key].has_data(), key
 
@@ -114,6 +122,7 @@ def test_every_chart_has_its_data(seeded: Any, make_panel: Any, qtbot: QtBot) ->
 
 def test_tables_show_history_results_players_and_top(seeded: Any, make_panel: Any) -> None:
     panel = make_panel(seeded)
+    show_every_tab(panel)
     history = panel.tables["history"].model.text_rows()
     assert len(history) == 4
     assert history[0][0].startswith("Wed 25 Nov 2026 09:00")
@@ -166,6 +175,7 @@ def test_history_pages_load_more(seeded: Any, make_panel: Any, qtbot: QtBot) -> 
 
 def test_range_selector_recomputes(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded)
+    show_every_tab(panel)
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.set_range("week")
     assert panel.data is not None and panel.data.period == period_bounds("week", NOW, NEW_YORK)
@@ -276,6 +286,7 @@ def test_open_and_delete_a_session_from_the_history(
 def test_empty_database_shows_zeros_and_placeholders(ctx: Any, make_panel: Any) -> None:
     ctx.clock = lambda: NOW
     panel = make_panel(ctx)
+    show_every_tab(panel)
     assert [c.value.text() for c in panel.cards.values()] == ["0", "0", "0 days", "0.0 %"]
     for key in CHART_KEYS:
         assert not panel.charts[key].has_data(), key
@@ -289,3 +300,61 @@ def test_shutdown_with_a_refresh_in_flight(seeded: Any, make_panel: Any) -> None
     assert panel._op is None
     panel.refresh()  # ignored after shutdown
     assert panel._op is None
+
+
+def test_hidden_tabs_are_built_on_first_show_with_the_newest_data(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
+    panel = make_panel(seeded)
+    assert set(panel.charts) == {"accuracy", "minutes", "pose_mix"} and set(panel.tables) == {"history"}
+    with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
+        panel.set_range("week")  # new data while the Matches and WHOOP pages are not built
+    panel.tabs.setCurrentIndex(PAGES.index("matches"))
+    assert set(panel.tables) == set(TABLE_KEYS)
+    assert panel.tables["results"].model.rowCount() == 0  # the week's (the match was on Saturday)
+    with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
+        panel.set_range("month")  # a built page follows every refresh
+    assert panel.tables["results"].model.text_rows()[0][2] == "2 – 1"
+    assert {r[0] for r in panel.tables["players"].model.text_rows()} == {"Ada", "Ben", "Cat"}
+
+    panel.tabs.setCurrentIndex(PAGES.index("providers"))
+    assert set(panel.charts) == set(CHART_KEYS)
+    assert all(panel.charts[k].has_data() for k in ("whoop", "strain", "joints"))
+    assert _xy(panel.strain_curve)[1].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0]
+    assert panel.time_range("whoop") == pytest.approx(panel.time_range("minutes"))  # joins the shared axis
+    with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
+        panel.set_range("week")
+    assert panel.time_range("strain") == pytest.approx(panel.time_range("minutes"))
+    assert _xy(panel.strain_curve)[1].tolist() == [12.0, 13.0, 14.0]  # Monday 23 to Wednesday 25
+
+
+def test_export_builds_a_page_not_shown_yet(seeded: Any, make_panel: Any, qtbot: QtBot, tmp_path: Path) -> None:
+    panel = make_panel(seeded)
+    path = panel.export_chart_png("strain", tmp_path / "strain.png")
+    assert panel.charts["strain"].has_data() and not QImage(str(path)).isNull()
+    target = tmp_path / "players.csv"
+    panel.export_table_csv("players", target)
+    qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not panel._side_ops, timeout=WAIT_MS)
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        assert {row[0] for row in list(csv.reader(fh))[1:]} == {"Ada", "Ben", "Cat"}
+
+
+def test_a_closed_panel_is_freed_when_dropped(seeded: Any, bus: ChangeBus, qtbot: QtBot) -> None:
+    """No cycle through Qt connections keeps a dropped panel (and its ~800 widgets) alive."""
+    import gc
+    import weakref
+
+    from PySide6.QtWidgets import QApplication
+
+    before = len(QApplication.allWidgets())
+    panel = DashboardPanel(seeded, bus, tz=NEW_YORK, debounce_ms=50)
+    with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
+        panel.resize(1400, 900)
+        panel.show()
+    show_every_tab(panel)
+    panel.shutdown()
+    panel.close()
+    ref = weakref.ref(panel)
+    del panel
+    gc.collect()
+    assert ref() is None
+    assert len(QApplication.allWidgets()) <= before

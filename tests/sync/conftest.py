@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests.emulators.yoga import YogaServer
 
 from app.context import AppContext
 from sync import accounts
@@ -14,6 +13,7 @@ from sync.engine import SyncEngine
 from sync.http import make_client, no_sleep_policy
 from tests.emulators.server import LocalServer
 from tests.emulators.team import TeamServer
+from tests.emulators.yoga import YogaServer
 from tests.sync.helpers import EMAIL, PASSWORD
 
 

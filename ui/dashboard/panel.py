@@ -6,6 +6,11 @@ panel's own pool) together with the table formatting; the result is applied on t
 thread. Refreshes follow ``bus.changed`` (practice, match, providers, sync), debounced, and
 only while the panel is visible: a hidden panel remembers it is stale and refreshes when
 shown. Days and weeks are the user's local ones; weeks start on Monday.
+
+Only the Practice page is built with the panel: the Matches and the WHOOP & Reboot pages
+(three tables, three charts) are built when their tab is first chosen (or a chart or table of
+theirs is exported), and then get the data the panel already holds. ``charts`` and ``tables``
+hold what is built; ``ensure_page`` builds a page on demand.
 """
 
 from __future__ import annotations
@@ -66,6 +71,12 @@ COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e3
 CHART_KEYS = ("accuracy", "minutes", "pose_mix", "whoop", "strain", "joints")
 TABLE_KEYS = ("history", "results", "players", "top")
 TIME_CHARTS = ("minutes", "accuracy", "whoop", "strain")  # one shared time axis
+PAGES = ("practice", "matches", "providers")  # the tabs, in order
+PAGE_OF = {
+    "accuracy": "practice", "minutes": "practice", "pose_mix": "practice", "history": "practice",
+    "results": "matches", "players": "matches", "top": "matches",
+    "whoop": "providers", "strain": "providers", "joints": "providers",
+}
 
 
 def _pen(index: int, width: float = 2.0) -> Any:
@@ -103,6 +114,8 @@ class DashboardPanel(QWidget):
         self._op: Op | None = None
         self._side_ops: list[Op] = []
         self._populated = False
+        self._rows: dict[str, Any] = {}  # the newest table rows, for pages built later
+        self._built: set[str] = set()
         self._cache = DashboardCache(ctx.db)  # results per data version: an idle refresh is free
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
@@ -124,7 +137,7 @@ class DashboardPanel(QWidget):
         for name in RANGES:
             self.range_combo.addItem(RANGE_TITLES[name], name)
         self.range_combo.setCurrentIndex(RANGES.index(initial_range) if initial_range in RANGES else 1)
-        self.range_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.range_combo.currentIndexChanged.connect(self._range_changed)
         top.addWidget(self.range_combo)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
@@ -146,18 +159,78 @@ class DashboardPanel(QWidget):
             cards.addWidget(card)
         root.addLayout(cards)
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._practice_page(), "Practice")
-        self.tabs.addTab(self._matches_page(), "Matches")
-        self.tabs.addTab(self._providers_page(), "WHOOP && Reboot")
-        root.addWidget(self.tabs, 1)
-
         # practice, WHOOP recovery/sleep and strain share one time axis: the same time range,
         # panned and zoomed together (not pyqtgraph's setXLink, which lines views up by their
         # on-screen position, and these sit in different tabs and columns)
         self._syncing_x = False
+        self.charts: dict[str, ChartBox] = {}
+        self.tables: dict[str, TableBox] = {}
+        self.tabs = QTabWidget()
+        self._page_hosts: dict[str, QVBoxLayout] = {}
+        for name, title in zip(PAGES, ("Practice", "Matches", "WHOOP && Reboot"), strict=True):
+            host = QWidget()
+            host.setObjectName(f"dashboardPage_{name}")
+            layout = QVBoxLayout(host)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self._page_hosts[name] = layout
+            self.tabs.addTab(host, title)
+        # the first page is built with the panel (tried: building it in the first show event,
+        # before or while the worker computes, was no faster: they share the GIL)
+        self.ensure_page("practice")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        root.addWidget(self.tabs, 1)
+
+    def ensure_page(self, name: str) -> None:
+        """Build page ``name`` (one of PAGES) unless built, and put the newest data on it."""
+        if name in self._built:
+            return
+        self._built.add(name)
+        build = {"practice": self._practice_page, "matches": self._matches_page, "providers": self._providers_page}
+        self._page_hosts[name].addWidget(build[name]())
         for key in TIME_CHARTS:
-            self.charts[key].plot_item.getViewBox().sigXRangeChanged.connect(self._time_range_moved)
+            if PAGE_OF[key] == name:
+                self.charts[key].plot_item.getViewBox().sigXRangeChanged.connect(self._time_range_moved)
+        if self.data is not None:
+            self._apply_page(name, self.data)
+            # join the shared time axis where it is now (the user may have panned it)
+            if name != "practice" and "minutes" in self.charts:
+                self.set_time_range(*self.time_range("minutes"))
+            else:
+                self._set_time_range(self.data)
+
+    def _apply_page(self, name: str, data: DashboardData) -> None:
+        """Put ``data`` (and the table rows computed with it) on page ``name``, which is built."""
+        if name == "practice":
+            self._apply_practice(data)
+            self.tables["history"].model.set_rows(*self._rows["history"])
+            self._update_history_note()
+        elif name == "matches":
+            for key in ("results", "players", "top"):
+                self.tables[key].model.set_rows(*self._rows[key])
+        else:
+            self._apply_providers(data)
+
+    # signal handlers are methods, not lambdas holding ``self``: a lambda kept by a child's
+    # connection holds the panel's wrapper in a cycle Python's collector cannot see through,
+    # so a dropped panel (and its ~400-800 widgets) lived on until Qt deleted it, which
+    # needs a running event loop (test_a_closed_panel_is_freed_when_dropped)
+    def _range_changed(self, _index: int) -> None:
+        self.refresh()
+
+    def _history_double_clicked(self, _index: Any) -> None:
+        self._open_selected()
+
+    def _joint_chosen(self, _index: int) -> None:
+        self._draw_joints()
+
+    def _csv_requested(self, path: Path) -> None:
+        box = self.sender()
+        if isinstance(box, TableBox):
+            self.export_table_csv(box.key, path)
+
+    def _tab_changed(self, index: int) -> None:
+        if 0 <= index < len(PAGES):
+            self.ensure_page(PAGES[index])
 
     def _date_axis(self) -> pg.DateAxisItem:
         offset = None
@@ -167,8 +240,6 @@ class DashboardPanel(QWidget):
         return pg.DateAxisItem(orientation="bottom", utcOffset=offset)
 
     def _practice_page(self) -> QWidget:
-        self.charts: dict[str, ChartBox] = {}
-        self.tables: dict[str, TableBox] = {}
         acc = ChartBox("accuracy", "Accuracy over time", "No poses held in this range.", date_axis=self._date_axis())
         self.pose_combo = QComboBox()
         self.pose_combo.setObjectName("dashboardPose")
@@ -205,8 +276,8 @@ class DashboardPanel(QWidget):
         self.more_button.clicked.connect(self.load_more_history)
         for button in (self.open_button, self.delete_button, self.more_button):
             history.tools.addWidget(button)
-        history.view.doubleClicked.connect(lambda _i: self._open_selected())
-        history.csv_requested.connect(lambda p: self.export_table_csv("history", p))
+        history.view.doubleClicked.connect(self._history_double_clicked)
+        history.csv_requested.connect(self._csv_requested)
         self.tables["history"] = history
 
         page = QWidget()
@@ -232,7 +303,7 @@ class DashboardPanel(QWidget):
         top = TableBox("top", "Top performers", TOP_HEADERS)
         for box in (results, players, top):
             self.tables[box.key] = box
-            box.csv_requested.connect(lambda p, k=box.key: self.export_table_csv(k, p))
+            box.csv_requested.connect(self._csv_requested)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(results)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -266,7 +337,7 @@ class DashboardPanel(QWidget):
         )
         self.joint_combo = QComboBox()
         self.joint_combo.setObjectName("dashboardJoint")
-        self.joint_combo.activated.connect(lambda _i: self._draw_joints())
+        self.joint_combo.activated.connect(self._joint_chosen)
         joints.tools.addWidget(self.joint_combo)
         joints.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210), labelTextColor="k")
         joints.plot.setLabel("left", "angle")
@@ -342,14 +413,12 @@ class DashboardPanel(QWidget):
             return
         data, rows = result
         self.data = data
-        self._apply_cards(data)
-        self._apply_practice(data)
-        self._apply_providers(data)
-        for key in ("results", "players", "top"):
-            self.tables[key].model.set_rows(*rows[key])
+        self._rows = rows
         self.history = list(data.history)
-        self.tables["history"].model.set_rows(*rows["history"])
-        self._update_history_note()
+        self._apply_cards(data)
+        for name in PAGES:
+            if name in self._built:
+                self._apply_page(name, data)
         self._set_time_range(data)
         stamp = self.ctx.clock().astimezone(self.tz).strftime("%H:%M:%S")
         self.status.setText(f"{RANGE_TITLES[data.period.name]} · updated {stamp}")
@@ -454,11 +523,13 @@ class DashboardPanel(QWidget):
         self._syncing_x = True
         try:
             for key in TIME_CHARTS:
-                self.charts[key].plot_item.setXRange(start, end, padding=0.01)
+                if key in self.charts:
+                    self.charts[key].plot_item.setXRange(start, end, padding=0.01)
         finally:
             self._syncing_x = False
 
     def time_range(self, key: str) -> tuple[float, float]:
+        self.ensure_page(PAGE_OF[key])
         low, high = self.charts[key].plot_item.getViewBox().viewRange()[0]
         return float(low), float(high)
 
@@ -468,6 +539,8 @@ class DashboardPanel(QWidget):
         self._syncing_x = True
         try:
             for key in TIME_CHARTS:
+                if key not in self.charts:
+                    continue
                 box = self.charts[key].plot_item.getViewBox()
                 if box is not view:
                     box.setXRange(float(x_range[0]), float(x_range[1]), padding=0)
@@ -592,7 +665,8 @@ class DashboardPanel(QWidget):
 
     # ---------------------------------------------------------------- export
     def export_chart_png(self, key: str, path: Path) -> Path:
-        """Write chart ``key`` (one of CHART_KEYS) as a PNG image."""
+        """Write chart ``key`` (one of CHART_KEYS) as a PNG image (building its page if need be)."""
+        self.ensure_page(PAGE_OF[key])
         return self.charts[key].export_png(Path(path))
 
     def export_table_csv(self, key: str, path: Path) -> Op:
@@ -600,6 +674,7 @@ class DashboardPanel(QWidget):
 
         The history exports every session of the range, not only the loaded pages.
         """
+        self.ensure_page(PAGE_OF[key])
         box = self.tables[key]
         headers = list(box.model.headers)
         path = Path(path)
@@ -620,7 +695,7 @@ class DashboardPanel(QWidget):
 
     # ---------------------------------------------------------------- state
     def charts_populated(self) -> bool:
-        """True once the newest data is on every chart and table."""
+        """True once the newest data is on every chart and table built (the others get it when built)."""
         return self._populated and self._op is None
 
     def shutdown(self) -> None:

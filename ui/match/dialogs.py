@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +28,8 @@ from app.errors import FieldmatError
 from app.match.service import POSITIONS, MatchService
 from app.match.types import Change
 from app.models.match import Match, Player
-from ui.match.widgets import big_button, big_font, item
+from ui.match.service_page import ServicePage
+from ui.match.widgets import TeamCombo, big_button, big_font, item, over_buttons, save_cancel
 
 FORMAT_PRESETS = ((2, 45), (2, 40), (2, 30), (2, 25), (2, 20), (4, 12))
 POSITION_NAMES = {"GK": "Goalkeeper", "DF": "Defender", "MF": "Midfielder", "FW": "Forward"}
@@ -127,15 +127,10 @@ class NewMatchDialog(QDialog):
         form.addRow("Format", presets)
         form.addRow("Periods", self.periods)
         form.addRow("Period length", self.length)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        for b in buttons.buttons():
-            b.setMinimumSize(120, 64)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self, self.save))
         self._initial_kickoff = from_qdatetime(self.kickoff.dateTime())
         if match is not None:
             self._fill(match)
@@ -261,7 +256,7 @@ class PlayerForm(QWidget):
         self.name.setFocus()
 
 
-class RosterEditor(QWidget):
+class RosterEditor(ServicePage):
     """A team's players: table, add, edit (double-click / Edit loads the form), remove."""
 
     def __init__(
@@ -271,10 +266,7 @@ class RosterEditor(QWidget):
         on_error: Callable[[BaseException], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
-        self._on_change = on_change
-        self._on_error = on_error
+        super().__init__(service, on_change, on_error, parent)
         self.team_id: str | None = None
         self.editing: str | None = None
         self.players: list[Player] = []
@@ -289,18 +281,11 @@ class RosterEditor(QWidget):
         self.table.setFont(big_font(16, bold=False))
         self.table.cellDoubleClicked.connect(lambda row, _c: self.edit_row(row))
         self.form = PlayerForm(self._submit)
-        self.edit_button = big_button("Edit", "editPlayer", px=16)
-        self.remove_button = big_button("Remove", "removePlayer", px=16)
-        self.edit_button.clicked.connect(lambda: self.edit_row(self.table.currentRow()))
-        self.remove_button.clicked.connect(self.remove_selected)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.remove_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.form)
+        self.edit_button = big_button(
+            "Edit", "editPlayer", px=16, on_click=lambda: self.edit_row(self.table.currentRow())
+        )
+        self.remove_button = big_button("Remove", "removePlayer", px=16, on_click=self.remove_selected)
+        over_buttons(self, self.table, (self.edit_button, self.remove_button)).addWidget(self.form)
 
     def set_team(self, team_id: str | None) -> None:
         self.team_id = team_id
@@ -326,15 +311,16 @@ class RosterEditor(QWidget):
         self.form.add_button.setText("Save player")
 
     def _submit(self, name: str, shirt: int | None, position: str | None) -> None:
-        if self.team_id is None:
+        team_id, editing = self.team_id, self.editing
+        if team_id is None:
             return
-        try:
-            if self.editing is not None:
-                self.service.update_player(self.editing, name=name, shirt_number=shirt, position=position)
-            else:
-                self.service.add_player(self.team_id, name, shirt, position)
-        except FieldmatError as exc:
-            self._on_error(exc)
+        if editing is not None:
+            saved = self._try(
+                lambda: self.service.update_player(editing, name=name, shirt_number=shirt, position=position)
+            )
+        else:
+            saved = self._try(lambda: self.service.add_player(team_id, name, shirt, position))
+        if saved is None:
             return
         self.editing = None
         self.form.add_button.setText("Add player")
@@ -343,17 +329,12 @@ class RosterEditor(QWidget):
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()
-        if not 0 <= row < len(self.players):
-            return
-        try:
-            change = self.service.delete_player(self.players[row].id)
-        except FieldmatError as exc:
-            self._on_error(exc)
-            return
-        self._on_change(change)
+        if 0 <= row < len(self.players):
+            player_id = self.players[row].id
+            self._apply(lambda: self.service.delete_player(player_id))
 
 
-class TeamsPage(QWidget):
+class TeamsPage(ServicePage):
     """Teams and their players."""
 
     def __init__(
@@ -364,21 +345,14 @@ class TeamsPage(QWidget):
         back: Callable[[], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
-        self._on_change = on_change
-        self._on_error = on_error
-        self.team = QComboBox()
-        self.team.setMinimumHeight(56)
-        self.team.setFont(big_font(18))
+        super().__init__(service, on_change, on_error, parent)
+        self.team = TeamCombo()
         self.new_team = QLineEdit()
         self.new_team.setPlaceholderText("New team name")
         self.new_team.setMinimumHeight(56)
-        self.new_team_button = big_button("Create team", "createTeam", px=16)
-        self.new_team_button.clicked.connect(self.create_team)
+        self.new_team_button = big_button("Create team", "createTeam", px=16, on_click=self.create_team)
         self.new_team.returnPressed.connect(self.create_team)
-        self.back_button = big_button("◀ Matches", "teamsBack", px=16)
-        self.back_button.clicked.connect(back)
+        self.back_button = big_button("◀ Matches", "teamsBack", px=16, on_click=back)
         self.roster: RosterEditor = RosterEditor(service, on_change, on_error)
         self.team.currentIndexChanged.connect(lambda _i: self.roster.set_team(self.team.currentData()))
         top = QHBoxLayout()
@@ -392,29 +366,18 @@ class TeamsPage(QWidget):
         layout.addWidget(self.roster, 1)
 
     def refresh(self) -> None:
-        current = self.team.currentData()
-        self.team.blockSignals(True)
-        self.team.clear()
-        for t in self.service.list_teams():
-            self.team.addItem(t.name, t.id)
-        index = self.team.findData(current)
-        self.team.setCurrentIndex(index if index >= 0 else (0 if self.team.count() else -1))
-        self.team.blockSignals(False)
+        self.team.reload(self.service.list_teams())
         self.roster.set_team(self.team.currentData())
 
     def select_team(self, team_id: str) -> None:
-        index = self.team.findData(team_id)
-        if index >= 0:
-            self.team.setCurrentIndex(index)
+        self.team.select(team_id)
 
     def create_team(self) -> None:
         name = self.new_team.text().strip()
         if not name:
             return
-        try:
-            team = self.service.create_team(name)
-        except FieldmatError as exc:
-            self._on_error(exc)
+        team = self._try(lambda: self.service.create_team(name))
+        if team is None:
             return
         self.new_team.clear()
         self._on_change(None)

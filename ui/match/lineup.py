@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import FieldmatError
 from app.match.service import MatchService
 from app.match.types import Change, LineupItem
 from app.models.match import Player
 from ui.match.dialogs import PlayerForm
-from ui.match.widgets import big_button, big_font, big_label
+from ui.match.service_page import ServicePage
+from ui.match.widgets import big_button, big_font, big_label, clear_layout
 
 STATES = ("starting", "bench", "out")  # column order
 CYCLE = {"bench": "starting", "starting": "out", "out": "bench"}  # what a tap does
@@ -35,7 +35,7 @@ TITLES = {"starting": "Starting", "bench": "Bench", "out": "Not playing"}
 COLUMNS_PER_GROUP = {"starting": 3, "bench": 2, "out": 2}
 
 
-class LineupEditor(QWidget):
+class LineupEditor(ServicePage):
     backRequested = Signal()  # noqa: N815
     liveRequested = Signal(str)  # noqa: N815
 
@@ -46,10 +46,7 @@ class LineupEditor(QWidget):
         on_error: Callable[[BaseException], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
-        self._on_change = on_change
-        self._on_error = on_error
+        super().__init__(service, on_change, on_error, parent)
         self.match_id: str | None = None
         self.team_id: str | None = None
         self.players: list[Player] = []
@@ -61,12 +58,9 @@ class LineupEditor(QWidget):
 
         self.title = big_label("Lineup", 28, "lineupTitle")
         self.counts = big_label("", 18, "lineupCounts", bold=False)
-        self.back_button = big_button("◀ Matches", "lineupBack", px=16)
-        self.back_button.clicked.connect(self.backRequested)
-        self.save_button = big_button("Save lineup", "saveLineup", px=18)
-        self.save_button.clicked.connect(self.save)
-        self.live_button = big_button("Save and go live ▶", "lineupLive", px=18)
-        self.live_button.clicked.connect(self.save_and_go_live)
+        self.back_button = big_button("◀ Matches", "lineupBack", px=16, on_click=self.backRequested)
+        self.save_button = big_button("Save lineup", "saveLineup", px=18, on_click=self.save)
+        self.live_button = big_button("Save and go live ▶", "lineupLive", px=18, on_click=self.save_and_go_live)
         self.groups: dict[str, QGridLayout] = {}
         columns = QHBoxLayout()
         for state in STATES:
@@ -122,11 +116,7 @@ class LineupEditor(QWidget):
 
     def _rebuild(self) -> None:
         for grid in self.groups.values():
-            while grid.count():
-                child = grid.takeAt(0)
-                widget = child.widget() if child is not None else None
-                if widget is not None:
-                    widget.deleteLater()
+            clear_layout(grid)
         self.buttons = {}
         self.number_fields = {}
         slots = dict.fromkeys(STATES, 0)
@@ -217,12 +207,11 @@ class LineupEditor(QWidget):
         ]
 
     def save(self) -> bool:
-        if self.match_id is None:
+        match_id = self.match_id
+        if match_id is None:
             return False
-        try:
-            change = self.service.set_lineup(self.match_id, self.items())
-        except FieldmatError as exc:
-            self._on_error(exc)
+        change = self._try(lambda: self.service.set_lineup(match_id, self.items()))
+        if change is None:
             return False
         self.dirty = False
         self._on_change(change)
@@ -233,12 +222,11 @@ class LineupEditor(QWidget):
             self.liveRequested.emit(self.match_id)
 
     def _add_player(self, name: str, shirt: int | None, position: str | None) -> None:
-        if self.team_id is None:
+        team_id = self.team_id
+        if team_id is None:
             return
-        try:
-            player = self.service.add_player(self.team_id, name, shirt, position)
-        except FieldmatError as exc:
-            self._on_error(exc)
+        player = self._try(lambda: self.service.add_player(team_id, name, shirt, position))
+        if player is None:
             return
         self.state[player.id] = "bench"
         self.dirty = True

@@ -15,41 +15,35 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.errors import FieldmatError
 from app.match.service import MatchService
 from app.match.types import Change, ClockState
+from ui.match.clock_bar import ClockBar
 from ui.match.entry import Entry, LogRequest
+from ui.match.event_pad import EventPad
 from ui.match.help_overlay import HelpOverlay, is_modifier
-from ui.match.keys import EVENT_BUTTONS, HELP_KEYS, HELP_TEXT, KEY_TO_KIND, SIDE_KEYS, kind_label
+from ui.match.keys import HELP_KEYS, HELP_TEXT, KEY_TO_KIND, SIDE_KEYS, kind_label
+from ui.match.player_grid import PlayerGrid
+from ui.match.service_page import ServicePage, match_roster
 from ui.match.timeline import TimelineBox
-from ui.match.widgets import big_button, big_font, big_label
+from ui.match.widgets import big_button, big_label, repolish
 from ui.theme import apply_outdoor_theme, is_outdoor
 
 CLOCK_REFRESH_MS = 250
-EVENT_COLUMNS = 7
-PLAYER_COLUMNS = 10
 IDLE_HINT = "Shirt number + event key, or tap a player + an event"
 DIGIT_KEYS = {int(getattr(Qt.Key, f"Key_{d}")): str(d) for d in range(10)}
 
 
-class LiveView(QWidget):
+class LiveView(ServicePage):
     """Logs a match. ``set_match(match_id)`` then ``refresh()``; the panel calls ``refresh``
-    after every change announced on the bus."""
+    after every change announced on the bus. Its parts: ``clock_bar``, ``event_pad``,
+    ``player_grid`` and the ``timeline``; refusals show on the feedback line."""
 
     backRequested = Signal()  # noqa: N815
     summaryRequested = Signal(str)  # noqa: N815
@@ -61,16 +55,13 @@ class LiveView(QWidget):
         on_change: Callable[[Change], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
-        self._on_change = on_change
+        super().__init__(service, on_change, self._error, parent)
         self.match_id: str | None = None
         self.team_id: str | None = None
         self.sides: dict[str, str] = {"home": "Home", "away": "Away"}
         self.names: dict[str, str] = {}
         self.entry = Entry(self._resolve_shirt)
         self.clock_state: ClockState | None = None
-        self._end_armed = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.timer = QTimer(self)
@@ -78,79 +69,53 @@ class LiveView(QWidget):
         self.timer.timeout.connect(self.refresh_clock)
 
         # ---- header: back, score, clock, theme
-        self.back_button = big_button("◀ Matches", "backButton", px=16)
-        self.back_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.back_button.clicked.connect(self.backRequested)
-        self.summary_button = big_button("Summary", "summaryButton", px=16)
-        self.summary_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.summary_button.clicked.connect(lambda: self.match_id and self.summaryRequested.emit(self.match_id))
-        self.lineup_button = big_button("Lineup", "lineupButton", px=16)
-        self.lineup_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.lineup_button.clicked.connect(lambda: self.match_id and self.lineupRequested.emit(self.match_id))
-        self.theme_button = big_button("☀ Outdoor", "outdoorToggle", px=16)
+        self.back_button = _header_button("◀ Matches", "backButton", self.backRequested)
+        self.summary_button = _header_button("Summary", "summaryButton", self._for_match(self.summaryRequested))
+        self.lineup_button = _header_button("Lineup", "lineupButton", self._for_match(self.lineupRequested))
+        self.theme_button = _header_button("☀ Outdoor", "outdoorToggle", None)
         self.theme_button.setCheckable(True)
-        self.theme_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.theme_button.setToolTip("High-contrast theme for sunlight")
         self.theme_button.toggled.connect(self._toggle_theme)
-        self.help_button = big_button("Keys\n[?]", "helpButton", px=16)
-        self.help_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.help_button = _header_button("Keys\n[?]", "helpButton", self.show_help)
         self.help_button.setToolTip("Every key (? or F1)")
-        self.help_button.clicked.connect(self.show_help)
         self.score_label = big_label("0 – 0", 26, "scoreLabel")
         self.score_label.setTextFormat(Qt.TextFormat.RichText)
         self.score_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.score_text = ""
-        self.clock_label = big_label("00:00", 60, "clockLabel")
-        self.status_label = big_label("", 20, "clockStatus", bold=False)
 
-        # ---- clock buttons
-        self.primary_clock = big_button("Kick off\n[Ctrl+Space]", "clockPrimary", px=20)
+        # ---- clock bar (the names tests and the panel use stay on the view)
+        self.clock_bar = ClockBar()
+        self.clock_label = self.clock_bar.clock_label
+        self.status_label = self.clock_bar.status_label
+        self.primary_clock = self.clock_bar.primary
+        self.end_period_button = self.clock_bar.end_button
         self.primary_clock.clicked.connect(self.clock_primary)
-        self.end_period_button = big_button("End period\n[Ctrl+E]", "clockEnd", px=20)
         self.end_period_button.clicked.connect(self.end_period)
 
         # ---- side toggle and prompt
-        self.side_button = big_button("", "sideToggle", px=22)
-        self.side_button.clicked.connect(self.toggle_side)
+        self.side_button = big_button("", "sideToggle", px=22, on_click=self.toggle_side)
         self.prompt_label = big_label("", 22, "promptLabel")
         self.prompt_label.setWordWrap(True)
         self.prompt_label.setToolTip(HELP_TEXT)
         self.feedback_label = big_label("", 17, "feedbackLabel", bold=False)
         self.feedback_label.setWordWrap(True)
 
-        # ---- event buttons
-        self.event_buttons: dict[str, QPushButton] = {}
-        events_box = QWidget()
-        events_grid = QGridLayout(events_box)
-        events_grid.setSpacing(6)
-        events_grid.setContentsMargins(0, 0, 0, 0)
-        for i, (kind, label, key) in enumerate(EVENT_BUTTONS):
-            button = big_button(f"{label}\n[{key}]", f"event_{kind}", px=19)
-            button.setProperty("eventKind", kind)
-            button.setToolTip(f"{label} — key {key}")
-            button.clicked.connect(lambda _=False, k=kind: self.press_kind(k))
-            events_grid.addWidget(button, i // EVENT_COLUMNS, i % EVENT_COLUMNS)
-            self.event_buttons[kind] = button
-
-        # ---- players grid (rebuilt per match)
-        self.player_buttons: dict[str, QPushButton] = {}
-        self.players_box = QGroupBox("Players — tap to pick")
-        self.players_box.setFont(big_font(16))
-        self.players_grid = QGridLayout(self.players_box)
-        self.players_grid.setSpacing(6)
-        self.no_player_button = big_button("No player\n[Enter]", "noPlayer", px=16)
-        self.no_player_button.clicked.connect(lambda: self._after(self.entry.no_player()))
-        self.clear_button = big_button("Clear\n[Esc]", "clearEntry", px=16)
-        self.clear_button.clicked.connect(self.clear_entry)
+        # ---- event pad and players grid (rebuilt per match)
+        self.event_pad = EventPad()
+        self.event_pad.kindPressed.connect(self.press_kind)
+        self.player_grid = PlayerGrid()
+        self.player_grid.playerTapped.connect(self.tap_player)
+        self.no_player_button = big_button(
+            "No player\n[Enter]", "noPlayer", px=16, on_click=lambda: self._after(self.entry.no_player())
+        )
+        self.clear_button = big_button("Clear\n[Esc]", "clearEntry", px=16, on_click=self.clear_entry)
 
         # ---- timeline + undo/redo
         self.timeline = TimelineBox(service, self._changed, self._error, newest_first=True)
         self.timeline.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.timeline.table.setColumnHidden(5, True)  # notes: in the summary; space is short here
-        self.undo_button = big_button("Undo\n[Ctrl+Z]", "undoButton", px=16)
-        self.redo_button = big_button("Redo\n[Ctrl+Shift+Z]", "redoButton", px=16)
-        self.undo_button.clicked.connect(self.undo)
-        self.redo_button.clicked.connect(self.redo)
+        self.undo_button = big_button("Undo\n[Ctrl+Z]", "undoButton", px=16, on_click=self.undo)
+        self.redo_button = big_button("Redo\n[Ctrl+Shift+Z]", "redoButton", px=16, on_click=self.redo)
 
         # ---- layout
         header = QHBoxLayout()
@@ -163,13 +128,7 @@ class LiveView(QWidget):
         header.addWidget(self.theme_button)
         header.addWidget(self.help_button)
         clock_row = QHBoxLayout()
-        clock_col = QVBoxLayout()
-        clock_col.setSpacing(0)
-        clock_col.addWidget(self.clock_label)
-        clock_col.addWidget(self.status_label)
-        clock_row.addLayout(clock_col, 3)
-        clock_row.addWidget(self.primary_clock, 2)
-        clock_row.addWidget(self.end_period_button, 2)
+        clock_row.addWidget(self.clock_bar, 7)
         clock_row.addWidget(self.side_button, 3)
         entry_row = QHBoxLayout()
         prompt_col = QVBoxLayout()
@@ -183,8 +142,8 @@ class LiveView(QWidget):
         left = QVBoxLayout()
         left.addLayout(clock_row)
         left.addLayout(entry_row)
-        left.addWidget(events_box, 3)
-        left.addWidget(self.players_box, 3)
+        left.addWidget(self.event_pad, 3)
+        left.addWidget(self.player_grid, 3)
         body = QHBoxLayout()
         body.addLayout(left, 5)
         body.addWidget(self.timeline, 2)
@@ -197,6 +156,14 @@ class LiveView(QWidget):
         self.help_overlay = HelpOverlay(self)
         self.help_overlay.closed.connect(self.setFocus)
 
+    @property
+    def event_buttons(self) -> dict[str, QPushButton]:
+        return self.event_pad.buttons
+
+    @property
+    def player_buttons(self) -> dict[str, QPushButton]:
+        return self.player_grid.buttons
+
     # ----------------------------------------------------------------- match
     def set_match(self, match_id: str) -> None:
         """Show ``match_id``: names, lineup grid, clock, score and timeline."""
@@ -205,70 +172,20 @@ class LiveView(QWidget):
         self.team_id = match.team_id
         self.sides = {"home": match.home_team, "away": match.away_team}
         self.entry.set_our_side(match.our_side)
-        players = self.service.list_players(match.team_id) if match.team_id else []
-        by_id = {p.id: p for p in players}
-        lineup = self.service.lineup(match_id)
-        shirts: dict[str, int | None] = {p.id: p.shirt_number for p in players}
-        for entry in lineup:
-            if entry.shirt_number is not None:
-                shirts[entry.player_id] = entry.shirt_number
-        self.names = {}
-        for p in players:
-            number = shirts.get(p.id)
-            self.names[p.id] = (f"#{number} " if number is not None else "") + p.name
+        roster = match_roster(self.service, match)
+        by_id = {p.id: p for p in roster.players}
+        self.names = dict(roster.names)
         # the grid: the lineup (starters, then bench), or the whole squad when there is none
-        if lineup:
-            grid = [(e.player_id, e.starting) for e in lineup if e.player_id in by_id]
+        if roster.lineup:
+            grid = [(e.player_id, e.starting) for e in roster.lineup if e.player_id in by_id]
         else:
-            grid = [(p.id, True) for p in players]
-        self._build_player_grid(grid, shirts, by_id)
-        self.timeline.set_context(
-            match_id,
-            self.sides,
-            [(p.id, self.names[p.id]) for p in players],
-            shirts,
-            match.period_count,
-        )
-        self._end_armed = False
+            grid = [(p.id, True) for p in roster.players]
+        self.player_grid.build(grid, roster.shirts, by_id)
+        self.timeline.set_context(match_id, self.sides, list(roster.names.items()), roster.shirts, match.period_count)
+        self.clock_bar.armed = False
         self.feedback_label.setText("")
         self.refresh()
         self._sync_timer()
-
-    def _build_player_grid(self, grid: list[tuple[str, bool]], shirts: dict[str, int | None], by_id: dict) -> None:
-        """Starters, then a "Bench" marker and the bench, flowing row by row (fits a laptop screen)."""
-        while self.players_grid.count():
-            child = self.players_grid.takeAt(0)
-            widget = child.widget() if child is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self.player_buttons = {}
-        cells: list[QWidget] = []
-        bench_started = False
-        for pid, starting in grid:
-            if not starting and not bench_started:
-                bench_started = True
-                bench = QLabel("Bench ▸")
-                bench.setFont(big_font(16))
-                bench.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                cells.append(bench)
-            number = shirts.get(pid)
-            name = by_id[pid].name
-            short = name if len(name) <= 11 else name[:10] + "…"
-            text = f"{'#' + str(number) if number is not None else '–'}\n{short}"
-            button = big_button(text, None, px=17)
-            button.setProperty("baseText", text)
-            button.setToolTip(name)
-            button.setProperty("playerId", pid)
-            button.setProperty("bench", not starting)
-            button.clicked.connect(lambda _=False, p=pid: self.tap_player(p))
-            self.player_buttons[pid] = button
-            cells.append(button)
-        for i, widget in enumerate(cells):
-            self.players_grid.addWidget(widget, i // PLAYER_COLUMNS, i % PLAYER_COLUMNS)
-        if not grid:
-            hint = QLabel("No players: add them under Teams & players, then set the lineup.")
-            hint.setWordWrap(True)
-            self.players_grid.addWidget(hint, 0, 0)
 
     def _resolve_shirt(self, number: int) -> str | None:
         if self.match_id is None:
@@ -296,29 +213,8 @@ class LiveView(QWidget):
         self._show_entry()
 
     def _mark_players(self) -> None:
-        """Show on each player button what the logged events say: substituted off or on, sent off.
-
-        A display of the timeline only (the service owns minutes and who played); every button
-        stays tappable so a mistake can always be logged around.
-        """
-        marks: dict[str, str] = {}
         events = self.timeline.table.events
-        for e in reversed(events) if self.timeline.table.newest_first else events:
-            if e.kind == "substitution":
-                if e.player_id:
-                    marks[e.player_id] = "off"
-                if e.related_player_id:
-                    marks[e.related_player_id] = "on"
-            elif e.kind == "red_card" and e.player_id:
-                marks[e.player_id] = "sent off"
-        for pid, button in self.player_buttons.items():
-            mark = marks.get(pid)
-            text = str(button.property("baseText")) + (f" ({mark})" if mark else "")
-            if text != button.text():
-                button.setText(text)
-            if button.property("mark") != mark:
-                button.setProperty("mark", mark or "")
-                _repolish(button)
+        self.player_grid.mark(reversed(events) if self.timeline.table.newest_first else events)
 
     def refresh_clock(self) -> None:
         """Re-read the derived clock (the timer calls this; nothing is counted here)."""
@@ -327,67 +223,26 @@ class LiveView(QWidget):
         try:
             state = self.service.clock_state(self.match_id)
         except FieldmatError as exc:
-            self.status_label.setText(str(exc))
+            self.clock_bar.show_problem(str(exc))
             return
         self.clock_state = state
-        self.clock_label.setText(state.display)
-        period = f"Period {state.period} of {state.period_count}" if state.period else "Not started"
-        words = {
-            "scheduled": "Before kick-off",
-            "live": "Running",
-            "paused": "PAUSED",
-            "break": "Break",
-            "finished": "Full time",
-        }
-        self.status_label.setText(f"{period} · {words.get(state.status, state.status)}")
-        self._update_clock_buttons(state)
-
-    def _update_clock_buttons(self, state: ClockState) -> None:
-        primary = {
-            "scheduled": "Kick off",
-            "live": "Pause",
-            "paused": "Resume",
-            "break": f"Start period {state.period + 1}",
-            "finished": "Full time:\nsummary",
-        }.get(state.status, "Kick off")
-        if state.status != "finished":
-            primary += "\n[Ctrl+Space]"
-        self.primary_clock.setText(primary)
-        can_end = state.status in ("live", "paused")
-        self.end_period_button.setEnabled(can_end)
-        if not can_end:
-            self._end_armed = False
-        if self._end_armed:
-            self.end_period_button.setText(f"Tap again to END\nperiod {state.period}")
-            self.end_period_button.setProperty("picked", True)
-        else:
-            self.end_period_button.setText(f"End period {state.period or ''}\n[Ctrl+E]".replace("  ", " "))
-            self.end_period_button.setProperty("picked", False)
-        _repolish(self.end_period_button)
+        self.clock_bar.show_state(state)
 
     def _show_entry(self) -> None:
         e = self.entry
         side_name = self.sides.get(e.side, e.side)
         self.side_button.setText(f"{e.side.upper()}: {side_name}\n[H / Tab] switch")
         self.side_button.setProperty("picked", e.opponent)
-        _repolish(self.side_button)
+        repolish(self.side_button)
         prompt = e.prompt(lambda pid: self.names.get(pid, "?"))
         if e.opponent and not prompt:
             prompt = f"Next event for {side_name}" + (f" #{e.digits}" if e.digits else "")
         if not prompt:
             prompt = IDLE_HINT
         self.prompt_label.setText(prompt)
-        self.players_box.setEnabled(not e.opponent)
-        picked = {e.player_id, e.sub_off} - {None}
-        for pid, button in self.player_buttons.items():
-            if bool(button.property("picked")) != (pid in picked):
-                button.setProperty("picked", pid in picked)
-                _repolish(button)
-        for kind, button in self.event_buttons.items():
-            on = kind == e.kind
-            if bool(button.property("picked")) != on:
-                button.setProperty("picked", on)
-                _repolish(button)
+        self.player_grid.setEnabled(not e.opponent)
+        self.player_grid.show_picked({e.player_id, e.sub_off} - {None})
+        self.event_pad.show_picked(e.kind)
 
     # ----------------------------------------------------------------- input
     def press_kind(self, kind: str) -> None:
@@ -448,26 +303,21 @@ class LiveView(QWidget):
         self.feedback_label.setText(f"✗ {exc}")
 
     def undo(self) -> None:
-        self._disarm()
-        try:
-            change = self.service.undo()
-        except FieldmatError as exc:
-            self._error(exc)
-            return
-        if change is None:
-            self.feedback_label.setText("Nothing to undo")
-        else:
-            self._changed(change)
+        self._step(self.service.undo, "Nothing to undo")
 
     def redo(self) -> None:
+        self._step(self.service.redo, "Nothing to redo")
+
+    def _step(self, call: Callable[[], Change | None], nothing: str) -> None:
+        """Undo or redo; says ``nothing`` when there was nothing to do."""
         self._disarm()
         try:
-            change = self.service.redo()
+            change = call()
         except FieldmatError as exc:
             self._error(exc)
             return
         if change is None:
-            self.feedback_label.setText("Nothing to redo")
+            self.feedback_label.setText(nothing)
         else:
             self._changed(change)
 
@@ -495,27 +345,26 @@ class LiveView(QWidget):
         """End the period; the first press arms, the second ends (no accidental half-time)."""
         if self.match_id is None:
             return
-        if not self._end_armed:
-            self._end_armed = True
+        if not self.clock_bar.armed:
+            self.clock_bar.armed = True
             self.refresh_clock()
             return
-        self._end_armed = False
+        self.clock_bar.armed = False
         self._clock_call(self.service.end_period)
 
     def _clock_call(self, action: Callable[[str], Change]) -> None:
-        assert self.match_id is not None
-        try:
-            change = action(self.match_id)
-        except FieldmatError as exc:
-            self._error(exc)
+        match_id = self.match_id
+        assert match_id is not None
+        change = self._try(lambda: action(match_id))
+        if change is None:
             self.refresh_clock()
             return
         self._changed(change)
         self.setFocus()
 
     def _disarm(self) -> None:
-        if self._end_armed:
-            self._end_armed = False
+        if self.clock_bar.armed:
+            self.clock_bar.armed = False
             self.refresh_clock()
 
     # ----------------------------------------------------------------- keys
@@ -655,8 +504,8 @@ def score_html(home_name: str, home: int, away: int, away_name: str) -> str:
     )
 
 
-def _repolish(widget: QObject) -> None:
-    if isinstance(widget, QWidget):
-        style = widget.style()
-        style.unpolish(widget)
-        style.polish(widget)
+def _header_button(text: str, name: str, on_click: Callable[..., Any] | SignalInstance | None) -> QPushButton:
+    """A header button: as tall as the row, as wide as its text."""
+    button = big_button(text, name, px=16, on_click=on_click)
+    button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+    return button

@@ -41,7 +41,7 @@ from ui.match.dialogs import NewMatchDialog, TeamsPage
 from ui.match.lineup import LineupEditor
 from ui.match.live import LiveView
 from ui.match.summary import SeasonView, SummaryView
-from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item
+from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item, open_modeless
 from ui.ops import Op, run_op
 
 log = logging.getLogger(__name__)
@@ -267,11 +267,8 @@ class MatchPanel(QWidget):
     def new_match(self) -> NewMatchDialog:
         """Open the new-match dialog (non-blocking); on Save the lineup editor opens."""
         dialog = NewMatchDialog(self.service, self.ctx.clock(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._match_created(dialog))
-        dialog.finished.connect(self._new_match_closed)
         self.new_match_dialog = dialog
-        dialog.open()
+        open_modeless(dialog, self._new_match_closed, lambda: self._match_created(dialog))
         return dialog
 
     def _new_match_closed(self) -> None:
@@ -291,11 +288,8 @@ class MatchPanel(QWidget):
             self._error(exc)
             return None
         dialog = NewMatchDialog(self.service, self.ctx.clock(), self, match=match)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._match_edited(dialog))
-        dialog.finished.connect(self._edit_match_closed)
         self.edit_match_dialog = dialog
-        dialog.open()
+        open_modeless(dialog, self._edit_match_closed, lambda: self._match_edited(dialog))
         return dialog
 
     def _edit_match_closed(self) -> None:
@@ -379,10 +373,8 @@ class MatchPanel(QWidget):
             QMessageBox.StandardButton.Ok,
             self,
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(self._import_box_closed)
         self.import_box = box
-        box.open()
+        open_modeless(box, self._import_box_closed)
 
     def _import_box_closed(self) -> None:
         self.import_box = None

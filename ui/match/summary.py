@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -21,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import FieldmatError
 from app.match.service import MatchService
 from app.match.types import Change, PlayerStats
 from ui.match import exporting
+from ui.match.service_page import ServicePage, match_roster
 from ui.match.timeline import TimelineBox
-from ui.match.widgets import big_button, big_font, big_label, item
+from ui.match.widgets import TeamCombo, big_button, big_font, big_label, item
 from ui.ops import Op, run_op
 
 # (header, PlayerStats attribute)
@@ -88,7 +87,7 @@ class StatsTable(QTableWidget):
         raise KeyError(name)
 
 
-class SummaryView(QWidget):
+class SummaryView(ServicePage):
     """Score, details, timeline, per-player stats, exports; "Details…" edits the match and
     "Share…" (only when ``shareable`` is given: the share feature exists) asks for a link to a
     synced match. ``shareable(match_id)`` says whether the match is on the server yet."""
@@ -106,10 +105,7 @@ class SummaryView(QWidget):
         parent: QWidget | None = None,
         shareable: Callable[[str], bool] | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
-        self._on_change = on_change
-        self._on_error = on_error
+        super().__init__(service, on_change, on_error, parent)
         self._shareable = shareable
         self.match_id: str | None = None
         self.sides: dict[str, str] = {}
@@ -117,24 +113,22 @@ class SummaryView(QWidget):
         self.last_export: Path | None = None
         self._closed = False
 
-        self.back_button = big_button("◀ Matches", "summaryBack", px=16)
-        self.back_button.clicked.connect(self.backRequested)
-        self.live_button = big_button("Live view ▶", "summaryLive", px=16)
-        self.live_button.clicked.connect(lambda: self.match_id and self.liveRequested.emit(self.match_id))
-        self.details_button = big_button("Details…", "summaryDetails", px=16)
+        self.back_button = big_button("◀ Matches", "summaryBack", px=16, on_click=self.backRequested)
+        self.live_button = big_button("Live view ▶", "summaryLive", px=16, on_click=self._for_match(self.liveRequested))
+        self.details_button = big_button(
+            "Details…", "summaryDetails", px=16, on_click=self._for_match(self.detailsRequested)
+        )
         self.details_button.setToolTip("Teams, kick-off, venue, periods, our side")
-        self.details_button.clicked.connect(lambda: self.match_id and self.detailsRequested.emit(self.match_id))
-        self.share_button = big_button("Share…", "shareMatch", px=16)
-        self.share_button.clicked.connect(lambda: self.match_id and self.shareRequested.emit(self.match_id))
+        self.share_button = big_button("Share…", "shareMatch", px=16, on_click=self._for_match(self.shareRequested))
         self.share_button.setVisible(shareable is not None)
         self.score_label = big_label("", 40, "summaryScore")
         self.score_label.setWordWrap(True)
         self.meta_label = big_label("", 16, "summaryMeta", bold=False)
         self.export_buttons = {}
         for fmt, text in (("csv", "Export CSV"), ("json", "Export JSON"), ("pdf", "Export PDF")):
-            button = big_button(text, f"export_{fmt}", px=16)
-            button.clicked.connect(lambda _=False, f=fmt: self.export(f))
-            self.export_buttons[fmt] = button
+            self.export_buttons[fmt] = big_button(
+                text, f"export_{fmt}", px=16, on_click=lambda _=False, f=fmt: self.export(f)
+            )
         self.export_status = QLabel("")
         self.export_status.setWordWrap(True)
         self.timeline = TimelineBox(service, on_change, on_error)
@@ -167,13 +161,8 @@ class SummaryView(QWidget):
         self.match_id = match_id
         match = self.service.get_match(match_id)
         self.sides = {"home": match.home_team, "away": match.away_team}
-        players = self.service.list_players(match.team_id) if match.team_id else []
-        shirts: dict[str, int | None] = {p.id: p.shirt_number for p in players}
-        for e in self.service.lineup(match_id):
-            if e.shirt_number is not None:
-                shirts[e.player_id] = e.shirt_number
-        names = [(p.id, (f"#{shirts[p.id]} " if shirts.get(p.id) is not None else "") + p.name) for p in players]
-        self.timeline.set_context(match_id, self.sides, names, shirts, match.period_count)
+        roster = match_roster(self.service, match)
+        self.timeline.set_context(match_id, self.sides, list(roster.names.items()), roster.shirts, match.period_count)
         self.refresh()
 
     def refresh(self) -> None:
@@ -220,13 +209,7 @@ class SummaryView(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
-        try:
-            change = self.service.redo() if redo else self.service.undo()
-        except FieldmatError as exc:
-            self._on_error(exc)
-            return
-        if change is not None:
-            self._on_change(change)
+        self._apply(self.service.redo if redo else self.service.undo)
 
     # ----------------------------------------------------------------- export
     def export(self, fmt: str, path: Path | None = None) -> None:
@@ -294,11 +277,8 @@ class SeasonView(QWidget):
         self.op: Op | None = None
         self._again = False
         self._closed = False
-        self.back_button = big_button("◀ Matches", "seasonBack", px=16)
-        self.back_button.clicked.connect(self.backRequested)
-        self.team = QComboBox()
-        self.team.setMinimumHeight(56)
-        self.team.setFont(big_font(18))
+        self.back_button = big_button("◀ Matches", "seasonBack", px=16, on_click=self.backRequested)
+        self.team = TeamCombo()
         self.team.currentIndexChanged.connect(lambda _i: self.load())
         self.title = big_label("Season stats", 28, "seasonTitle")
         self.status = QLabel("")
@@ -313,20 +293,11 @@ class SeasonView(QWidget):
         layout.addWidget(self.stats, 1)
 
     def refresh(self) -> None:
-        current = self.team.currentData()
-        self.team.blockSignals(True)
-        self.team.clear()
-        for t in self.service.list_teams():
-            self.team.addItem(t.name, t.id)
-        index = self.team.findData(current)
-        self.team.setCurrentIndex(index if index >= 0 else (0 if self.team.count() else -1))
-        self.team.blockSignals(False)
+        self.team.reload(self.service.list_teams())
         self.load()
 
     def select_team(self, team_id: str | None) -> None:
-        index = self.team.findData(team_id)
-        if index >= 0 and index != self.team.currentIndex():
-            self.team.setCurrentIndex(index)
+        self.team.select(team_id)
 
     def load(self) -> None:
         team_id = self.team.currentData()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -21,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import FieldmatError
 from app.match.service import LOGGABLE_KINDS, PERIOD_KINDS, MatchService
 from app.match.types import Change, TimelineEvent
 from ui.match.keys import kind_label
-from ui.match.widgets import big_button, big_font, item
+from ui.match.service_page import ServicePage
+from ui.match.widgets import big_button, big_font, item, open_modeless, over_buttons, save_cancel
 
 COLUMNS = ("Min", "Event", "Team", "Player", "Related", "Note")
 
@@ -170,14 +169,9 @@ class EventEditDialog(QDialog):
             for widget in (self.kind, self.team, self.player, self.related, self.period, self.minutes, self.seconds):
                 widget.setEnabled(False)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        for button in buttons.buttons():
-            button.setMinimumSize(120, 64)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel(self, self.accept))
 
     @staticmethod
     def _player_combo(players: list[tuple[str, str]], current: str | None, current_name: str | None) -> QComboBox:
@@ -207,7 +201,7 @@ class EventEditDialog(QDialog):
         return {k: v for k, v in values.items() if v != getattr(e, k)}
 
 
-class TimelineBox(QWidget):
+class TimelineBox(ServicePage):
     """Timeline table with big Edit and Delete buttons; double-click a row to edit it."""
 
     def __init__(
@@ -218,10 +212,7 @@ class TimelineBox(QWidget):
         newest_first: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
-        self._on_change = on_change
-        self._on_error = on_error
+        super().__init__(service, on_change, on_error, parent)
         self.match_id: str | None = None
         self.sides: dict[str, str] = {}
         self.players: list[tuple[str, str]] = []
@@ -231,17 +222,9 @@ class TimelineBox(QWidget):
 
         self.table = TimelineTable(newest_first)
         self.table.editRequested.connect(self.edit_event)
-        self.edit_button = big_button("Edit…", "editEvent", px=18)
-        self.delete_button = big_button("Delete", "deleteEvent", px=18)
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button.clicked.connect(self.delete_selected)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.delete_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        self.edit_button = big_button("Edit…", "editEvent", px=18, on_click=self.edit_selected)
+        self.delete_button = big_button("Delete", "deleteEvent", px=18, on_click=self.delete_selected)
+        over_buttons(self, self.table, (self.edit_button, self.delete_button))
 
     def set_context(
         self,
@@ -271,33 +254,19 @@ class TimelineBox(QWidget):
         if event is None:
             return
         dialog = EventEditDialog(event, self.sides, self.players, self.period_count, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._apply_edit(dialog))
-        dialog.finished.connect(self._dialog_closed)
         self.edit_dialog = dialog
-        dialog.open()
+        open_modeless(dialog, self._dialog_closed, lambda: self._apply_edit(dialog))
 
     def _dialog_closed(self) -> None:
         self.edit_dialog = None
 
     def _apply_edit(self, dialog: EventEditDialog) -> None:
         fields = dialog.changes()
-        if not fields:
-            return
-        try:
-            change = self.service.edit_event(dialog.timeline_event.id, **fields)
-        except FieldmatError as exc:
-            self._on_error(exc)
-            return
-        self._on_change(change)
+        if fields:
+            event_id = dialog.timeline_event.id
+            self._apply(lambda: self.service.edit_event(event_id, **fields))
 
     def delete_selected(self) -> None:
         event_id = self.table.selected_event_id()
-        if event_id is None:
-            return
-        try:
-            change = self.service.delete_event(event_id)
-        except FieldmatError as exc:
-            self._on_error(exc)
-            return
-        self._on_change(change)
+        if event_id is not None:
+            self._apply(lambda: self.service.delete_event(event_id))

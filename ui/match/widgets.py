@@ -1,11 +1,29 @@
-"""Small building blocks of the match screens: big touch buttons, big labels, error text."""
+"""Small building blocks of the match screens: big touch buttons, big labels, error text,
+the team picker and the "something over a row of buttons" layout."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QSizePolicy, QTableWidgetItem, QWidget
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from PySide6.QtCore import QObject, Qt, SignalInstance
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.match import Team
 from ui.theme import MIN_TOUCH_PX
 
 # The match screens' own style: sizes only (colours come from the palette / outdoor theme).
@@ -32,8 +50,16 @@ def big_font(px: int, bold: bool = True) -> QFont:
     return font
 
 
-def big_button(text: str, name: str | None = None, *, px: int = 20, min_px: int = MIN_TOUCH_PX) -> QPushButton:
-    """A large button that never takes keyboard focus (the screen keeps the keys)."""
+def big_button(
+    text: str,
+    name: str | None = None,
+    *,
+    px: int = 20,
+    min_px: int = MIN_TOUCH_PX,
+    on_click: Callable[..., Any] | SignalInstance | None = None,
+) -> QPushButton:
+    """A large button that never takes keyboard focus (the screen keeps the keys);
+    ``on_click`` is connected to its ``clicked`` signal."""
     button = QPushButton(text)
     button.setFont(big_font(px))
     button.setMinimumSize(min_px, min_px)
@@ -42,6 +68,8 @@ def big_button(text: str, name: str | None = None, *, px: int = 20, min_px: int 
     button.setAutoDefault(False)
     if name:
         button.setObjectName(name)
+    if on_click is not None:
+        button.clicked.connect(on_click)
     return button
 
 
@@ -67,3 +95,79 @@ def item(text: object, data: object = None, align_right: bool = False) -> QTable
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     QMessageBox.warning(parent, title, str(exc) or exc.__class__.__name__)
+
+
+def save_cancel(dialog: QDialog, on_save: Callable[[], Any]) -> QDialogButtonBox:
+    """Big Save and Cancel buttons: Save calls ``on_save``, Cancel rejects ``dialog``."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    for button in buttons.buttons():
+        button.setMinimumSize(120, 64)
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def open_modeless(
+    dialog: QDialog, on_closed: Callable[[], Any], on_accepted: Callable[[], Any] | None = None
+) -> None:
+    """Open ``dialog`` without blocking; it is deleted when closed (``on_closed`` then runs)."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if on_accepted is not None:
+        dialog.accepted.connect(on_accepted)
+    dialog.finished.connect(on_closed)
+    dialog.open()
+
+
+def repolish(widget: QObject) -> None:
+    """Re-apply the style sheet after a dynamic property (picked, mark) changed."""
+    if isinstance(widget, QWidget):
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Take every item out of ``layout``; its widgets are deleted."""
+    while layout.count():
+        child = layout.takeAt(0)
+        widget = child.widget() if child is not None else None
+        if widget is not None:
+            widget.deleteLater()
+
+
+def over_buttons(owner: QWidget, main: QWidget, buttons: Iterable[QPushButton]) -> QVBoxLayout:
+    """Lay ``owner`` out edge to edge: ``main`` (taking the height) over a row of ``buttons``."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(main, 1)
+    layout.addLayout(row)
+    return layout
+
+
+class TeamCombo(QComboBox):
+    """A big drop-down of teams (data: the team id)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(56)
+        self.setFont(big_font(18))
+
+    def reload(self, teams: Iterable[Team]) -> None:
+        """Show ``teams``, keeping the current one (else the first), without signalling."""
+        current = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        for t in teams:
+            self.addItem(t.name, t.id)
+        index = self.findData(current)
+        self.setCurrentIndex(index if index >= 0 else (0 if self.count() else -1))
+        self.blockSignals(False)
+
+    def select(self, team_id: str | None) -> None:
+        """Make ``team_id`` current (signals only when it changes)."""
+        index = self.findData(team_id)
+        if index >= 0 and index != self.currentIndex():
+            self.setCurrentIndex(index)

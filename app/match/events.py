@@ -1,0 +1,218 @@
+"""Event logging and correction: log (the pitch-side hot path), edit, delete. Each call is
+one durable, outboxed transaction and pushes an undoable action (``app.match.undo``)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.errors import ValidationError
+from app.match.base import ServiceBase
+from app.match.clock_store import fast_clock
+from app.match.history import Action
+from app.match.records import apply_fields, event_row, new_event, snapshot
+from app.match.rules import (
+    EDITABLE_EVENT_FIELDS,
+    EVENT_FIELDS,
+    LOGGABLE_KINDS,
+    PERIOD_KINDS,
+    assist_id_for,
+    check_fields,
+    check_note,
+    check_period,
+    check_side,
+    sql_ts,
+)
+from app.match.types import Change
+from app.models.match import MatchEvent
+from app.outbox import enqueue
+
+_INSERT_EVENT = (
+    "INSERT INTO match_event (id, seq, match_id, kind, team, player_id, related_player_id, "
+    "period, clock_ms, note, logged_at, updated_at, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)"
+)
+
+
+class EventOps(ServiceBase):
+    """log_event, edit_event, delete_event."""
+
+    def log_event(
+        self,
+        match_id: str,
+        kind: str,
+        team: str,
+        player_id: str | None = None,
+        related_player_id: str | None = None,
+        note: str | None = None,
+        *,
+        period: int | None = None,
+        clock_ms: int | None = None,
+    ) -> Change:
+        """Log one event at the current match clock; durable when this returns.
+
+        ``team``: home | away. A goal with ``related_player_id`` also logs an ``assist``
+        event for that player (``change.event_ids[1]``). Substitution: ``player_id`` goes
+        off, ``related_player_id`` comes on. ``period``/``clock_ms`` override the clock
+        (both needed before kick-off). period_start/period_end come from the clock calls.
+        """
+        if kind not in LOGGABLE_KINDS:
+            if kind in PERIOD_KINDS:
+                raise ValidationError(f"{kind} is logged by the clock (start_period/end_period)")
+            raise ValidationError(f"unknown event kind {kind!r}")
+        check_side(team)
+        note = check_note(note)
+        if period is not None:
+            check_period(period)
+        if clock_ms is not None and clock_ms < 0:
+            raise ValidationError("clock_ms must be >= 0")
+        now = self._now()
+        main_id = str(uuid.uuid4())
+        rows: list[dict[str, Any]] = []
+        try:
+            with self.db.write() as s:
+                # Hot path: plain DBAPI statements on the session's own connection (same
+                # transaction); the ORM is only used by ``enqueue``.
+                cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+                if period is None or clock_ms is None:
+                    state = fast_clock(self.db, cur, match_id, now)
+                    if state.period == 0:
+                        raise ValidationError("the match has not kicked off: start the clock first")
+                    if period is None:
+                        period = state.period
+                    if clock_ms is None:
+                        clock_ms = state.elapsed_ms if period == state.period else 0
+                last = cur.execute("SELECT max(seq) FROM match_event").fetchone()[0]
+                seq = (last or 0) + 1
+                rows.append({
+                    "id": main_id, "seq": seq, "kind": kind, "team": team, "player_id": player_id,
+                    "related_player_id": related_player_id, "period": period, "clock_ms": clock_ms,
+                    "note": note, "deleted": False,
+                })
+                if kind == "goal" and related_player_id is not None:
+                    rows.append({
+                        "id": assist_id_for(main_id), "seq": seq + 1, "kind": "assist", "team": team,
+                        "player_id": related_player_id, "related_player_id": player_id, "period": period,
+                        "clock_ms": clock_ms, "note": None, "deleted": False,
+                    })
+                stamp = sql_ts(now)
+                cur.executemany(
+                    _INSERT_EVENT,
+                    [
+                        (r["id"], r["seq"], match_id, r["kind"], r["team"], r["player_id"], r["related_player_id"],
+                         r["period"], r["clock_ms"], r["note"], stamp, stamp)
+                        for r in rows
+                    ],
+                )
+                for r in rows:
+                    enqueue(s, "event", r["id"])
+        except (IntegrityError, sqlite3.IntegrityError) as exc:
+            raise ValidationError(f"unknown match or player ({getattr(exc, 'orig', exc)})") from exc
+        ids = tuple(r["id"] for r in rows)
+        kinds = tuple(r["kind"] for r in rows)
+        after = {r["id"]: {name: r[name] for name in EVENT_FIELDS} for r in rows}
+        before = {i: {**snap, "deleted": True} for i, snap in after.items()}
+        self._history.push(Action(f"{kind.replace('_', ' ')} logged", match_id, before, after, kinds))
+        return Change("log", match_ids=(match_id,), event_ids=ids, kinds=kinds,
+                      player_ids=tuple(p for p in (player_id, related_player_id) if p),
+                      description=f"{kind.replace('_', ' ').capitalize()} logged")
+
+    def edit_event(self, event_id: str, **fields: Any) -> Change:
+        """Change kind, team, player_id, related_player_id, period, clock_ms and/or note.
+
+        Editing a goal keeps its automatic assist in step (created, moved or deleted).
+        period_start/period_end events only take a new note.
+        """
+        check_fields(fields, EDITABLE_EVENT_FIELDS, "event")
+        if "kind" in fields and fields["kind"] not in LOGGABLE_KINDS:
+            raise ValidationError(f"cannot change an event into kind {fields['kind']!r}")
+        if "team" in fields:
+            check_side(fields["team"])
+        if "period" in fields:
+            check_period(fields["period"])
+        if "clock_ms" in fields and (not isinstance(fields["clock_ms"], int) or fields["clock_ms"] < 0):
+            raise ValidationError("clock_ms must be an integer >= 0")
+        if "note" in fields:
+            fields["note"] = check_note(fields["note"])
+        now = self._now()
+        try:
+            with self.db.write() as s:
+                ev = event_row(s, event_id)
+                if ev.deleted:
+                    raise ValidationError("a deleted event cannot be edited; undo the deletion first")
+                if ev.kind in PERIOD_KINDS and set(fields) - {"note"}:
+                    raise ValidationError(f"{ev.kind} events take only a new note")
+                before: dict[str, dict[str, Any]] = {ev.id: snapshot(ev)}
+                after_fields = {**before[ev.id], **fields}
+                touched = [ev]
+                apply_fields(s, ev, after_fields, now)
+                if ev.kind == "goal" or before[ev.id]["kind"] == "goal":
+                    linked = _sync_assist(s, ev, now, before)
+                    if linked is not None:
+                        touched.append(linked)
+                after = {e.id: snapshot(e) for e in touched}
+        except IntegrityError as exc:
+            raise ValidationError(f"unknown player ({exc.orig})") from exc
+        kinds = tuple(sorted({before[ev.id]["kind"], *(e.kind for e in touched)}))
+        what = ev.kind.replace("_", " ")
+        self._history.push(Action(f"{what} edited", ev.match_id, before, after, kinds))
+        return Change("edit", match_ids=(ev.match_id,), event_ids=tuple(after), kinds=kinds,
+                      description=f"{what.capitalize()} edited")
+
+    def delete_event(self, event_id: str) -> Change:
+        """Soft-delete an event (a goal's automatic assist goes with it).
+
+        period_start/period_end events cannot be deleted (the clock depends on them).
+        """
+        now = self._now()
+        with self.db.write() as s:
+            ev = event_row(s, event_id)
+            if ev.deleted:
+                raise ValidationError("the event is already deleted")
+            if ev.kind in PERIOD_KINDS:
+                raise ValidationError(f"{ev.kind} events cannot be deleted")
+            targets = [ev]
+            if ev.kind == "goal":
+                assist = s.get(MatchEvent, assist_id_for(ev.id))
+                if assist is not None and not assist.deleted:
+                    targets.append(assist)
+            before = {e.id: snapshot(e) for e in targets}
+            for e in targets:
+                apply_fields(s, e, {**before[e.id], "deleted": True}, now)
+            after = {e.id: snapshot(e) for e in targets}
+        kinds = tuple(e.kind for e in targets)
+        what = ev.kind.replace("_", " ")
+        self._history.push(Action(f"{what} deleted", ev.match_id, before, after, kinds))
+        return Change("delete", match_ids=(ev.match_id,), event_ids=tuple(before), kinds=kinds,
+                      description=f"{what.capitalize()} deleted")
+
+
+def _sync_assist(s: Session, goal: MatchEvent, now: datetime, before: dict[str, dict[str, Any]]) -> MatchEvent | None:
+    """Keep the automatic assist of ``goal`` in step with it; returns it when it exists."""
+    assist_id = assist_id_for(goal.id)
+    assist = s.get(MatchEvent, assist_id)
+    want = goal.kind == "goal" and goal.related_player_id is not None and not goal.deleted
+    if assist is None:
+        if not want:
+            return None
+        assist = new_event(
+            s, goal.match_id, "assist", goal.team, goal.period, goal.clock_ms, now,
+            goal.related_player_id, goal.player_id, None, event_id=assist_id,
+        )
+        before[assist.id] = {**snapshot(assist), "deleted": True}
+        return assist
+    before[assist.id] = snapshot(assist)
+    if want:
+        fields = {
+            "kind": "assist", "team": goal.team, "player_id": goal.related_player_id,
+            "related_player_id": goal.player_id, "period": goal.period, "clock_ms": goal.clock_ms,
+            "deleted": False,
+        }
+    else:
+        fields = {"deleted": True}
+    apply_fields(s, assist, fields, now)
+    return assist
