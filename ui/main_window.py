@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.context import AppContext
 from ui.bus import ChangeBus
-from ui.dashboard.panel import DashboardPanel
+from ui.lazy_panel import LazyPanel
 from ui.match.panel import MatchPanel
 from ui.practice.panel import PracticePanel
 from ui.settings_dialog import SettingsDialog
@@ -50,7 +50,8 @@ class MainWindow(QMainWindow):
 
         self.practice = PracticePanel(ctx, self.bus)
         self.matches = MatchPanel(ctx, self.bus)
-        self.dashboard = DashboardPanel(ctx, self.bus)
+        # Built on first show: it imports pyqtgraph and queries the whole history.
+        self.dashboard = LazyPanel(self._make_dashboard)
         self.sync = SyncPanel(ctx, self.bus)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -77,6 +78,11 @@ class MainWindow(QMainWindow):
         if ctx.secrets.warning:
             self.statusBar().showMessage(ctx.secrets.warning)
         self._restore_state()
+
+    def _make_dashboard(self) -> QWidget:
+        from ui.dashboard.panel import DashboardPanel
+
+        return DashboardPanel(self.ctx, self.bus)
 
     @property
     def panels(self) -> list[QWidget]:

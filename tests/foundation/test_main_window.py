@@ -116,3 +116,17 @@ def test_outdoor_theme_from_the_view_menu_is_remembered(qtbot: QtBot, ctx: Any) 
         assert is_outdoor(app)
     finally:
         apply_outdoor_theme(app, False)
+
+
+def test_dashboard_is_built_when_first_shown(qtbot: QtBot, ctx: Any) -> None:
+    from ui.dashboard.panel import DashboardPanel
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(0)
+    window.show()
+    assert not window.dashboard.built
+    window.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: window.dashboard.built)
+    assert isinstance(window.dashboard.panel(), DashboardPanel)
+    window.close()
