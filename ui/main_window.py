@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -19,8 +19,6 @@ from app import __version__
 from app.context import AppContext
 from ui.bus import ChangeBus
 from ui.lazy_panel import LazyPanel
-from ui.match.panel import MatchPanel
-from ui.practice.panel import PracticePanel
 from ui.settings_dialog import SettingsDialog
 from ui.sync.panel import SyncPanel
 from ui.theme import apply_outdoor_theme, is_outdoor
@@ -46,11 +44,14 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.bus = ChangeBus(self)
         self.setWindowTitle("Fieldmat")
+        self._warmup_started = False
         self._state = QSettings(str(ctx.home / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
 
-        self.practice = PracticePanel(ctx, self.bus)
-        self.matches = MatchPanel(ctx, self.bus)
-        # Built on first show: it imports pyqtgraph and queries the whole history.
+        # Areas are built when first shown, or one per event-loop turn once the window is up
+        # (see showEvent): the window appears before pose, match and chart code is loaded.
+        # Sync is built now: the toolbar's Sync button and its badge belong to it.
+        self.practice = LazyPanel(self._make_practice)
+        self.matches = LazyPanel(self._make_matches)
         self.dashboard = LazyPanel(self._make_dashboard)
         self.sync = SyncPanel(ctx, self.bus)
         self.tabs = QTabWidget()
@@ -78,6 +79,30 @@ class MainWindow(QMainWindow):
         if ctx.secrets.warning:
             self.statusBar().showMessage(ctx.secrets.warning)
         self._restore_state()
+
+    def _make_practice(self) -> QWidget:
+        from ui.practice.panel import PracticePanel
+
+        return PracticePanel(self.ctx, self.bus)
+
+    def _make_matches(self) -> QWidget:
+        from ui.match.panel import MatchPanel
+
+        return MatchPanel(self.ctx, self.bus)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._warmup_started:
+            self._warmup_started = True
+            QTimer.singleShot(0, self, self._build_next_area)
+
+    def _build_next_area(self) -> None:
+        """Build one not-yet-built area, then yield to the event loop before the next."""
+        for lazy in (self.practice, self.matches, self.dashboard):
+            if not lazy.built:
+                lazy.panel()
+                QTimer.singleShot(0, self, self._build_next_area)
+                return
 
     def _make_dashboard(self) -> QWidget:
         from ui.dashboard.panel import DashboardPanel

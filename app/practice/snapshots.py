@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy stays off the start-up path; frames only exist once a camera runs
+    import numpy as np
+    from numpy.typing import NDArray
 
 SNAPSHOTS_DIR = "snapshots"
 

@@ -118,15 +118,19 @@ def test_outdoor_theme_from_the_view_menu_is_remembered(qtbot: QtBot, ctx: Any) 
         apply_outdoor_theme(app, False)
 
 
-def test_dashboard_is_built_when_first_shown(qtbot: QtBot, ctx: Any) -> None:
+def test_areas_are_built_after_the_window_shows(qtbot: QtBot, ctx: Any) -> None:
     from ui.dashboard.panel import DashboardPanel
+    from ui.match.panel import MatchPanel
+    from ui.practice.panel import PracticePanel
 
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    window.tabs.setCurrentIndex(0)
+    assert not (window.practice.built or window.matches.built or window.dashboard.built)
+    window.tabs.setCurrentIndex(1)
     window.show()
-    assert not window.dashboard.built
-    window.tabs.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: window.dashboard.built)
+    assert window.matches.built  # the visible area is built as it shows
+    qtbot.waitUntil(lambda: window.practice.built and window.dashboard.built)
+    assert isinstance(window.practice.panel(), PracticePanel)
+    assert isinstance(window.matches.panel(), MatchPanel)
     assert isinstance(window.dashboard.panel(), DashboardPanel)
     window.close()
