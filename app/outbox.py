@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlmodel import Session
 
 from app.models.sync import OutboxEntry
@@ -28,6 +28,21 @@ PROVIDER_OF_ENTITY = {
 
 _OUTBOX = OutboxEntry.__table__  # type: ignore[attr-defined]
 
+# Built once: constructing a statement costs more than running it (SQLAlchemy caches the
+# compiled form of a reused construct; parameters travel separately).
+_FIND_PENDING_UPSERT = (
+    select(_OUTBOX.c.seq)
+    .where(
+        _OUTBOX.c.entity_id == bindparam("entity_id"),
+        _OUTBOX.c.entity == bindparam("entity"),
+        _OUTBOX.c.provider == bindparam("provider"),
+        _OUTBOX.c.status == "pending",
+        _OUTBOX.c.op == "upsert",
+    )
+    .limit(1)
+)
+_INSERT = insert(_OUTBOX)
+
 
 def enqueue(session: Session, entity: str, entity_id: str, op: str = "upsert") -> None:
     """Queue ``entity``/``entity_id`` for push. Must be called inside the change's transaction."""
@@ -36,30 +51,12 @@ def enqueue(session: Session, entity: str, entity_id: str, op: str = "upsert") -
     # statement order stays the caller's order (foreign keys are checked per statement).
     session.flush()
     conn = session.connection()
-    if op == "upsert":
-        existing = conn.execute(
-            select(_OUTBOX.c.seq)
-            .where(
-                _OUTBOX.c.entity_id == entity_id,
-                _OUTBOX.c.entity == entity,
-                _OUTBOX.c.provider == provider,
-                _OUTBOX.c.status == "pending",
-                _OUTBOX.c.op == "upsert",
-            )
-            .limit(1)
-        ).first()
-        if existing is not None:
-            return
+    key = {"entity_id": entity_id, "entity": entity, "provider": provider}
+    if op == "upsert" and conn.execute(_FIND_PENDING_UPSERT, key).first() is not None:
+        return
     conn.execute(
-        insert(_OUTBOX).values(
-            provider=provider,
-            entity=entity,
-            entity_id=entity_id,
-            op=op,
-            status="pending",
-            attempts=0,
-            created_at=datetime.now(UTC),
-        )
+        _INSERT,
+        {**key, "op": op, "status": "pending", "attempts": 0, "created_at": datetime.now(UTC)},
     )
 
 
