@@ -12,6 +12,7 @@ Contract:
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import threading
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 DB_FILE = "fieldmat.db"
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -40,6 +42,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA busy_timeout=5000")
+    # Checkpoints are moved off the commit path (see WalCheckpointer): otherwise every few
+    # hundred commits one user action pays for copying the WAL into the database.
+    cur.execute("PRAGMA wal_autocheckpoint=0")
     cur.close()
 
 
@@ -51,6 +56,43 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         cfg.attributes["engine"] = engine
     return cfg
+
+
+class WalCheckpointer(threading.Thread):
+    """Copies the WAL into the database in the background, every ``interval`` seconds.
+
+    PASSIVE checkpoints never block writers or readers; ``stop()`` runs a final TRUNCATE
+    checkpoint so a closed database leaves a small WAL behind. Daemon thread: a killed
+    process loses nothing (the WAL is durable and SQLite replays it on the next open).
+    """
+
+    def __init__(self, path: Path, interval: float = 1.0) -> None:
+        super().__init__(name="fieldmat-wal-checkpoint", daemon=True)
+        self.path = path
+        self.interval = interval
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopping.wait(self.interval):
+            self._checkpoint("PASSIVE")
+
+    def stop(self) -> None:
+        if self.is_alive():
+            self._stopping.set()
+            self.join(timeout=10)
+        self._checkpoint("TRUNCATE")
+
+    def _checkpoint(self, mode: str) -> None:
+        if not self.path.exists():
+            return
+        try:
+            conn = sqlite3.connect(self.path, timeout=5)
+            try:
+                conn.execute(f"PRAGMA wal_checkpoint({mode})")
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:  # busy or locked: the next round will do it
+            log.debug("wal checkpoint %s skipped: %s", mode, exc)
 
 
 def _check_readable(path: Path) -> None:
@@ -83,6 +125,8 @@ class Database:
         )
         event.listen(self.engine, "connect", _on_connect)
         self.write_lock = threading.RLock()
+        self._checkpointer = WalCheckpointer(path)
+        self._checkpointer.start()
 
     @classmethod
     def open(cls, folder: Path) -> Database:
@@ -131,6 +175,8 @@ class Database:
                 raise
 
     def close(self) -> None:
+        """Stop the checkpointer (final checkpoint) and close every connection."""
+        self._checkpointer.stop()
         self.engine.dispose()
 
 

@@ -101,3 +101,21 @@ def test_known_revisions_match_alembic() -> None:
     everything, heads = known_revisions()
     assert everything == {rev.revision for rev in script.walk_revisions()}
     assert heads == set(script.get_heads())
+
+
+def test_wal_is_checkpointed_off_the_commit_path(fieldmat_home: Path) -> None:
+    """Commits never checkpoint (autocheckpoint off); the background thread and close() do."""
+    db = Database.open(fieldmat_home)
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    db._checkpointer.interval = 0.05
+    for i in range(300):
+        with db.write() as s:
+            s.add(Team(name=f"T{i}"))
+    wal = fieldmat_home / (DB_FILE + "-wal")
+    db.close()
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(fieldmat_home / DB_FILE) as conn:
+        assert conn.execute("SELECT count(*) FROM team").fetchone()[0] == 300
