@@ -24,6 +24,7 @@ from ui.sync.panel import SyncPanel
 from ui.theme import apply_outdoor_theme, is_outdoor
 
 WINDOW_STATE_FILE = "window.ini"
+WARMUP_DELAY_MS = 100
 
 
 def _scrollable(panel: QWidget) -> QScrollArea:
@@ -94,7 +95,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._warmup_started:
             self._warmup_started = True
-            QTimer.singleShot(0, self, self._build_next_area)
+            # A short delay lets the first paint happen before the other areas are built.
+            QTimer.singleShot(WARMUP_DELAY_MS, self, self._build_next_area)
 
     def _build_next_area(self) -> None:
         """Build one not-yet-built area, then yield to the event loop before the next."""
