@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.models.providers import RebootExport, RebootPlayer, RebootSession
 from sync.errors import ProtocolError, Rejected
@@ -123,15 +124,20 @@ def _write_file(home: Path, relative: Path, data: bytes) -> None:
         raise
 
 
+def _exports_of(session_id: str, player: str, movement: int, data_type: str) -> SelectOfScalar[RebootExport]:
+    """The stored exports of one session/player/movement/data type."""
+    return select(RebootExport).where(
+        col(RebootExport.session_id) == session_id,
+        col(RebootExport.org_player_id) == player,
+        col(RebootExport.movement_type_id) == movement,
+        col(RebootExport.data_type) == data_type,
+    )
+
+
 def _already_fetched(run: SyncRun, session: RebootSession, player: str, movement: int, data_type: str) -> bool:
     with run.ctx.db.session() as s:
         rows = s.exec(
-            select(RebootExport).where(
-                col(RebootExport.session_id) == session.id,
-                col(RebootExport.org_player_id) == player,
-                col(RebootExport.movement_type_id) == movement,
-                col(RebootExport.data_type) == data_type,
-            )
+            _exports_of(session.id, player, movement, data_type)
         ).all()
     if not rows:
         return False
@@ -171,12 +177,7 @@ def export_session(
             files.append(relative)
         with run.ctx.db.write() as s:
             old = s.exec(
-                select(RebootExport).where(
-                    col(RebootExport.session_id) == session.id,
-                    col(RebootExport.org_player_id) == player,
-                    col(RebootExport.movement_type_id) == movement,
-                    col(RebootExport.data_type) == data_type,
-                )
+                _exports_of(session.id, player, movement, data_type)
             ).all()
             for row in old:
                 s.delete(row)
