@@ -23,7 +23,7 @@ class OutboxEntry(SQLModel, table=True):
     seq: int | None = Field(default=None, primary_key=True)
     provider: str = Field(index=True)  # team | yoga
     entity: str  # team | player | match | lineup | event | practice_session
-    entity_id: str = Field(index=True)
+    entity_id: str
     op: str  # upsert | delete
     status: str = Field(default="pending", index=True)
     attempts: int = 0
