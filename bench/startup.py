@@ -32,13 +32,16 @@ def child() -> None:
     window = MainWindow(ctx)
     window.show()
     qt_app.processEvents()
-    heavy = sorted(m for m in ("mediapipe", "cv2", "pyqtgraph") if m in sys.modules)
+    # Loaded later (first Start, warm-up after the first paint, first sync), never before.
+    heavy = sorted(m for m in ("mediapipe", "cv2", "pyqtgraph", "numpy", "httpx", "keyring") if m in sys.modules)
     print(f"shown heavy_modules={','.join(heavy) or 'none'}", flush=True)
     window.close()
     ctx.close()
 
 
 def main() -> None:
+    # Bytecode as an installed app has it (see dev.py: compile_sources); a no-op when current.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "app", "ui", "pose", "sync"], cwd=REPO, check=True)
     times = []
     heavy = ""
     with tempfile.TemporaryDirectory() as home:

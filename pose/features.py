@@ -21,31 +21,15 @@ Unknown features are NaN.  Pure functions, thread-safe.
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 import numpy as np
 
 from pose import geometry as g
+from pose.feature_names import FEATURE_KINDS, FEATURE_NAMES, FeatureKind
 from pose.landmark_ids import SIDE_INDEX
 from pose.types import Landmarks
 
-FeatureKind = Literal["angle", "inclination", "distance"]
-
-_PER_SIDE: dict[str, FeatureKind] = {
-    "elbow": "angle", "shoulder": "angle", "hip": "angle", "knee": "angle",
-    "ankle": "angle", "arm_incl": "inclination", "thigh_incl": "inclination",
-    "shin_incl": "inclination", "foot_lift": "distance",
-}
-_GLOBAL: dict[str, FeatureKind] = {
-    "torso_incl": "inclination", "hip_height": "distance", "stance_width": "distance",
-}
-
-#: Every feature name and its kind.
-FEATURE_KINDS: dict[str, FeatureKind] = {
-    **{f"{s}_{n}": k for s in g.SIDES for n, k in _PER_SIDE.items()},
-    **_GLOBAL,
-}
-FEATURE_NAMES: tuple[str, ...] = tuple(FEATURE_KINDS)
+__all__ = ["FEATURE_KINDS", "FEATURE_NAMES", "FeatureKind", "extract_features"]
 
 
 def extract_features(

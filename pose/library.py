@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pose.features import FEATURE_KINDS
+from pose.feature_names import FEATURE_KINDS
 
 BUILTIN_RESOURCE = "poses.json"
 

@@ -7,16 +7,15 @@ Contract:
 - Without a usable keychain (keyring's fail backend, or a backend error), secrets are kept
   in memory for this process only; ``persistent`` is then False and ``warning`` says so in
   words for the user. Thread-safe.
+- The keychain is probed on first use, not at construction: importing keyring and asking
+  it for a backend costs ~0.1-0.2 s, which does not belong on the path to a shown window.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-
-import keyring
-import keyring.errors
-from keyring.backends import fail
+from types import ModuleType
 
 SERVICE = "Fieldmat"
 log = logging.getLogger(__name__)
@@ -27,14 +26,36 @@ NO_KEYCHAIN_WARNING = (
 )
 
 
+def _keyring() -> ModuleType:
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 class SecretStore:
     def __init__(self) -> None:
         self._memory: dict[str, str] = {}
-        self._lock = threading.Lock()
-        backend = keyring.get_keyring()
-        self.persistent = not isinstance(backend, fail.Keyring)
-        if not self.persistent:
-            log.warning("no keychain backend; secrets held in memory for this session")
+        self._lock = threading.RLock()
+        self._persistent: bool | None = None
+
+    @property
+    def persistent(self) -> bool:
+        """True when secrets reach the OS keychain (probed once, on first use)."""
+        with self._lock:
+            if self._persistent is None:
+                from keyring.backends import fail
+
+                backend = _keyring().get_keyring()
+                self._persistent = not isinstance(backend, fail.Keyring)
+                if not self._persistent:
+                    log.warning("no keychain backend; secrets held in memory for this session")
+            return self._persistent
+
+    @persistent.setter
+    def persistent(self, value: bool) -> None:
+        with self._lock:
+            self._persistent = value
 
     @property
     def warning(self) -> str | None:
@@ -51,8 +72,9 @@ class SecretStore:
                 return self._memory[key]
             if not self.persistent:
                 return None
+            keyring = _keyring()
             try:
-                return keyring.get_password(SERVICE, key)
+                return keyring.get_password(SERVICE, key)  # type: ignore[no-any-return]
             except keyring.errors.KeyringError:
                 log.warning("keychain read failed for %s", key)
                 return None
@@ -61,6 +83,7 @@ class SecretStore:
         key = self._key(provider, name)
         with self._lock:
             if self.persistent:
+                keyring = _keyring()
                 try:
                     keyring.set_password(SERVICE, key, value)
                     self._memory.pop(key, None)
@@ -75,6 +98,7 @@ class SecretStore:
         with self._lock:
             self._memory.pop(key, None)
             if self.persistent:
+                keyring = _keyring()
                 try:
                     keyring.delete_password(SERVICE, key)
                 except keyring.errors.PasswordDeleteError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -17,10 +19,13 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.context import AppContext
+
+if TYPE_CHECKING:
+    from ui.sync.panel import SyncPanel
 from ui.bus import ChangeBus
 from ui.lazy_panel import LazyPanel
 from ui.settings_dialog import SettingsDialog
-from ui.sync.panel import SyncPanel
+from ui.sync.badge import make_sync_action
 from ui.theme import apply_outdoor_theme, is_outdoor
 
 WINDOW_STATE_FILE = "window.ini"
@@ -49,26 +54,27 @@ class MainWindow(QMainWindow):
         self._state = QSettings(str(ctx.home / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
 
         # Areas are built when first shown, or one per event-loop turn once the window is up
-        # (see showEvent): the window appears before pose, match and chart code is loaded.
-        # Sync is built now: the toolbar's Sync button and its badge belong to it.
+        # (see showEvent): the window appears before pose, match, sync and chart code (and the
+        # keychain probe) is loaded. Sync goes first in that warm-up: its badge is on the toolbar.
+        self.sync_area = LazyPanel(self._make_sync)
         self.practice = LazyPanel(self._make_practice)
         self.matches = LazyPanel(self._make_matches)
         self.dashboard = LazyPanel(self._make_dashboard)
-        self.sync = SyncPanel(ctx, self.bus)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for panel, title in (
             (self.practice, "&Practice"),
             (self.matches, "&Matches"),
             (self.dashboard, "&Dashboard"),
-            (self.sync, "S&ync"),
+            (self.sync_area, "S&ync"),
         ):
             self.tabs.addTab(_scrollable(panel), title)
         self.setCentralWidget(self.tabs)
 
-        self.sync_action = self.sync.sync_action()
-        self.sync_action.setObjectName("syncAction")
+        # The window owns the button so that it exists (and works) before the Sync panel does.
+        self.sync_action = make_sync_action(self)
         self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.sync_action.triggered.connect(lambda _checked=False: self.sync.start_sync())
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -77,9 +83,25 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self._build_menus()
         self.statusBar().showMessage(f"Data folder: {ctx.home}")
-        if ctx.secrets.warning:
-            self.statusBar().showMessage(ctx.secrets.warning)
         self._restore_state()
+
+    @property
+    def sync(self) -> SyncPanel:
+        """The Sync panel (built now if the warm-up has not reached it yet)."""
+        from ui.sync.panel import SyncPanel
+
+        panel = self.sync_area.panel()
+        assert isinstance(panel, SyncPanel)
+        return panel
+
+    def _make_sync(self) -> QWidget:
+        from ui.sync.panel import SyncPanel
+
+        panel = SyncPanel(self.ctx, self.bus, action=self.sync_action)
+        # The keychain is probed here, after the window is up; its warning goes to the status bar.
+        if self.ctx.secrets.warning:
+            self.statusBar().showMessage(self.ctx.secrets.warning)
+        return panel
 
     def _make_practice(self) -> QWidget:
         from ui.practice.panel import PracticePanel
@@ -100,7 +122,7 @@ class MainWindow(QMainWindow):
 
     def _build_next_area(self) -> None:
         """Build one not-yet-built area, then yield to the event loop before the next."""
-        for lazy in (self.practice, self.matches, self.dashboard):
+        for lazy in (self.sync_area, self.practice, self.matches, self.dashboard):
             if not lazy.built:
                 lazy.panel()
                 QTimer.singleShot(0, self, self._build_next_area)
@@ -113,7 +135,7 @@ class MainWindow(QMainWindow):
 
     @property
     def panels(self) -> list[QWidget]:
-        return [self.practice, self.matches, self.dashboard, self.sync]
+        return [self.practice, self.matches, self.dashboard, self.sync_area]
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

@@ -31,15 +31,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any
 
 from app.errors import NotFound, ValidationError
 from pose.library import PoseDefinition, PoseLibrary, PoseLibraryError, parse_pose
-from pose.teach import pose_from_landmarks, save_pose
-from pose.types import Landmarks
+
+if TYPE_CHECKING:
+    # numpy and the pose maths load when a pose is taught, not when the Practice tab lists poses.
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from pose.types import Landmarks
 
 USER_POSES_DIR = "poses"
 MAX_ID_LENGTH = 48
@@ -151,6 +153,8 @@ def check_new_pose(english: str, library: PoseLibrary) -> str:
 
 def check_landmarks(landmarks: Landmarks | None) -> None:
     """Raise ValidationError (in words) unless ``landmarks`` show enough joints to teach from."""
+    from pose.teach import pose_from_landmarks
+
     if landmarks is None:
         raise ValidationError("Nobody is visible in this picture: step into view and try again.")
     try:
@@ -174,6 +178,8 @@ def create_pose(
     raises ValidationError with a message for the user, before anything is written.
     Returns the saved definition (``builtin=False``); ``library`` is not modified.
     """
+    from pose.teach import pose_from_landmarks, save_pose
+
     pose_id = check_new_pose(english, library)
     if (user_dir / f"{pose_id}.json").exists():  # written since ``library`` was loaded
         raise ValidationError(f"A pose file {pose_id}.json already exists; choose another name.")
@@ -230,6 +236,7 @@ def estimate_photo(photo: Path, task_file: Path | None = None) -> PhotoPose:
     file cannot be read as an image; ``landmarks`` is None when nobody is found.
     """
     import cv2
+    import numpy as np
 
     from pose.estimator import create_estimator
 

@@ -34,3 +34,35 @@ def test_toolbar_sync_button_in_the_window(qtbot: QtBot, team_connected: Any, te
     qtbot.waitUntil(lambda: panel.badge_count == 0)
     window.close()
     assert not panel.controller.reachability_timer_active
+
+
+def test_sync_button_works_before_the_sync_area_is_built(
+    qtbot: QtBot, team_connected: Any, team_app: Any
+) -> None:
+    """The window shows before the Sync panel exists (it is built in the warm-up); a click on
+    the toolbar button in that moment builds the panel and runs the sync all the same."""
+    ctx = team_connected
+    add_squad(ctx, players=2)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert not window.sync_area.built
+    assert window.sync_action.isEnabled()
+    window.sync_action.trigger()
+    assert window.sync_area.built
+    panel = window.sync
+    qtbot.waitUntil(lambda: not panel.controller.running, timeout=20_000)
+    assert panel.badge_count == 0
+    assert window.statusBar().currentMessage().startswith("Sync finished — Team server: success, 4 sent")
+    window.close()
+
+
+def test_warm_up_builds_the_sync_area_first_and_shows_the_keychain_warning(qtbot: QtBot, ctx: Any) -> None:
+    ctx.secrets.persistent = False  # as when keyring has no usable backend
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(1)
+    window.show()
+    qtbot.waitUntil(lambda: window.sync_area.built, timeout=5_000)
+    assert "No system keychain" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.dashboard.built, timeout=20_000)  # then the others, one per turn
+    window.close()

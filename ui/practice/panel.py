@@ -19,6 +19,7 @@ Teach a pose (rules in :mod:`app.practice.user_poses`):
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent
@@ -42,16 +43,19 @@ from app.practice.user_poses import (
     user_pose_dir,
 )
 from pose.library import PoseDefinition
-from pose.types import Landmarks
 from ui.bus import ChangeBus
 from ui.ops import CancelToken, Op, run_op
 from ui.practice.controls import ModePicker, SourcePicker
 from ui.practice.live_view import LiveView
 from ui.practice.pose_dialogs import PoseLibraryDialog, TeachPoseDialog
-from ui.practice.reactions import react, step_line
 from ui.practice.speech import CueSpeaker
 from ui.practice.stage import FullScreenMode
-from ui.practice.worker import LiveFrame, PracticeConfig, PracticeWorker, SourceFactory, WorkerHandle, to_qimage
+from ui.practice.worker_handle import WorkerHandle
+
+if TYPE_CHECKING:
+    # The worker (camera, pose pipeline, numpy) loads on the first Start, not with the tab.
+    from pose.types import Landmarks
+    from ui.practice.worker import LiveFrame, SourceFactory
 
 __all__ = ["USER_POSES_DIR", "PracticePanel"]
 PHOTO_FILTER = "Images (*.jpg *.jpeg *.png *.bmp *.webp);;All files (*)"
@@ -168,6 +172,8 @@ class PracticePanel(QWidget):
         if settings.camera_source != spec:
             settings.camera_source = spec
             self._save_settings()
+        from ui.practice.worker import PracticeConfig, PracticeWorker
+
         config = PracticeConfig(
             source=spec,
             mirror=settings.mirror_camera,
@@ -218,6 +224,8 @@ class PracticePanel(QWidget):
 
     # -- worker results (GUI thread) ---------------------------------------------------
     def _on_frame(self, live: LiveFrame) -> None:
+        from ui.practice.reactions import step_line
+
         self._last_frame = live
         a = live.analysis
         english = sanskrit = None
@@ -246,6 +254,8 @@ class PracticePanel(QWidget):
             worker.frame_shown()
 
     def _on_event(self, event: object) -> None:
+        from ui.practice.reactions import react
+
         reaction = react(event, self._pose_name)
         if reaction.message:
             self._say(reaction.message)
@@ -372,6 +382,7 @@ class PracticePanel(QWidget):
         def work(token: CancelToken) -> tuple[Landmarks, QImage] | None:  # pool thread: no widgets
             from pose.draw import draw_skeleton
             from pose.types import FrameAnalysis
+            from ui.practice.worker import to_qimage
 
             found = estimate_photo(path, task_file)
             if token.cancelled:

@@ -229,20 +229,3 @@ class PracticeWorker(QThread):
         for event in events:
             self.session_event.emit(event)
 
-
-class WorkerHandle:
-    """Owns a panel's running worker outside Qt's parent tree (GUI thread).
-
-    A running QThread must not be destroyed with its parent widget, so the panel keeps its
-    worker here and connects its ``destroyed`` signal to :meth:`stop_and_wait`.
-    """
-
-    def __init__(self) -> None:
-        self.worker: PracticeWorker | None = None
-
-    def stop_and_wait(self, timeout_ms: int = 15000) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.request_stop()
-            if not worker.wait(timeout_ms):
-                log.error("practice worker did not stop within %d ms", timeout_ms)

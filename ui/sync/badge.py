@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 SIZE = 32
 
@@ -56,3 +56,13 @@ def sync_icon(count: int, *, running: bool = False, offline: bool = False) -> QI
     finally:
         painter.end()
     return QIcon(pixmap)
+
+
+def make_sync_action(parent: QObject) -> QAction:
+    """The Sync button before anything is known: plain icon, no badge. Its owner connects
+    ``triggered``; the Sync panel keeps icon, tooltip and enabled state current once built."""
+    action = QAction("Sync", parent)
+    action.setObjectName("syncAction")
+    action.setStatusTip("Send your changes and fetch new data from the connected accounts")
+    action.setIcon(sync_icon(0))
+    return action

@@ -24,7 +24,7 @@ from sync.engine import SyncSummary
 from sync.provider import ProgressEvent
 from ui.bus import ChangeBus
 from ui.sync.accounts import AccountsView, ConnectDialog, UrlOpener
-from ui.sync.badge import sync_icon
+from ui.sync.badge import make_sync_action, sync_icon
 from ui.sync.conflicts import ConflictsView
 from ui.sync.controller import EngineFactory, Probe, SyncController, default_engine, default_probe
 from ui.sync.status_view import SyncStatusView, provider_title
@@ -42,7 +42,10 @@ class SyncPanel(QWidget):
         engine_factory: EngineFactory | None = None,
         probe: Probe | None = default_probe,
         open_url: UrlOpener | None = None,
+        action: QAction | None = None,
     ) -> None:
+        """``action``: the window's own Sync button, when the window made it before this panel
+        (the panel is built after the window shows); the window then routes its clicks here."""
         super().__init__(parent)
         self.setObjectName("syncPanel")
         self.ctx = ctx
@@ -57,10 +60,10 @@ class SyncPanel(QWidget):
         )
         self.connect_dialogs: dict[str, ConnectDialog] = {}
 
-        self._action = QAction("Sync", self)
-        self._action.setObjectName("syncAction")
-        self._action.setStatusTip("Send your changes and fetch new data from the connected accounts")
-        self._action.triggered.connect(self.start_sync)
+        if action is None:
+            action = make_sync_action(self)
+            action.triggered.connect(self.start_sync)
+        self._action = action
 
         self.status_view = SyncStatusView(self.controller, self._action)
         self.accounts = AccountsView(self.controller, open_url=open_url)
