@@ -26,9 +26,9 @@ from app.match.rules import (
     check_note,
     check_period,
     check_side,
-    sql_ts,
 )
 from app.match.types import Change
+from app.models.base import sql_ts
 from app.models.match import MatchEvent
 from app.outbox import enqueue
 

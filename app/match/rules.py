@@ -53,11 +53,6 @@ def score_of(events: Iterable[tuple[str, str]]) -> tuple[int, int]:
     return goals["home"], goals["away"]
 
 
-def sql_ts(value: datetime) -> str:
-    """A UTC datetime in the text form SQLAlchemy's DateTime stores in SQLite."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
 def check_side(side: str, what: str = "team") -> None:
     if side not in SIDES:
         raise ValidationError(f"{what} must be 'home' or 'away', not {side!r}")

@@ -52,7 +52,6 @@ from app.match.rules import (
     assist_id_for,
     other_side,
     score_of,
-    sql_ts,
 )
 from app.match.types import (
     Change,
@@ -63,6 +62,7 @@ from app.match.types import (
     TimelineEvent,
 )
 from app.match.undo import UndoOps
+from app.models.base import sql_ts
 
 __all__ = [
     "EDITABLE_EVENT_FIELDS",

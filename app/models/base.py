@@ -19,6 +19,12 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def sql_ts(value: datetime) -> str:
+    """A UTC datetime in the text form SQLAlchemy's DateTime stores in SQLite (for plain
+    DBAPI statements on hot paths; ``UTCDateTime`` reads it back as an aware datetime)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC, always returns aware datetimes (SQLite keeps no zone of its own)."""
 

@@ -18,14 +18,19 @@ class OutboxEntry(SQLModel, table=True):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_record_pending", "entity_id", "entity", "provider", "status", "op"),)
+    # Two indexes only (each is a write on the match-logging hot path): one finds a record's
+    # pending entry, the other serves the queue (pending/rejected per provider, in order).
+    __table_args__ = (
+        Index("ix_outbox_record_pending", "entity_id", "entity", "provider", "status", "op"),
+        Index("ix_outbox_queue", "status", "provider", "seq"),
+    )
 
     seq: int | None = Field(default=None, primary_key=True)
-    provider: str = Field(index=True)  # team | yoga
+    provider: str  # team | yoga
     entity: str  # team | player | match | lineup | event | practice_session
     entity_id: str
     op: str  # upsert | delete
-    status: str = Field(default="pending", index=True)
+    status: str = "pending"
     attempts: int = 0
     last_error: str | None = None
     created_at: datetime = ts_field(default_now=True)
