@@ -2,6 +2,7 @@
 
 Modules: ``periods`` (local days, Monday weeks, ranges), ``practice`` (cards, minutes per
 day, pose mix, accuracy, history), ``matches`` (results, player table, top performers),
+``minutes`` (minutes played and appearances), ``match_queries`` (the match statistics' SQL),
 ``providers`` (WHOOP series, Reboot joint angles), ``dashboard`` (everything at once).
 Deleting a practice session is ``app.practice.service.PracticeService.delete_session``.
 """

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.stats.matches import TimingEvent, match_results, minutes_played, player_table, top_performers
+from app.stats.matches import match_results, player_table, top_performers
+from app.stats.minutes import TimingEvent, minutes_played
 from app.stats.periods import period_bounds
 from tests.dashboard.conftest import NEW_YORK, NOW, add_match, add_squad, local
 

@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 
 from app.models import Player
-from app.stats.matches import (
+from app.stats.matches import player_table
+from app.stats.minutes import (
     KIND_CODES,
     MAX_PERIODS,
     MatchArrays,
     TimingEvent,
     minutes_arrays,
     minutes_played,
-    player_table,
     status_code,
 )
 from app.stats.periods import period_bounds
