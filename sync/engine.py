@@ -10,7 +10,8 @@ Usage (from a worker thread; never the GUI thread)::
 Per provider and run: a ``SyncLog`` row (running -> success|partial|failed|cancelled),
 ``ProviderAccount.last_success_at`` on success/partial, ``needs_reconnect`` when the provider
 refused the sign-in. One provider failing never stops the others. Two runs never overlap on
-one database (a second ``run`` raises ``SyncBusy``).
+one data folder, in this process or another (the window and ``fieldmat sync`` at the same
+moment): a second ``run`` raises ``SyncBusy`` at once.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from sqlmodel import col, select
 from app.models.sync import OutboxEntry, ProviderAccount, SyncConflict, SyncLog
 from app.outbox import pending_count
 from sync import registry
-from sync.errors import AuthRequired, Cancelled, SyncError
+from sync.errors import AuthRequired, Cancelled, SyncBusy, SyncError
+from sync.file_lock import InterProcessLock, LockBusy
 from sync.http import RetryPolicy, check_base_url, make_client
 from sync.provider import ProgressEvent, SyncRun
 
@@ -38,12 +40,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HEALTH_PATHS = {"team": "/api/health", "yoga": "/api/health"}
+RUN_LOCK_FILE = "sync.lock"
+BUSY_HERE = "A sync is already running; wait for it to finish."
+BUSY_ELSEWHERE = "A sync is already running in another Fieldmat window or command; wait for it to finish."
 _run_locks: dict[str, threading.Lock] = {}
 _run_locks_guard = threading.Lock()
-
-
-class SyncBusy(SyncError):
-    pass
 
 
 @dataclass
@@ -180,20 +181,33 @@ class SyncEngine:
         """Sync ``providers`` (default: every connected one). Never raises for provider errors."""
         lock = _lock_for(str(self.ctx.db.path))
         if not lock.acquire(blocking=False):
-            raise SyncBusy("A sync is already running; wait for it to finish.")
+            raise SyncBusy(BUSY_HERE)
         try:
-            names = providers if providers is not None else [n for n in registry.known() if n in self.connected()]
-            summary = SyncSummary()
-            is_cancelled = cancelled or (lambda: False)
-            client = self.client_factory()
-            try:
-                for name in names:
-                    summary.results.append(self._run_one(name, client, push, pull, progress, is_cancelled))
-            finally:
-                client.close()
-            return summary
+            with InterProcessLock(self.ctx.home / RUN_LOCK_FILE, timeout=0).hold():
+                return self._run_all(providers, push, pull, progress, cancelled)
+        except LockBusy as exc:
+            raise SyncBusy(BUSY_ELSEWHERE) from exc
         finally:
             lock.release()
+
+    def _run_all(
+        self,
+        providers: list[str] | None,
+        push: bool,
+        pull: bool,
+        progress: Callable[[ProgressEvent], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> SyncSummary:
+        names = providers if providers is not None else [n for n in registry.known() if n in self.connected()]
+        summary = SyncSummary()
+        is_cancelled = cancelled or (lambda: False)
+        client = self.client_factory()
+        try:
+            for name in names:
+                summary.results.append(self._run_one(name, client, push, pull, progress, is_cancelled))
+        finally:
+            client.close()
+        return summary
 
     def _run_one(
         self,

@@ -14,6 +14,7 @@ Exception tree::
         ├── NotConnected            the provider has no account connected
         ├── ProviderUnavailable     the provider's module is not installed in this build
         ├── NotSynced               e.g. sharing a match the team server does not have yet
+        ├── SyncBusy                a sync is already running (this process or another one)
         └── Cancelled               the user cancelled the run
 """
 
@@ -77,3 +78,7 @@ class NotSynced(SyncError):
 
 class Cancelled(SyncError):
     pass
+
+
+class SyncBusy(SyncError):
+    """A sync is already running on this data folder, here or in another Fieldmat process."""

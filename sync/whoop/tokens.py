@@ -23,10 +23,7 @@ Contract (WHOOP rotates refresh tokens; the old one is refused after one use):
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
-import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +34,7 @@ import httpx
 from app.context import AppContext
 from app.models.sync import ProviderAccount
 from sync.errors import AuthRequired, NotConnected, ProtocolError, ProviderUnreachable, RateLimited
+from sync.file_lock import InterProcessLock, LockBusy
 from sync.http import USER_AGENT, parse_retry_after, read_json
 from sync.whoop.config import (
     LABEL,
@@ -55,62 +53,6 @@ RECONNECT_MESSAGE = (
     "WHOOP no longer accepts Fieldmat's sign-in (it expired or was revoked). "
     "Connect WHOOP again in Accounts (or run: fieldmat connect whoop)."
 )
-
-
-class InterProcessLock:
-    """An exclusive advisory lock on a file (flock on POSIX, msvcrt on Windows)."""
-
-    def __init__(self, path: Path, timeout: float = 60.0) -> None:
-        self.path = path
-        self.timeout = timeout
-
-    @contextmanager
-    def hold(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            deadline = time.monotonic() + self.timeout
-            while not _try_lock(fd):
-                if time.monotonic() > deadline:
-                    raise ProviderUnreachable(
-                        "Another Fieldmat window is renewing the WHOOP sign-in and did not finish. Try again."
-                    )
-                time.sleep(0.05)
-            try:
-                yield
-            finally:
-                _unlock(fd)
-        finally:
-            os.close(fd)
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            return False
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 _LOCKS_GUARD = threading.Lock()
@@ -153,8 +95,13 @@ class WhoopTokens:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """One refresh (or token write) at a time, across threads and processes."""
-        with _thread_lock(self.ctx.home), InterProcessLock(lock_path(self.ctx.home)).hold():
-            yield
+        try:
+            with _thread_lock(self.ctx.home), InterProcessLock(lock_path(self.ctx.home)).hold():
+                yield
+        except LockBusy as exc:
+            raise ProviderUnreachable(
+                "Another Fieldmat window is renewing the WHOOP sign-in and did not finish. Try again."
+            ) from exc
 
     def client_credentials(self) -> tuple[str, str]:
         client_id = self.ctx.settings.provider(PROVIDER).client_id

@@ -17,13 +17,14 @@ from sqlmodel import select
 from app.models.providers import WhoopCycle, WhoopProfile, WhoopRecovery, WhoopSleep, WhoopWorkout
 from app.models.sync import ProviderAccount, SyncCursor
 from sync.errors import AuthRequired, ProtocolError
+from sync.file_lock import InterProcessLock
 from sync.http import no_sleep_policy
 from sync.provider import SyncRun
 from sync.whoop.client import WhoopClient
 from sync.whoop.config import WhoopEndpoints
 from sync.whoop.provider import WhoopProvider
 from sync.whoop.ratelimit import TokenBucket
-from sync.whoop.tokens import InterProcessLock, WhoopAuth, WhoopTokens, lock_path
+from sync.whoop.tokens import WhoopAuth, WhoopTokens, lock_path
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator, score
 from tests.providers.helpers import NOW, FakeClock, connect_whoop, play_browser
@@ -263,11 +264,10 @@ def test_two_refreshes_at_once_spend_the_token_once(connected: Any, whoop_emulat
 
 def test_refresh_lock_excludes_other_processes(ctx: Any) -> None:
     code = (
-        "import sys; from pathlib import Path; from sync.whoop.tokens import InterProcessLock\n"
-        "from sync.errors import SyncError\n"
+        "import sys; from pathlib import Path; from sync.file_lock import InterProcessLock, LockBusy\n"
         "try:\n"
         "    with InterProcessLock(Path(sys.argv[1]), timeout=0.3).hold(): print('GOT')\n"
-        "except SyncError: print('BUSY')\n"
+        "except LockBusy: print('BUSY')\n"
     )
     path = lock_path(ctx.home)
     with InterProcessLock(path).hold():

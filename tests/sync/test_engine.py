@@ -226,3 +226,30 @@ def test_run_interrupted_by_a_crash_is_closed_next_time(ctx: AppContext, fake_re
     with ctx.db.session() as s:
         statuses = sorted(r.status for r in s.exec(select(SyncLog)).all())
     assert statuses == ["failed", "success"]
+
+
+def test_run_is_refused_while_another_process_syncs(ctx: AppContext, fake_registered: None) -> None:
+    """The window and `fieldmat sync` (or two windows) on one data folder never sync at once."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sync.engine import BUSY_ELSEWHERE, RUN_LOCK_FILE
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from sync.file_lock import InterProcessLock\n"
+         "with InterProcessLock(Path(sys.argv[1])).hold():\n"
+         "    print('HELD', flush=True); sys.stdin.readline()\n",
+         str(ctx.home / RUN_LOCK_FILE)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "HELD"
+        with pytest.raises(SyncBusy) as busy:
+            SyncEngine(ctx).run()
+        assert str(busy.value) == BUSY_ELSEWHERE
+    finally:
+        holder.communicate("\n", timeout=30)
+    result = SyncEngine(ctx).run().result("fake")  # the other process finished: this one runs
+    assert result is not None and result.status == "success"
