@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-FeatureKind = Literal["angle", "inclination", "distance"]
+from pose.landmark_ids import SIDES
 
-SIDES = ("left", "right")
+FeatureKind = Literal["angle", "inclination", "distance"]
 
 _PER_SIDE: dict[str, FeatureKind] = {
     "elbow": "angle", "shoulder": "angle", "hip": "angle", "knee": "angle",

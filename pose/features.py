@@ -26,7 +26,7 @@ import numpy as np
 
 from pose import geometry as g
 from pose.feature_names import FEATURE_KINDS, FEATURE_NAMES, FeatureKind
-from pose.landmark_ids import SIDE_INDEX
+from pose.landmark_ids import SIDE_INDEX, SIDES
 from pose.types import Landmarks
 
 __all__ = ["FEATURE_KINDS", "FEATURE_NAMES", "FeatureKind", "extract_features"]
@@ -42,11 +42,11 @@ def extract_features(
     flat = g.landmark_points(lm, visibility_threshold, use_depth=False)
     out: dict[str, float] = {}
     scale = g.body_scale(pts)
-    foot_ids = [SIDE_INDEX[s][p] for s in g.SIDES for p in ("ankle", "heel", "foot")]
+    foot_ids = [SIDE_INDEX[s][p] for s in SIDES for p in ("ankle", "heel", "foot")]
     foot_y = flat[foot_ids, 1]
     ground = float(np.nanmax(foot_y)) if not np.isnan(foot_y).all() else math.nan
     flat_scale = g.body_scale(flat)
-    for side in g.SIDES:
+    for side in SIDES:
         i = SIDE_INDEX[side]
         sh, el, wr = pts[i["shoulder"]], pts[i["elbow"]], pts[i["wrist"]]
         hp, kn, an, ft = pts[i["hip"]], pts[i["knee"]], pts[i["ankle"]], pts[i["foot"]]

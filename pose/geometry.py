@@ -20,7 +20,6 @@ from pose.landmark_ids import MIRROR_PERMUTATION
 from pose.types import Landmarks
 
 DEFAULT_VISIBILITY = 0.5
-SIDES = ("left", "right")
 
 Points = NDArray[np.float64]
 _DOWN = np.array([0.0, 1.0, 0.0])

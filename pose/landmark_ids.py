@@ -24,6 +24,9 @@ RIGHT_HEEL = 30
 LEFT_FOOT = 31
 RIGHT_FOOT = 32
 
+#: The body's sides, in the order features and cues list them.
+SIDES = ("left", "right")
+
 #: Per-side landmark indices, keyed by the part name used in feature names.
 SIDE_INDEX: dict[str, dict[str, int]] = {
     "left": {
