@@ -48,6 +48,18 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
+def sqlite_cursor(session: Session) -> sqlite3.Cursor:
+    """A plain sqlite3 cursor on ``session``'s own connection, inside its transaction.
+
+    For hot paths (match logging, the outbox, the timeline) where SQLAlchemy's statement
+    machinery costs more than the statement. Caller flushes pending ORM changes first when
+    order matters: plain statements do not autoflush.
+    """
+    dbapi = session.connection().connection.driver_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    return dbapi.cursor()
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     from alembic.config import Config
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from app.db import sqlite_cursor
 from app.models.base import sql_ts
 from app.models.sync import OutboxEntry
 
@@ -46,7 +47,7 @@ def enqueue(session: Session, entity: str, entity_id: str, op: str = "upsert") -
     # Plain statements do not autoflush: flush pending ORM changes first so that the
     # statement order stays the caller's order (foreign keys are checked per statement).
     session.flush()
-    cur = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cur = sqlite_cursor(session)
     if op == "upsert" and cur.execute(_FIND_PENDING_UPSERT, (entity_id, entity, provider)).fetchone() is not None:
         return
     cur.execute(_INSERT, (provider, entity, entity_id, op, sql_ts(datetime.now(UTC))))

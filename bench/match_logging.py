@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.context import AppContext
+from app.db import sqlite_cursor
 from app.match import MatchService
 from app.match.service import sql_ts
 
@@ -45,7 +46,7 @@ def seed(ctx: AppContext, svc: MatchService, matches: int, events_per_match: int
     start = datetime(2025, 8, 1, 10, 0, tzinfo=UTC)
     stamp = sql_ts(datetime.now(UTC))
     with ctx.db.write() as s:
-        cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur = sqlite_cursor(s)
         seq = 0
         match_rows, event_rows, outbox_rows = [], [], []
         for m in range(matches):

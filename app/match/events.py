@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.db import sqlite_cursor
 from app.errors import ValidationError
 from app.match.base import ServiceBase
 from app.match.clock_store import fast_clock
@@ -77,7 +78,7 @@ class EventOps(ServiceBase):
             with self.db.write() as s:
                 # Hot path: plain DBAPI statements on the session's own connection (same
                 # transaction); the ORM is only used by ``enqueue``.
-                cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+                cur = sqlite_cursor(s)
                 if period is None or clock_ms is None:
                     state = fast_clock(self.db, cur, match_id, now)
                     if state.period == 0:

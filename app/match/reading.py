@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
+from app.db import sqlite_cursor
 from app.match import clock as clk
 from app.match.base import ServiceBase
 from app.match.clock_store import clock_of
@@ -32,7 +33,7 @@ class ReadingOps(ServiceBase):
         with self.db.session() as s:
             match = match_row(s, match_id)
             # One indexed DBAPI query joining the names: no ORM objects for thousands of rows.
-            cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cur = sqlite_cursor(s)
             rows = cur.execute(
                 _TIMELINE_SQL + ("" if include_deleted else " AND e.deleted = 0"), (match_id,)
             ).fetchall()
