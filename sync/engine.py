@@ -17,7 +17,6 @@ moment): a second ``run`` raises ``SyncBusy`` at once.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -30,7 +29,7 @@ from app.models.sync import OutboxEntry, ProviderAccount, SyncConflict, SyncLog
 from app.outbox import pending_count
 from sync import registry
 from sync.errors import AuthRequired, Cancelled, SyncBusy, SyncError
-from sync.file_lock import InterProcessLock, LockBusy
+from sync.file_lock import InterProcessLock, LockBusy, thread_lock
 from sync.http import RetryPolicy, check_base_url, make_client
 from sync.provider import ProgressEvent, SyncRun
 
@@ -43,8 +42,6 @@ HEALTH_PATHS = {"team": "/api/health", "yoga": "/api/health"}
 RUN_LOCK_FILE = "sync.lock"
 BUSY_HERE = "A sync is already running; wait for it to finish."
 BUSY_ELSEWHERE = "A sync is already running in another Fieldmat window or command; wait for it to finish."
-_run_locks: dict[str, threading.Lock] = {}
-_run_locks_guard = threading.Lock()
 
 
 @dataclass
@@ -179,11 +176,12 @@ class SyncEngine:
         cancelled: Callable[[], bool] | None = None,
     ) -> SyncSummary:
         """Sync ``providers`` (default: every connected one). Never raises for provider errors."""
-        lock = _lock_for(str(self.ctx.db.path))
+        path = self.ctx.home / RUN_LOCK_FILE
+        lock = thread_lock(path)
         if not lock.acquire(blocking=False):
             raise SyncBusy(BUSY_HERE)
         try:
-            with InterProcessLock(self.ctx.home / RUN_LOCK_FILE, timeout=0).hold():
+            with InterProcessLock(path, timeout=0).hold():
                 return self._run_all(providers, push, pull, progress, cancelled)
         except LockBusy as exc:
             raise SyncBusy(BUSY_ELSEWHERE) from exc
@@ -403,7 +401,3 @@ class SyncEngine:
                 s.add(row)
             return len(rows)
 
-
-def _lock_for(key: str) -> threading.Lock:
-    with _run_locks_guard:
-        return _run_locks.setdefault(key, threading.Lock())

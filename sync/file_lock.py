@@ -3,17 +3,30 @@
 Two Fieldmat processes share one data folder when the window is open and the CLI runs a
 sync, or two windows are open: the locks here keep their sync runs and WHOOP token
 renewals from overlapping. The OS releases the lock when its process dies, so a killed
-process never leaves a stale lock behind. Any thread; not re-entrant.
+process never leaves a stale lock behind. Any thread; not re-entrant. Threads of one
+process take ``thread_lock(path)`` first (the same lock object for the same file), so the
+file lock only ever arbitrates between processes.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+_GUARD = threading.Lock()
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+
+
+def thread_lock(path: Path) -> threading.Lock:
+    """This process's lock for ``path``: one object per file, whatever the spelling of the path."""
+    key = str(path.resolve())
+    with _GUARD:
+        return _THREAD_LOCKS.setdefault(key, threading.Lock())
 
 
 class LockBusy(Exception):

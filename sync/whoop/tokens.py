@@ -23,7 +23,6 @@ Contract (WHOOP rotates refresh tokens; the old one is refused after one use):
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +33,7 @@ import httpx
 from app.context import AppContext
 from app.models.sync import ProviderAccount
 from sync.errors import AuthRequired, NotConnected, ProtocolError, ProviderUnreachable, RateLimited
-from sync.file_lock import InterProcessLock, LockBusy
+from sync.file_lock import InterProcessLock, LockBusy, thread_lock
 from sync.http import USER_AGENT, parse_retry_after, read_json
 from sync.whoop.config import (
     LABEL,
@@ -53,16 +52,6 @@ RECONNECT_MESSAGE = (
     "WHOOP no longer accepts Fieldmat's sign-in (it expired or was revoked). "
     "Connect WHOOP again in Accounts (or run: fieldmat connect whoop)."
 )
-
-
-_LOCKS_GUARD = threading.Lock()
-_THREAD_LOCKS: dict[str, threading.Lock] = {}
-
-
-def _thread_lock(home: Path) -> threading.Lock:
-    key = str(home.resolve())
-    with _LOCKS_GUARD:
-        return _THREAD_LOCKS.setdefault(key, threading.Lock())
 
 
 def lock_path(home: Path) -> Path:
@@ -96,7 +85,8 @@ class WhoopTokens:
     def locked(self) -> Iterator[None]:
         """One refresh (or token write) at a time, across threads and processes."""
         try:
-            with _thread_lock(self.ctx.home), InterProcessLock(lock_path(self.ctx.home)).hold():
+            path = lock_path(self.ctx.home)
+            with thread_lock(path), InterProcessLock(path).hold():
                 yield
         except LockBusy as exc:
             raise ProviderUnreachable(
