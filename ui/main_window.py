@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.context import AppContext
-
-if TYPE_CHECKING:
-    from ui.sync.panel import SyncPanel
 from ui.bus import ChangeBus
 from ui.lazy_panel import LazyPanel
 from ui.settings_dialog import SettingsDialog
 from ui.sync.badge import make_sync_action
 from ui.theme import apply_outdoor_theme, is_outdoor
+
+if TYPE_CHECKING:
+    from ui.sync.panel import SyncPanel  # built after the first paint (httpx, providers)
 
 WINDOW_STATE_FILE = "window.ini"
 WARMUP_DELAY_MS = 100
