@@ -23,10 +23,17 @@ def _render_pdf(report: dict[str, Any], path: Path) -> None:
     render_match_pdf(report, path)
 
 
+def _route_output(verbose: bool) -> None:
+    from app.config import data_dir
+    from app.terminal import route_output
+
+    route_output(data_dir(), verbose=verbose)
+
+
 def main() -> int:
     from app.cli import main as cli_main
 
-    return cli_main(sys.argv[1:], open_window=_open_window, pdf_renderer=_render_pdf)
+    return cli_main(sys.argv[1:], open_window=_open_window, pdf_renderer=_render_pdf, route_output=_route_output)
 
 
 if __name__ == "__main__":
