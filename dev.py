@@ -133,7 +133,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         args = [str(BIN / "fieldmat"), *rest]
     elif command == "bundle":
-        args = [str(_python()), str(ROOT / "packaging" / "build_bundle.py"), *rest]
+        args = [str(_python()), str(ROOT / "bundle" / "build_bundle.py"), *rest]
     else:
         ensure_test_tools()
         args = [str(_python()), "-m", "pytest", *rest]

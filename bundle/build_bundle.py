@@ -22,13 +22,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 BUNDLE = DIST / "Fieldmat"
-SPEC = ROOT / "packaging" / "fieldmat.spec"
+SPEC = ROOT / "bundle" / "fieldmat.spec"
 
 # Files that PyInstaller's hooks collect but nothing in Fieldmat opens: translations of Qt's own
-# dialogs, matplotlib's sample data, cv2's Haar cascades and its HighGUI window's Qt files.
+# dialogs, matplotlib's sample data and fonts (mediapipe imports matplotlib, nothing draws with
+# it: one font is kept for its font manager), cv2's Haar cascades and its HighGUI window's Qt files.
 _UNUSED = [
     "_internal/PySide6/Qt/translations",
     "_internal/matplotlib/mpl-data/sample_data",
+    "_internal/matplotlib/mpl-data/fonts/afm",
+    "_internal/matplotlib/mpl-data/fonts/pdfcorefonts",
+    "_internal/matplotlib/mpl-data/fonts/ttf/[!DL]*",
+    "_internal/matplotlib/mpl-data/fonts/ttf/DejaVu[!S]*",
+    "_internal/matplotlib/mpl-data/fonts/ttf/DejaVuS[!a]*",
     "_internal/cv2/data",
     "_internal/cv2/qt",  # fonts and plug-ins for cv2.imshow windows, which Fieldmat never opens
 ]
@@ -53,10 +59,12 @@ def folder_size(path: Path) -> int:
 
 
 def strip_unused(bundle: Path) -> None:
-    for rel in _UNUSED:
-        target = bundle / rel
-        if target.is_dir():
-            shutil.rmtree(target)
+    for pattern in _UNUSED:
+        for target in bundle.glob(pattern):
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink()
 
 
 def pack(bundle: Path, archive_base: Path) -> Path:
@@ -77,8 +85,8 @@ def appimage(bundle: Path, out: Path) -> Path | None:
     appdir = bundle.parent / "Fieldmat.AppDir"
     shutil.rmtree(appdir, ignore_errors=True)
     shutil.copytree(bundle, appdir / "usr" / "lib" / "fieldmat", symlinks=True)
-    shutil.copy(ROOT / "packaging" / "fieldmat.desktop", appdir / "fieldmat.desktop")
-    shutil.copy(ROOT / "packaging" / "fieldmat.png", appdir / "fieldmat.png")
+    shutil.copy(ROOT / "bundle" / "fieldmat.desktop", appdir / "fieldmat.desktop")
+    shutil.copy(ROOT / "bundle" / "fieldmat.png", appdir / "fieldmat.png")
     (appdir / "AppRun").symlink_to("usr/lib/fieldmat/fieldmat")
     subprocess.run([tool, str(appdir), str(out)], check=True, env={**os.environ, "ARCH": platform.machine()})
     return out
