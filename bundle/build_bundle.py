@@ -115,7 +115,8 @@ def main(argv: list[str]) -> int:
     )
     strip_unused(BUNDLE)
     base = DIST / f"Fieldmat-{version()}-{platform_tag()}"
-    archive = pack(BUNDLE, base)
+    # macOS users get the .app (PyInstaller's BUNDLE step copies the folder into it).
+    archive = pack(DIST / "Fieldmat.app" if sys.platform == "darwin" else BUNDLE, base)
     print(f"bundle: {BUNDLE} ({folder_size(BUNDLE) / 1e6:.0f} MB unpacked)")
     print(f"archive: {archive} ({archive.stat().st_size / 1e6:.0f} MB)")
     if sys.platform.startswith("linux"):
