@@ -6,6 +6,7 @@ composition root that opens the window and lends the CLI a Qt-based PDF renderer
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ def _route_output(verbose: bool) -> None:
     from app.config import data_dir
     from app.terminal import route_output
 
-    route_output(data_dir(), verbose=verbose)
+    # Without a data folder or log file to write, the command itself reports why (AppContext.create).
+    with contextlib.suppress(OSError):
+        route_output(data_dir(), verbose=verbose)
 
 
 def main() -> int:
