@@ -3,6 +3,7 @@
 
     python3 dev.py run     # install (first time) and open Fieldmat
     python3 dev.py test    # install (first time) and run the whole test suite
+    python3 dev.py bundle  # build the self-contained app in dist/ (PyInstaller)
 
 Needs only Python 3.11 or 3.12. Creates ``.venv`` beside this file and installs the exact
 versions pinned in ``uv.lock`` (with uv from PyPI, itself pinned). Extra arguments are
@@ -12,6 +13,7 @@ passed on: ``python3 dev.py run match list``, ``python3 dev.py test -k match``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +26,9 @@ VENV = ROOT / ".venv"
 TOOLS = ROOT / ".tools"  # uv lives outside .venv: `uv sync` removes what the lock file does not list
 UV_VERSION = "0.13.9"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+# The optional dependency groups (pyproject.toml) each command needs: a user's `run` gets the
+# app alone, no test tools.
+EXTRAS = {"run": (), "test": ("test",), "bundle": ("bundle",)}
 
 
 def _python() -> Path:
@@ -35,11 +40,34 @@ def _lock_digest() -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def ensure_environment() -> None:
+def extras_to_install(stamp_text: str | None, digest: str, wanted: tuple[str, ...]) -> list[str] | None:
+    """The extras to ``uv sync``, or None when ``.venv`` already has what is wanted.
+
+    ``uv sync`` removes every package that the chosen extras do not list, so the extras
+    installed before are kept: switching between ``run`` and ``test`` never reinstalls the
+    test tools, and only a fresh clone's ``run`` is without them. A stamp from before extras
+    were recorded (a bare digest) stands for a ``test`` install.
+    """
+    installed: list[str] = []
+    same_lock = False
+    if stamp_text is not None:
+        try:
+            stamp = json.loads(stamp_text)
+            installed, same_lock = list(stamp["extras"]), stamp["digest"] == digest
+        except (ValueError, KeyError, TypeError):
+            installed, same_lock = ["test"], stamp_text == digest
+    if same_lock and set(wanted) <= set(installed):
+        return None
+    return sorted(set(installed) | set(wanted))
+
+
+def ensure_environment(command: str) -> None:
     if sys.version_info[:2] not in ((3, 11), (3, 12)):
         sys.exit(f"Fieldmat needs Python 3.11 or 3.12 (mediapipe 0.10.21); this is {sys.version.split()[0]}.")
     stamp = VENV / ".fieldmat-lock"
-    if stamp.exists() and stamp.read_text() == _lock_digest():
+    digest = _lock_digest()
+    extras = extras_to_install(stamp.read_text() if stamp.exists() else None, digest, EXTRAS[command])
+    if extras is None:
         return
     if not _python().exists():
         print("Creating .venv ...", flush=True)
@@ -54,13 +82,14 @@ def ensure_environment() -> None:
         )
     print("Installing the locked dependencies (first run takes a few minutes) ...", flush=True)
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
+    extra_args = [arg for name in extras for arg in ("--extra", name)]
     subprocess.run(
-        [str(uv), "sync", "--frozen", "--compile-bytecode", "--extra", "test", "--python", str(_python())],
+        [str(uv), "sync", "--frozen", "--compile-bytecode", *extra_args, "--python", str(_python())],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    stamp.write_text(_lock_digest())
+    stamp.write_text(json.dumps({"digest": digest, "extras": extras}))
 
 
 def compile_sources() -> None:
@@ -95,14 +124,16 @@ def ensure_test_tools() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in EXTRAS:
         print(__doc__)
         return 2
-    ensure_environment()
-    compile_sources()
     command, rest = argv[0], argv[1:]
+    ensure_environment(command)
+    compile_sources()
     if command == "run":
         args = [str(BIN / "fieldmat"), *rest]
+    elif command == "bundle":
+        args = [str(_python()), str(ROOT / "bundle" / "build_bundle.py"), *rest]
     else:
         ensure_test_tools()
         args = [str(_python()), "-m", "pytest", *rest]

@@ -6,6 +6,7 @@ composition root that opens the window and lends the CLI a Qt-based PDF renderer
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,19 @@ def _render_pdf(report: dict[str, Any], path: Path) -> None:
     render_match_pdf(report, path)
 
 
+def _route_output(verbose: bool) -> None:
+    from app.config import data_dir
+    from app.terminal import route_output
+
+    # Without a data folder or log file to write, the command itself reports why (AppContext.create).
+    with contextlib.suppress(OSError):
+        route_output(data_dir(), verbose=verbose)
+
+
 def main() -> int:
     from app.cli import main as cli_main
 
-    return cli_main(sys.argv[1:], open_window=_open_window, pdf_renderer=_render_pdf)
+    return cli_main(sys.argv[1:], open_window=_open_window, pdf_renderer=_render_pdf, route_output=_route_output)
 
 
 if __name__ == "__main__":

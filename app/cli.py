@@ -9,6 +9,7 @@ Subcommands are contributed by small modules, each exposing ``register(subparser
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,24 @@ from app.errors import FieldmatError
 # core never imports).
 PdfRenderer = Callable[[dict[str, Any], Path], None]
 Handler = Callable[[argparse.Namespace, "CliEnv"], int]
+# Decides what the terminal shows, given ``--verbose``; injected by the entry point only (it
+# rewires the process's standard error, which an in-process caller such as a test must keep).
+OutputRouter = Callable[[bool], None]
+
+log = logging.getLogger(__name__)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: Fieldmat's version and the pose model it runs, computed only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from pose.bundled_model import describe_pose_model
+
+        print(f"fieldmat {__version__}\n{describe_pose_model()}")  # to stdout, as argparse's own version action
+        parser.exit()
 
 
 @dataclass
@@ -51,7 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fieldmat: yoga practice coaching and pitch-side match logging, offline first. "
         "Run without a command to open the window.",
     )
-    parser.add_argument("--version", action="version", version=f"fieldmat {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and the pose model, and exit")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show the log and the libraries' own messages (MediaPipe, Qt plug-ins) on the terminal",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="open the window (the default)")
     gui.add_argument(
@@ -70,10 +95,13 @@ def main(
     *,
     open_window: Callable[[str | None], int] | None = None,
     pdf_renderer: PdfRenderer | None = None,
+    route_output: OutputRouter | None = None,
 ) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if route_output is not None:
+        route_output(args.verbose)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         if open_window is None:
@@ -83,6 +111,7 @@ def main(
     try:
         return handler(args, env)
     except FieldmatError as exc:
+        log.error("fieldmat %s failed: %s", args.command, exc)
         print(f"fieldmat: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.context import AppContext
 from app.errors import FieldmatError
 from ui.main_window import MainWindow
+from ui.qt_messages import route_qt_messages_to_log
 
 SCREENSHOT_DELAY_MS = 1500
 
@@ -20,6 +21,7 @@ def run_gui(screenshot: Path | None = None) -> int:
 
     With ``screenshot``, the window is grabbed from the screen once shown and the app quits.
     """
+    route_qt_messages_to_log()  # before QApplication: platform plug-ins warn while it starts
     qt_app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("Fieldmat")

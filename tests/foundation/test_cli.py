@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,20 @@ from app.cli import build_parser
 
 def test_version_via_python_m_app() -> None:
     out = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == f"fieldmat {__version__}"
+    first, model = out.stdout.strip().splitlines()
+    assert first == f"fieldmat {__version__}"
+    mediapipe = importlib.metadata.version("mediapipe")
+    assert model.startswith(f"MediaPipe {mediapipe}, pose model pose_landmark_full.tflite")
+    assert "(bundled, " in model and out.stderr == ""
+
+
+def test_version_reports_a_missing_pose_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pose import bundled_model
+
+    (tmp_path / "modules").mkdir()
+    monkeypatch.setattr(bundled_model, "mediapipe_folder", lambda: tmp_path)
+    line = bundled_model.describe_pose_model()
+    assert "pose model missing" in line and "pose_landmark_full.tflite" in line
 
 
 def test_help_via_python_m_app() -> None:
