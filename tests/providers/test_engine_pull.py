@@ -61,7 +61,7 @@ def test_sync_button_pulls_whoop_and_reboot(
         from sqlmodel import select
 
         logs = s.exec(select(SyncLog)).all()
-        assert {(log.provider, log.status) for log in logs} == {("whoop", "success"), ("reboot", "success")}
+        assert {(log.provider, log.status) for log in logs} == {("whoop", "synced"), ("reboot", "synced")}
 
 
 def test_refused_refresh_shows_reconnect_in_the_summary(
@@ -74,7 +74,7 @@ def test_refused_refresh_shows_reconnect_in_the_summary(
     emu.expire_access_tokens()
     summary = SyncEngine(ctx, client_factory=lambda: make_client(10.0), retry=no_sleep_policy()).run()
     result = summary.result("whoop")
-    assert result is not None and result.status == "failed" and result.needs_reconnect
+    assert result is not None and result.status == "needs_reconnect" and result.kind == "auth"
     assert "Connect WHOOP again" in result.errors[0]
     with ctx.db.session() as s:
         acc = s.get(ProviderAccount, "whoop")

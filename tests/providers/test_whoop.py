@@ -319,12 +319,13 @@ def test_malformed_json_is_a_clear_error_and_nothing_is_half_written(
     connected: Any, whoop_emulator: Any, http: httpx.Client
 ) -> None:
     emu, _ = whoop_emulator
-    emu.fail_next["/v2/cycle"] = ["ok", "malformed"]  # page 1 fine, page 2 broken
+    emu.fail_next["/v2/cycle"] = ["ok"] + ["malformed"] * 10  # page 1 fine, page 2 broken on every retry
     with pytest.raises(ProtocolError, match="not valid JSON"):
         pull(connected, http)
     with connected.db.session() as s:
         assert s.exec(select(WhoopCycle)).all() == []
         assert s.get(SyncCursor, ("whoop", "cycle")) is None
+    emu.fail_next.clear()
     run = pull(connected, http)  # and the next sync recovers fully
     assert run.pulled_counts["cycle"] == 40
 

@@ -45,7 +45,7 @@ def test_sync_button_shows_progress_and_summary(
     assert any(e.provider == "team" and e.phase == "pull" for e in progress)
     # The summary: what was sent per resource, no errors.
     result = summary.result("team")
-    assert result is not None and result.status == "success", result.describe()
+    assert result is not None and result.status == "synced", result.describe()
     assert result.total_pushed == made
     text = panel.status_view.summary.text()
     assert text.startswith("Sync finished.")
