@@ -1,6 +1,7 @@
 """WHOOP v2 records (spec ``components.schemas``) and their mapping to our tables.
 
-Unknown fields are ignored (WHOOP adds fields, e.g. ``Cycle.step_count``). ``score`` is read
+The mapped columns are the ones the Dashboard reads; every row also keeps the record as WHOOP
+sent it (``raw``), so no field is lost, including ones WHOOP adds later (``Cycle.step_count``). ``score`` is read
 only when ``score_state == "SCORED"``; otherwise every score column is stored as NULL.
 """
 
@@ -143,7 +144,7 @@ def _scored(state: str, score: Any) -> Any:
     return score if state == SCORED else None
 
 
-def cycle_row(c: Cycle) -> WhoopCycle:
+def cycle_row(c: Cycle, raw: dict[str, Any] | None = None) -> WhoopCycle:
     s = _scored(c.score_state, c.score) or CycleScore()
     return WhoopCycle(
         id=c.id,
@@ -156,10 +157,11 @@ def cycle_row(c: Cycle) -> WhoopCycle:
         average_heart_rate=s.average_heart_rate,
         max_heart_rate=s.max_heart_rate,
         updated_at=c.updated_at,
+        raw=raw,
     )
 
 
-def recovery_row(r: Recovery) -> WhoopRecovery:
+def recovery_row(r: Recovery, raw: dict[str, Any] | None = None) -> WhoopRecovery:
     s = _scored(r.score_state, r.score) or RecoveryScore()
     return WhoopRecovery(
         cycle_id=r.cycle_id,
@@ -173,10 +175,11 @@ def recovery_row(r: Recovery) -> WhoopRecovery:
         user_calibrating=s.user_calibrating,
         created_at=r.created_at,
         updated_at=r.updated_at,
+        raw=raw,
     )
 
 
-def sleep_row(x: Sleep) -> WhoopSleep:
+def sleep_row(x: Sleep, raw: dict[str, Any] | None = None) -> WhoopSleep:
     s = _scored(x.score_state, x.score) or SleepScore()
     st = s.stage_summary or StageSummary()
     return WhoopSleep(
@@ -197,10 +200,11 @@ def sleep_row(x: Sleep) -> WhoopSleep:
         total_slow_wave_sleep_time_milli=st.total_slow_wave_sleep_time_milli,
         total_rem_sleep_time_milli=st.total_rem_sleep_time_milli,
         updated_at=x.updated_at,
+        raw=raw,
     )
 
 
-def workout_row(w: Workout) -> WhoopWorkout:
+def workout_row(w: Workout, raw: dict[str, Any] | None = None) -> WhoopWorkout:
     s = _scored(w.score_state, w.score) or WorkoutScore()
     return WhoopWorkout(
         id=w.id,
@@ -215,10 +219,11 @@ def workout_row(w: Workout) -> WhoopWorkout:
         kilojoule=s.kilojoule,
         distance_meter=s.distance_meter,
         updated_at=w.updated_at,
+        raw=raw,
     )
 
 
-def profile_row(p: Profile, b: Body | None) -> WhoopProfile:
+def profile_row(p: Profile, b: Body | None, raw: dict[str, Any] | None = None) -> WhoopProfile:
     body = b or Body()
     return WhoopProfile(
         user_id=p.user_id,
@@ -228,6 +233,7 @@ def profile_row(p: Profile, b: Body | None) -> WhoopProfile:
         height_meter=body.height_meter,
         weight_kilogram=body.weight_kilogram,
         max_heart_rate=body.max_heart_rate,
+        raw=raw,
     )
 
 
