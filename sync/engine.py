@@ -169,8 +169,12 @@ class SyncEngine:
         retry: RetryPolicy | None = None,
     ) -> None:
         self.ctx = ctx
-        self.client_factory = client_factory or make_client
+        self.client_factory = client_factory or self._default_client
         self.retry = retry or RetryPolicy()
+
+    def _default_client(self) -> httpx.Client:
+        read = self.ctx.settings.sync_read_timeout_s
+        return make_client(httpx.Timeout(connect=10.0, read=read, write=30.0, pool=10.0))
 
     # -- running ------------------------------------------------------------------------------
     def connected(self) -> list[str]:
