@@ -112,10 +112,9 @@ def cmd_connect(args: argparse.Namespace, env: Any) -> int:
 
 
 def cmd_disconnect(args: argparse.Namespace, env: Any) -> int:
+    from app.models.sync import ProviderAccount
     from app.outbox import pending_count
     from sync import accounts
-
-    from app.models.sync import ProviderAccount
 
     ctx = env.context()
     label = specs.label(args.provider)

@@ -73,7 +73,8 @@ def test_connect_sync_status_disconnect(tmp_path: Path, fieldmat_home: Path, tea
     out = run_cli(fieldmat_home, keys, "sync", "--json", "--push-only")
     assert out.returncode == 1
     failed = json.loads(out.stdout)["results"][0]
-    assert (failed["status"], failed["kind"]) == ("failed", "server_error") and "HTTP 503" in failed["errors"][0] and failed["pending_after"] == 5
+    assert (failed["status"], failed["kind"]) == ("failed", "server_error")
+    assert "HTTP 503" in failed["errors"][0] and failed["pending_after"] == 5
     out = run_cli(fieldmat_home, keys, "sync")
     assert out.returncode == 1 and "sync failed" in out.stdout
     team_app.clear_faults()
