@@ -151,7 +151,7 @@ def test_auth_error_asks_to_log_in_again(
     dialog = panel.connect_dialogs.get("team")
     assert isinstance(dialog, ConnectDialog) and dialog.isVisible()
     assert "did not accept the saved sign-in" in dialog.findChild(type(dialog.card.message), "reason").text()
-    assert dialog.card.reconnect_label.isVisibleTo(dialog.card)
+    qtbot.waitUntil(lambda: dialog.card.reconnect_label.isVisibleTo(dialog.card))
 
     team_app.users[EMAIL] = PASSWORD
     card = dialog.card
