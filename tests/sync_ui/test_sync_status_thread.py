@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
@@ -17,7 +17,7 @@ from ui.sync.panel import SyncPanel
 class ThreadRecordingEngine(SyncEngine):
     """The real engine; remembers on which thread each status query ran."""
 
-    threads: list[threading.Thread] = []
+    threads: ClassVar[list[threading.Thread]] = []
 
     def status(self) -> list[ProviderStatus]:
         ThreadRecordingEngine.threads.append(threading.current_thread())
