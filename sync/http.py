@@ -296,7 +296,8 @@ class Api:
         """Wait ``seconds`` (through the policy's sleep), checking for cancel in slices."""
         self.retry.wait(seconds, self.cancelled)
 
-    def _may_retry(self, last: bool, wait: float) -> bool:
+    def may_retry(self, last: bool, wait: float) -> bool:
+        """May a caller that retries on its own (a non-idempotent create) wait ``wait`` and try again?"""
         return not last and (self.budget is None or self.budget.allows(wait))
 
     def request(
@@ -351,14 +352,14 @@ class Api:
                 if isinstance(exc, RateLimited) and (wait or 0) > self.retry.max_retry_after:
                     raise
                 wait = backoff if wait is None else wait
-                if not self._may_retry(last, wait):
+                if not self.may_retry(last, wait):
                     raise
                 log.info("%s sign-in: %s (attempt %d)", self.label, exc, attempt)
                 self.wait(wait)
                 continue
             except _Malformed as exc:
                 log.info("%s %s %s: body is not JSON (attempt %d)", self.label, method, path, attempt)
-                if not self._may_retry(last, backoff):
+                if not self.may_retry(last, backoff):
                     raise ProtocolError(
                         f"The {self.label} sent an answer Fieldmat cannot read (not valid JSON). "
                         "Nothing was lost; sync again later."
@@ -368,7 +369,7 @@ class Api:
             except _RETRYABLE_TRANSPORT as exc:
                 unsent = isinstance(exc, _UNSENT)
                 log.info("%s %s %s: %s (attempt %d)", self.label, method, path, type(exc).__name__, attempt)
-                if not self._may_retry(last, backoff) or (not idempotent and not unsent):
+                if not self.may_retry(last, backoff) or (not idempotent and not unsent):
                     timed_out = isinstance(exc, httpx.TimeoutException)
                     words = "did not answer in time" if timed_out else "could not be reached"
                     raise ProviderUnreachable(
@@ -384,7 +385,7 @@ class Api:
                 if self.on_rate_limited is not None:
                     self.on_rate_limited()
                 wait = backoff if hint is None else hint
-                if wait > self.retry.max_retry_after or not self._may_retry(last, wait):
+                if wait > self.retry.max_retry_after or not self.may_retry(last, wait):
                     raise RateLimited(
                         f"The {self.label} asked Fieldmat to slow down"
                         + (f" for {int(hint)} s" if hint is not None else "")
@@ -396,7 +397,7 @@ class Api:
                 continue
             if status >= 500:
                 log.info("%s %s %s: HTTP %d (attempt %d)", self.label, method, path, status, attempt)
-                if not self._may_retry(last, backoff) or not idempotent:
+                if not self.may_retry(last, backoff) or not idempotent:
                     raise ProviderUnreachable(
                         f"The {self.label} had a problem (HTTP {status}). Your changes are kept and will be "
                         "sent next time.",

@@ -206,9 +206,10 @@ class YogaProvider:
                 rec = _check_session(api.json(response)) if response.status_code in (200, 201) else None
             except (ProviderUnreachable, ProtocolError):
                 # The cloud may or may not have stored it: look before sending again.
-                if attempt >= run.retry.max_attempts:
+                wait = run.retry.backoff(attempt - 1)
+                if not api.may_retry(attempt >= run.retry.max_attempts, wait):
                     raise
-                api.wait(run.retry.backoff(attempt - 1))
+                api.wait(wait)
                 found = self._find_remote(api, row, body)
                 if found is not None:
                     self._adopt(run, api, entry, row, body, found)

@@ -57,8 +57,14 @@ def cli_env(home: Path, keyring_file: Path, **extra: str) -> dict[str, str]:
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
-                          timeout=180, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def short_read_timeout(home: Path) -> None:
@@ -95,9 +101,24 @@ def whoop_served() -> Iterator[tuple[WhoopEmulator, FaultWrapper, LocalServer]]:
 def connect_whoop_cli(env: dict[str, str], emu: WhoopEmulator, url: str) -> None:
     env = {**env, "FIELDMAT_WHOOP_CLIENT_SECRET": emu.client_secret}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "connect", "whoop", "--url", url, "--client-id", emu.client_id,
-         "--timeout", "60"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "connect",
+            "whoop",
+            "--url",
+            url,
+            "--client-id",
+            emu.client_id,
+            "--timeout",
+            "60",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
     )
     assert proc.stdout is not None
     for line in proc.stdout:

@@ -33,8 +33,14 @@ def run_cli(home: Path, keyring_file: Path, *args: str, **env_extra: str) -> sub
         QT_QPA_PLATFORM="offscreen",
         **env_extra,
     )
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
-                          timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,8 +54,15 @@ def run_cli(home: Path, keyring_file: Path, *args: str, **env_extra: str) -> sub
         (("connect", "team", "--url", NOWHERE, "--email", "e@x.org"), {}, "FIELDMAT_PASSWORD"),
         (("connect", "yoga", "--url", NOWHERE, "--email", "e@x.org"), {}, "FIELDMAT_PASSWORD"),
     ],
-    ids=["whoop-client-id", "whoop-secret", "reboot-password", "reboot-no-way", "team-email", "team-password",
-         "yoga-password"],
+    ids=[
+        "whoop-client-id",
+        "whoop-secret",
+        "reboot-password",
+        "reboot-no-way",
+        "team-email",
+        "team-password",
+        "yoga-password",
+    ],
 )
 def test_connect_without_terminal_exits_2_naming_the_flag(
     tmp_path: Path, fieldmat_home: Path, args: tuple[str, ...], env: dict[str, str], names: str

@@ -24,9 +24,7 @@ class ThreadRecordingEngine(SyncEngine):
         return super().status()
 
 
-def test_status_query_runs_off_the_gui_thread(
-    qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]
-) -> None:
+def test_status_query_runs_off_the_gui_thread(qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]) -> None:
     ThreadRecordingEngine.threads = []
     add_squad(ctx, players=2)
     panel = make_panel(engine_factory=ThreadRecordingEngine)

@@ -185,9 +185,7 @@ class SyncController(QObject):
         if self.last_summary is None and not self.running:
             # Before this session's first sync, the last recorded run tells whether we were offline.
             self.unreachable = {
-                st.provider
-                for st in statuses
-                if st.connected and parse_status(st.last_status or "") is Status.OFFLINE
+                st.provider for st in statuses if st.connected and parse_status(st.last_status or "") is Status.OFFLINE
             }
         self.statuses_changed.emit()
         self.state_changed.emit()
