@@ -452,3 +452,24 @@ def test_persistent_429_ends_with_rate_limited_and_keeps_finished_resources(
     assert clock.sleeps.count(7.0) == 3  # waited as asked, then gave up on the 4th refusal
     tables = dump(connected)
     assert len(tables["whoop_cycle"]) == 40 and tables["whoop_recovery"] == []
+
+
+def test_rows_from_before_raw_existed_fill_in_with_the_next_trailing_window(
+    connected: Any, whoop_emulator: Any, http: httpx.Client
+) -> None:
+    """Migration prov_0001 leaves old rows' ``raw`` NULL; the next pull rewrites those it covers."""
+    from sync.whoop.config import TRAILING_WINDOW_DAYS
+
+    emu, _ = whoop_emulator
+    pull(connected, http)
+    with connected.db.write() as s:
+        for row in s.exec(select(WhoopCycle)).all():
+            row.raw = None  # as a row pulled before the migration
+            s.add(row)
+    pull(connected, http)
+    with connected.db.session() as s:
+        rows = s.exec(select(WhoopCycle)).all()
+    window_start = NOW - timedelta(days=TRAILING_WINDOW_DAYS)
+    covered = [r for r in rows if r.start >= window_start]
+    assert covered and all(r.raw == next(c for c in emu.data.cycles if c["id"] == r.id) for r in covered)
+    assert all(r.raw is None for r in rows if r.start < window_start)  # older ones wait for a re-score
