@@ -1,11 +1,12 @@
 """Benchmark: push 10,000 queued match events to the local team-server emulator, against a
 bare httpx client sending the same batches.
 
-Run: ``.venv/bin/python bench/sync_push.py [--events N]``. Uses a throw-away data folder and an
-in-memory keychain. The app (``SyncEngine.run``, outbox to server and back) pushes to one
-emulator; every request it sent is recorded, and a bare ``httpx.Client`` (already signed in,
-keep-alive, JSON encoded and decoded) sends exactly those bodies to a fresh emulator of the same kind in
-the same run. The LAST line is exactly
+Run: ``.venv/bin/python bench/sync_push.py [--events N] [--rounds R]``. Uses throw-away data
+folders and an in-memory keychain. The app (``SyncEngine.run``: outbox to server and back)
+pushes to an emulator; every request it sent is recorded, and a bare ``httpx.Client``
+(already signed in, keep-alive, JSON encoded and decoded) sends exactly those batches to a
+fresh emulator of the same kind, in the same run. ``--rounds`` alternating rounds; the best
+of each side counts (the machine may be shared). The LAST line is exactly
 ``events_per_s <x> bare_events_per_s <y> ratio <x/y>``. Target: ratio >= 0.8.
 """
 
@@ -33,9 +34,37 @@ LOGIN_PATH = "/api/auth/login"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3, help="app and bare alternate; the best of each counts")
     args = parser.parse_args()
     keyring.set_keyring(fail.Keyring())  # never touch the real keychain: secrets stay in memory
+    logging.getLogger().setLevel(logging.WARNING)
+    app_times: list[float] = []
+    bare_times: list[float] = []
+    requests = 0
+    for _ in range(args.rounds):
+        elapsed, requests, sent, problem = app_push(args.events)
+        if problem:
+            print(f"FAILED: {problem}", file=sys.stderr)
+            return 1
+        bare_elapsed, bare_stored = bare_push(sent, args.events)
+        if bare_stored != args.events:
+            print(f"FAILED: the bare client stored {bare_stored}", file=sys.stderr)
+            return 1
+        app_times.append(elapsed)
+        bare_times.append(bare_elapsed)
+    rate = args.events / min(app_times)
+    bare_rate = args.events / min(bare_times)
+    print(f"app:  {args.events} events in {', '.join(f'{t:.2f}' for t in app_times)} s, {requests} HTTP requests")
+    print(f"bare: the same requests in {', '.join(f'{t:.2f}' for t in bare_times)} s (best of each counts)")
+    print(f"events_per_s {rate:.0f} bare_events_per_s {bare_rate:.0f} ratio {rate / bare_rate:.2f}")
+    return 0
 
+
+def app_push(events: int) -> tuple[float, int, list[tuple[str, str, bytes]], str]:
+    """Queue ``events`` match events in a fresh data folder and sync them to a fresh emulator.
+
+    Returns (seconds, HTTP requests, the requests sent, a problem or "").
+    """
     from app.context import AppContext
     from app.models.match import Match, MatchEvent, Team
     from app.outbox import enqueue, pending_count
@@ -59,7 +88,6 @@ def main() -> int:
         home = Path(tmp)
         os.environ["FIELDMAT_HOME"] = str(home)
         ctx = AppContext.create(home)
-        logging.getLogger().setLevel(logging.WARNING)
         app = TeamServer()
         app.add_user("bench@example.org", "bench-password")
         with LocalServer(app) as server:
@@ -76,7 +104,7 @@ def main() -> int:
                 s.add(match)
                 enqueue(s, "match", match.id)
                 s.flush()
-                for i in range(args.events):
+                for i in range(events):
                     ev = MatchEvent(
                         match_id=match.id,
                         seq=i,
@@ -99,17 +127,10 @@ def main() -> int:
                 left = pending_count(s, "team")
             stored = sum(1 for e in app.records("event").values() if not e["deleted"])
         ctx.close()
-    bare_elapsed, bare_stored = bare_push(sent, args.events)
-    print(summary.describe())
-    if not summary.ok or left or stored != args.events or bare_stored != args.events:
-        print(f"FAILED: pending={left} stored={stored} bare_stored={bare_stored}", file=sys.stderr)
-        return 1
-    rate = args.events / elapsed
-    bare_rate = args.events / bare_elapsed
-    print(f"app:  {args.events} events pushed in {elapsed:.2f} s with {requests} HTTP requests")
-    print(f"bare: the same {len(sent)} requests in {bare_elapsed:.2f} s")
-    print(f"events_per_s {rate:.0f} bare_events_per_s {bare_rate:.0f} ratio {rate / bare_rate:.2f}")
-    return 0
+    problem = (
+        "" if summary.ok and not left and stored == events else f"{summary.describe()} pending={left} stored={stored}"
+    )
+    return elapsed, requests, sent, problem
 
 
 def bare_push(sent: list[tuple[str, str, bytes]], events: int) -> tuple[float, int]:

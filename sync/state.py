@@ -7,11 +7,12 @@ and to tell our own echoes from remote edits) live in ``SyncCursor`` rows with r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from app.db import sqlite_cursor
 from app.models.base import sql_ts
@@ -35,6 +36,16 @@ class QueuedChange(NamedTuple):
     entity_id: str
     op: str
     attempts: int
+
+
+def among(column: Any, values: Iterable[str]) -> Any:
+    """``column IN values`` with ONE bound parameter (a JSON array read by ``json_each``).
+
+    A plain ``IN (?, ?, …)`` of 500 ids costs SQLAlchemy more per statement than SQLite's
+    lookup: this keeps the statement and its cache key the same whatever the list.
+    """
+    table = func.json_each(json.dumps(list(values))).table_valued("value")
+    return col(column).in_(select(table.c.value))
 
 
 def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int = 1000) -> list[QueuedChange]:
@@ -112,15 +123,13 @@ def get_versions(session: Session, provider: str, entity: str, ids: Iterable[str
     keys = [version_key(entity, i) for i in ids]
     out: dict[str, str] = {}
     prefix_len = len(version_key(entity, ""))
-    for chunk_start in range(0, len(keys), 500):
-        chunk = keys[chunk_start : chunk_start + 500]
-        rows = session.exec(
-            select(SyncCursor.resource, SyncCursor.cursor).where(
-                SyncCursor.provider == provider, col(SyncCursor.resource).in_(chunk)
-            )
-        ).all()
-        for resource, cursor in rows:
-            out[resource[prefix_len:]] = cursor
+    rows = session.exec(
+        select(SyncCursor.resource, SyncCursor.cursor).where(
+            SyncCursor.provider == provider, among(SyncCursor.resource, keys)
+        )
+    ).all()
+    for resource, cursor in rows:
+        out[resource[prefix_len:]] = cursor
     return out
 
 

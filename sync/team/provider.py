@@ -268,7 +268,7 @@ class TeamProvider:
         with self.ctx.db.session() as s:
             # Plain rows (attribute access, typed columns), not ORM objects: building 10,000
             # model instances cost more than sending them (bench/sync_push.py).
-            found = s.connection().execute(select(*_EVENT_COLUMNS).where(col(MatchEvent.id).in_(ids))).all()
+            found = s.connection().execute(select(*_EVENT_COLUMNS).where(state.among(MatchEvent.id, ids))).all()
             rows: dict[str, Any] = {r.id: r for r in found}
             versions = state.get_versions(s, PROVIDER, "event", ids)
         batch: list[QueuedChange] = []
@@ -310,7 +310,7 @@ class TeamProvider:
             fresh = dict(
                 s.exec(
                     select(MatchEvent.id, MatchEvent.updated_at).where(
-                        col(MatchEvent.id).in_([e.entity_id for e in batch])
+                        state.among(MatchEvent.id, [e.entity_id for e in batch])
                     )
                 ).all()
             )
