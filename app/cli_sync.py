@@ -5,14 +5,16 @@
   ``whoop``/``reboot`` are delegated to ``sync.whoop.connect_cli`` / ``sync.reboot.connect_cli``
   (options ``--api-key-stdin``, ``--client-id``).
 - ``fieldmat disconnect PROVIDER``: forget the sign-in; local data and unsent changes stay.
-- ``fieldmat sync [--provider P] [--push-only|--pull-only] [--json]``: exit 0 when everything
-  synced, 1 when anything failed, was refused or cancelled. ``fieldmat sync --status``.
+- ``fieldmat sync [--provider P] [--push-only|--pull-only] [--json]``: exit 0 when every
+  provider's status is ``synced``, else 1; the JSON's ``ok`` is the same test (``sync.outcome``).
+  ``fieldmat sync --status``.
+- Without a terminal, a value that would be asked for exits 2 with one line naming the flag
+  or environment variable (``app.prompt``).
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import json
 import os
@@ -21,8 +23,12 @@ import sys
 import threading
 from typing import Any
 
-PROVIDERS = ("team", "yoga", "whoop", "reboot")
-DELEGATED = ("whoop", "reboot")
+from app.prompt import ask
+from sync import specs
+
+PROVIDERS = specs.names()
+# Providers with their own connect steps (``sync.<name>.connect_cli``).
+DELEGATED = tuple(n for n in PROVIDERS if (spec := specs.spec(n)) is not None and spec.connect != "password")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,7 +67,7 @@ def _password() -> str:
     value = os.environ.get("FIELDMAT_PASSWORD")
     if value:
         return value
-    return getpass.getpass("Password: ")
+    return ask("Password: ", what="The password", needs="FIELDMAT_PASSWORD", secret=True)
 
 
 def _warn_keychain(ctx: Any) -> None:
@@ -86,7 +92,7 @@ def cmd_connect(args: argparse.Namespace, env: Any) -> int:
     if not args.url:
         print(f"fieldmat: connect {args.provider} needs --url (the server address).", file=sys.stderr)
         return 2
-    email = args.email or input("Email: ").strip()
+    email = args.email or ask("Email: ", what="The account email", needs="--email E")
     password = _password()
     if args.signup:
         if not accounts.can_sign_up(args.provider):
@@ -106,10 +112,18 @@ def cmd_connect(args: argparse.Namespace, env: Any) -> int:
 
 
 def cmd_disconnect(args: argparse.Namespace, env: Any) -> int:
+    from app.models.sync import ProviderAccount
     from app.outbox import pending_count
     from sync import accounts
 
     ctx = env.context()
+    label = specs.label(args.provider)
+    with ctx.db.session() as s:
+        connected = s.get(ProviderAccount, args.provider) is not None
+    if not connected:
+        accounts.disconnect(ctx, args.provider)  # forgets any half-stored secret all the same
+        print(f"{label} was not connected; nothing to disconnect.")
+        return 0
     if args.provider == "whoop":
         # WHOOP access is revoked at WHOOP too (DELETE /v2/user/access), not only forgotten here.
         from sync.whoop import disconnect as whoop_disconnect
@@ -187,5 +201,4 @@ def cmd_sync(args: argparse.Namespace, env: Any) -> int:
     else:
         print(summary.describe())
         _warn_keychain(ctx)
-    failed = not summary.ok or (args.provider and any(r.status == "skipped" for r in summary.results))
-    return 1 if failed else 0
+    return summary.exit_code

@@ -58,6 +58,8 @@ class Settings(BaseModel):
     speech_cooldown_s: float = Field(default=6.0, ge=1.0, le=60.0)
     auto_sync_on_reconnect: bool = False
     backfill_days: int = Field(default=90, ge=1, le=365)
+    # Seconds a provider may stay silent mid-answer before the request is retried (sync.http).
+    sync_read_timeout_s: float = Field(default=30.0, ge=0.5, le=300.0)
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
 
     def provider(self, name: str) -> ProviderSettings:

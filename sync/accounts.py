@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LOGIN_PATHS = {"team": "/api/auth/login", "yoga": "/auth/login"}
-SIGNUP_PATHS = {"yoga": "/auth/signup"}
+LOGIN_PATHS = {n: s.login_path for n, s in registry.SPECS.items() if s.login_path}
+SIGNUP_PATHS = {n: s.signup_path for n, s in registry.SPECS.items() if s.signup_path}
 SECRET_NAMES = ("token", "password", "email", "refresh_token", "api_key", "client_secret")
 
 

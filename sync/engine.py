@@ -23,14 +23,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from app.models.sync import OutboxEntry, ProviderAccount, SyncConflict, SyncLog
 from app.outbox import pending_count
 from sync import registry
-from sync.errors import AuthRequired, Cancelled, SyncBusy, SyncError
+from sync.errors import SyncBusy, SyncError
 from sync.file_lock import InterProcessLock, LockBusy, thread_lock
 from sync.http import RetryPolicy, check_base_url, make_client
+from sync.outcome import HEADLINE, FailureKind, Status, kind_of, parse_status, status_of
 from sync.provider import ProgressEvent, SyncRun
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEALTH_PATHS = {"team": "/api/health", "yoga": "/api/health"}
 RUN_LOCK_FILE = "sync.lock"
 BUSY_HERE = "A sync is already running; wait for it to finish."
 BUSY_ELSEWHERE = "A sync is already running in another Fieldmat window or command; wait for it to finish."
@@ -46,19 +46,27 @@ BUSY_ELSEWHERE = "A sync is already running in another Fieldmat window or comman
 
 @dataclass
 class ProviderResult:
-    """One provider's outcome. ``status``: success | partial | failed | cancelled | skipped."""
+    """One provider's outcome: ``status`` and ``kind`` (``sync.outcome``) say what and why."""
 
     provider: str
-    status: str
+    status: Status
+    kind: FailureKind = FailureKind.NONE
     pushed: dict[str, int] = field(default_factory=dict)
     pulled: dict[str, int] = field(default_factory=dict)
     rejected: list[dict[str, str]] = field(default_factory=list)  # {entity, entity_id, detail}
     conflicts: list[dict[str, str]] = field(default_factory=list)  # {entity, entity_id, winner}
     errors: list[str] = field(default_factory=list)  # plain words for the user
-    needs_reconnect: bool = False
     pending_after: int = 0
     started_at: datetime | None = None
     completed_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.SYNCED
+
+    @property
+    def needs_reconnect(self) -> bool:
+        return self.status is Status.NEEDS_RECONNECT
 
     @property
     def total_pushed(self) -> int:
@@ -71,15 +79,9 @@ class ProviderResult:
     def describe(self) -> str:
         """One or more lines saying what happened, for a message box or the terminal."""
         name = registry.label(self.provider)
-        head = {
-            "success": f"{name}: synced",
-            "partial": f"{name}: synced, with problems",
-            "failed": f"{name}: sync failed",
-            "cancelled": f"{name}: cancelled",
-            "skipped": f"{name}: skipped",
-        }.get(self.status, f"{name}: {self.status}")
+        head = f"{name}: {HEADLINE[self.status]}"
         parts = []
-        if self.status != "skipped":
+        if self.kind not in (FailureKind.NOT_CONNECTED, FailureKind.UNAVAILABLE):
             parts.append(f"sent {self.total_pushed}, received {self.total_pulled}")
             if self.pending_after:
                 parts.append(f"{self.pending_after} change(s) still waiting")
@@ -99,6 +101,10 @@ class ProviderResult:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["status"] = str(self.status)
+        d["kind"] = str(self.kind)
+        d["ok"] = self.ok
+        d["needs_reconnect"] = self.needs_reconnect
         d["started_at"] = self.started_at.isoformat() if self.started_at else None
         d["completed_at"] = self.completed_at.isoformat() if self.completed_at else None
         return d
@@ -110,8 +116,12 @@ class SyncSummary:
 
     @property
     def ok(self) -> bool:
-        """True when nothing failed, was refused, or was cancelled."""
-        return all(r.status in ("success", "skipped") for r in self.results)
+        """True when every provider synced fully (the CLI's exit code 0)."""
+        return all(r.ok for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
 
     def result(self, provider: str) -> ProviderResult | None:
         return next((r for r in self.results if r.provider == provider), None)
@@ -159,8 +169,12 @@ class SyncEngine:
         retry: RetryPolicy | None = None,
     ) -> None:
         self.ctx = ctx
-        self.client_factory = client_factory or make_client
+        self.client_factory = client_factory or self._default_client
         self.retry = retry or RetryPolicy()
+
+    def _default_client(self) -> httpx.Client:
+        read = self.ctx.settings.sync_read_timeout_s
+        return make_client(httpx.Timeout(connect=10.0, read=read, write=30.0, pool=10.0))
 
     # -- running ------------------------------------------------------------------------------
     def connected(self) -> list[str]:
@@ -220,19 +234,22 @@ class SyncEngine:
         started = ctx.clock()
         with ctx.db.session() as s:
             account = s.get(ProviderAccount, name)
+        label = registry.label(name)
         if account is None:
-            return ProviderResult(name, "skipped", errors=[f"{registry.label(name)} is not connected."],
-                                  started_at=started, completed_at=started)
+            return self._not_run(
+                name,
+                FailureKind.NOT_CONNECTED,
+                started,
+                f"{label} is not connected. Connect it first (fieldmat connect {name}).",
+            )
         if not registry.is_available(name):
-            return ProviderResult(name, "skipped", errors=[f"{registry.label(name)} is not part of this build."],
-                                  started_at=started, completed_at=started)
+            return self._not_run(name, FailureKind.UNAVAILABLE, started, f"{label} is not part of this build.")
         if cancelled():
-            return ProviderResult(name, "cancelled", errors=["Sync was cancelled before it started."],
-                                  started_at=started, completed_at=started)
+            return self._not_run(name, FailureKind.CANCELLED, started, "Sync was cancelled before it started.")
         sync_type = "both" if push and pull else ("push" if push else "pull")
         with ctx.db.write() as s:
             for stale in s.exec(select(SyncLog).where(SyncLog.provider == name, SyncLog.status == "running")):
-                stale.status = "failed"  # Fieldmat stopped (crash, power) during that run
+                stale.status = str(Status.FAILED)  # Fieldmat stopped (crash, power) during that run
                 stale.error = "Fieldmat was closed during this sync; nothing was lost, it went on next time."
                 stale.completed_at = started
                 s.add(stale)
@@ -241,49 +258,52 @@ class SyncEngine:
             s.flush()
             log_id = entry.id
         run = SyncRun(ctx, client, name, retry=self.retry, on_progress=progress, is_cancelled=cancelled)
-        result = ProviderResult(name, "success", started_at=started)
+        kind = FailureKind.NONE
+        errors: list[str] = []
+        spec = registry.spec(name)
         try:
             provider = registry.create(name, ctx, client)
-            if push and provider.can_push:
+            if push and (spec.can_push if spec else provider.can_push):
                 run.phase = "push"
                 provider.push(run)
             if pull:
                 run.check_cancelled()
                 run.phase = "pull"
                 provider.pull(run)
-        except Cancelled as exc:
-            result.status = "cancelled"
-            result.errors.append(str(exc))
-        except AuthRequired as exc:
-            result.status = "failed"
-            result.needs_reconnect = True
-            result.errors.append(str(exc))
         except SyncError as exc:
-            result.status = "failed"
-            result.errors.append(str(exc))
+            kind = kind_of(exc)
+            errors.append(str(exc))
         except Exception as exc:
             log.exception("sync of %s failed unexpectedly", name)
-            result.status = "failed"
-            result.errors.append(
-                f"Fieldmat hit an unexpected problem while syncing with the {registry.label(name)} "
+            kind = FailureKind.UNEXPECTED
+            errors.append(
+                f"Fieldmat hit an unexpected problem while syncing with the {label} "
                 f"({type(exc).__name__}). Your data is kept; details are in the log file."
             )
-        if result.status == "success" and (run.rejections or run.warnings):
-            result.status = "partial"
-        result.errors.extend(run.warnings)
-        result.pushed = dict(run.pushed_counts)
-        result.pulled = dict(run.pulled_counts)
-        result.rejected = [asdict(r) for r in run.rejections]
-        result.conflicts = [asdict(c) for c in run.conflicts]
-        result.completed_at = ctx.clock()
+        if kind is FailureKind.NONE and run.rejections:
+            kind = FailureKind.RECORDS_REJECTED
+        transferred = bool(sum(run.pushed_counts.values()) or sum(run.pulled_counts.values()))
+        result = ProviderResult(
+            name,
+            status_of(kind, transferred=transferred, warnings=bool(run.warnings)),
+            kind,
+            pushed=dict(run.pushed_counts),
+            pulled=dict(run.pulled_counts),
+            rejected=[asdict(r) for r in run.rejections],
+            conflicts=[asdict(c) for c in run.conflicts],
+            errors=errors + run.warnings,
+            started_at=started,
+            completed_at=ctx.clock(),
+        )
         with ctx.db.write() as s:
             row = s.get(SyncLog, log_id)
             if row is not None:
-                row.status = result.status
+                row.status = str(result.status)
                 row.records_pushed = result.total_pushed
                 row.records_pulled = result.total_pulled
                 row.error = "\n".join(result.errors) or None
                 row.details = {
+                    "kind": str(result.kind),
                     "pushed": result.pushed,
                     "pulled": result.pulled,
                     "rejected": result.rejected[:100],
@@ -293,15 +313,38 @@ class SyncEngine:
                 s.add(row)
             acc = s.get(ProviderAccount, name)
             if acc is not None:
-                if result.status in ("success", "partial"):
+                if result.status in (Status.SYNCED, Status.PARTIAL, Status.REJECTED):
                     acc.last_success_at = result.completed_at
                     acc.needs_reconnect = False
                 elif result.needs_reconnect:
                     acc.needs_reconnect = True
                 s.add(acc)
             result.pending_after = pending_count(s, name)
-        log.info("sync %s: %s pushed=%s pulled=%s", name, result.status, result.pushed, result.pulled)
+        self._log(result)
         return result
+
+    def _not_run(self, name: str, kind: FailureKind, at: datetime, message: str) -> ProviderResult:
+        result = ProviderResult(
+            name, status_of(kind, transferred=False), kind, errors=[message], started_at=at, completed_at=at
+        )
+        self._log(result)
+        return result
+
+    @staticmethod
+    def _log(result: ProviderResult) -> None:
+        """INFO when synced; WARNING with the reason otherwise. Messages are user words: no secrets."""
+        if result.ok:
+            log.info("sync %s: %s pushed=%s pulled=%s", result.provider, result.status, result.pushed, result.pulled)
+            return
+        log.warning(
+            "sync %s: %s (%s) pushed=%s pulled=%s: %s",
+            result.provider,
+            result.status,
+            result.kind,
+            result.pushed,
+            result.pulled,
+            " | ".join(result.errors) or "no detail",
+        )
 
     def reachable(self, providers: list[str] | None = None, timeout: float = 3.0) -> bool:
         """Does any of ``providers`` (default: the connected ones) answer at all? One quick
@@ -315,7 +358,8 @@ class SyncEngine:
                 if base is None or not base.base_url:
                     continue
                 try:
-                    url = check_base_url(base.base_url) + HEALTH_PATHS.get(name, "/")
+                    spec = registry.spec(name)
+                    url = check_base_url(base.base_url) + (spec.health_path if spec else "/")
                     client.get(url, timeout=timeout)
                 except (httpx.HTTPError, SyncError):
                     continue
@@ -326,46 +370,57 @@ class SyncEngine:
 
     # -- what the Accounts / Sync screens show --------------------------------------------------
     def status(self) -> list[ProviderStatus]:
+        """What the Accounts / Sync screens show, in four queries (counts by COUNT in SQL).
+
+        Database I/O: call it from a worker, never the GUI thread.
+        """
         ctx = self.ctx
-        out: list[ProviderStatus] = []
         with ctx.db.session() as s:
-            for name in registry.known():
-                acc = s.get(ProviderAccount, name)
-                last = s.exec(
-                    select(SyncLog).where(SyncLog.provider == name).order_by(col(SyncLog.id).desc()).limit(1)
-                ).first()
-                rejected = len(
-                    s.exec(
-                        select(OutboxEntry.seq).where(OutboxEntry.provider == name, OutboxEntry.status == "rejected")
-                    ).all()
+            accounts = {a.provider: a for a in s.exec(select(ProviderAccount)).all()}
+            newest = select(func.max(SyncLog.id)).group_by(col(SyncLog.provider))
+            last_logs = {r.provider: r for r in s.exec(select(SyncLog).where(col(SyncLog.id).in_(newest))).all()}
+            queue: dict[tuple[str, str], int] = {
+                (provider, state): int(n)
+                for provider, state, n in s.exec(
+                    select(OutboxEntry.provider, OutboxEntry.status, func.count())
+                    .where(col(OutboxEntry.status).in_(("pending", "rejected")))
+                    .group_by(col(OutboxEntry.status), col(OutboxEntry.provider))
+                ).all()
+            }
+            conflicts: dict[str, int] = {
+                provider: int(n)
+                for provider, n in s.exec(
+                    select(SyncConflict.provider, func.count())
+                    .where(col(SyncConflict.dismissed).is_(False))
+                    .group_by(col(SyncConflict.provider))
+                ).all()
+            }
+        out: list[ProviderStatus] = []
+        for name in registry.known():
+            acc = accounts.get(name)
+            last = last_logs.get(name)
+            spec = registry.spec(name)
+            settings = ctx.settings.provider(name)
+            failed_last = last is not None and parse_status(last.status) not in (Status.SYNCED, None)
+            out.append(
+                ProviderStatus(
+                    provider=name,
+                    label=registry.label(name),
+                    available=registry.is_available(name),
+                    connected=acc is not None,
+                    account=(acc.account if acc else "") or settings.account,
+                    base_url=settings.base_url,
+                    can_push=bool(spec and spec.can_push),
+                    last_success_at=acc.last_success_at if acc else None,
+                    last_status=last.status if last else None,
+                    last_error=last.error if last is not None and failed_last else None,
+                    pending=queue.get((name, "pending"), 0),
+                    rejected=queue.get((name, "rejected"), 0),
+                    open_conflicts=conflicts.get(name, 0),
+                    needs_reconnect=bool(acc and acc.needs_reconnect),
+                    keychain_warning=ctx.secrets.warning,
                 )
-                conflicts = len(
-                    s.exec(
-                        select(SyncConflict.id).where(
-                            SyncConflict.provider == name, col(SyncConflict.dismissed).is_(False)
-                        )
-                    ).all()
-                )
-                settings = ctx.settings.provider(name)
-                out.append(
-                    ProviderStatus(
-                        provider=name,
-                        label=registry.label(name),
-                        available=registry.is_available(name),
-                        connected=acc is not None,
-                        account=(acc.account if acc else "") or settings.account,
-                        base_url=settings.base_url,
-                        can_push=name in ("team", "yoga"),
-                        last_success_at=acc.last_success_at if acc else None,
-                        last_status=last.status if last else None,
-                        last_error=last.error if last and last.status not in ("success", "running") else None,
-                        pending=pending_count(s, name),
-                        rejected=rejected,
-                        open_conflicts=conflicts,
-                        needs_reconnect=bool(acc and acc.needs_reconnect),
-                        keychain_warning=ctx.secrets.warning,
-                    )
-                )
+            )
         return out
 
     def conflicts(self, include_dismissed: bool = False) -> list[SyncConflict]:
@@ -400,4 +455,3 @@ class SyncEngine:
                 row.status = "pending"
                 s.add(row)
             return len(rows)
-

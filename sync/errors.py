@@ -30,7 +30,12 @@ class SyncError(FieldmatError):
 
 
 class ProviderUnreachable(SyncError):
-    pass
+    """``kind``: "unreachable" (refused/dropped), "timeout" or "server_error" (5xx), as in
+    ``sync.outcome.FailureKind``."""
+
+    def __init__(self, message: str, kind: str = "unreachable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class AuthRequired(SyncError):

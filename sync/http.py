@@ -2,8 +2,9 @@
 
 - ``check_base_url``: https anywhere; plain http only to loopback (127.0.0.0/8, ::1, localhost).
 - ``make_client``: an ``httpx.Client`` with explicit timeouts; TLS verification always on.
-- ``RetryPolicy``: exponential backoff with full jitter on connection errors, timeouts and 5xx;
-  honours ``Retry-After`` on 429. ``sleep`` and ``random`` are injectable (fast tests).
+- ``RetryPolicy``: exponential backoff with full jitter on connection errors, timeouts, 5xx and
+  malformed bodies; honours ``Retry-After`` on 429; a time ``budget`` per provider run
+  (``RetryBudget``). ``sleep`` and ``random`` are injectable (fast tests).
 - ``TokenAuth``: one ``httpx.Auth`` flow: bearer from the keychain, log in when there is none,
   and on a 401 log in again ONCE with the password kept in the keychain; then ``AuthRequired``.
 - ``Api``: a base URL + auth + retry policy over an injected client; ``request`` returns the
@@ -75,17 +76,60 @@ def make_client(timeout: httpx.Timeout | float | None = None) -> httpx.Client:
 
 @dataclass
 class RetryPolicy:
-    """Exponential backoff with full jitter: delay = random() * min(max_delay, base * 2**n)."""
+    """Exponential backoff with full jitter: delay = random() * min(max_delay, base * 2**n).
+
+    ``budget`` is the seconds one provider's run may spend retrying (see ``RetryBudget``): a
+    fault still there when the budget is spent ends that part of the run. ``sleep`` and
+    ``jitter`` are injectable (fast tests).
+    """
 
     max_attempts: int = 5
     base_delay: float = 0.5
     max_delay: float = 30.0
     max_retry_after: float = 120.0  # a 429 asking for longer than this ends the run (RateLimited)
-    sleep: Callable[[float], None] = time.sleep
+    budget: float = 300.0
+    sleep: Callable[[float], None] | None = None  # None: the real clock, in cancel-aware slices
     jitter: Callable[[], float] = random.random
 
     def backoff(self, attempt: int) -> float:
         return float(self.jitter()) * min(self.max_delay, self.base_delay * (2.0**attempt))
+
+    def wait(self, seconds: float, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Wait ``seconds``; ``Cancelled`` when asked to stop meanwhile.
+
+        With the real clock the wait is cut in slices of ``CANCEL_SLICE_S`` so a cancel is
+        seen at once; an injected ``sleep`` is called once with the whole wait.
+        """
+        if cancelled():
+            raise Cancelled("Sync was cancelled.")
+        if self.sleep is not None:
+            self.sleep(seconds)
+            return
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if cancelled():
+                raise Cancelled("Sync was cancelled.")
+            time.sleep(min(left, CANCEL_SLICE_S))
+
+
+CANCEL_SLICE_S = 0.25
+
+
+@dataclass
+class RetryBudget:
+    """The retry time left for one provider's run (shared by every ``Api`` of that run)."""
+
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(default=-1.0)
+
+    def __post_init__(self) -> None:
+        if self.started < 0:
+            self.started = self.clock()
+
+    def allows(self, wait: float) -> bool:
+        """May we wait ``wait`` more seconds and try again?"""
+        return self.clock() - self.started + wait <= self.seconds
 
 
 def no_sleep_policy(max_attempts: int = 4) -> RetryPolicy:
@@ -156,16 +200,17 @@ class TokenAuth(httpx.Auth):
     def _take_token(self, response: httpx.Response) -> str:
         if response.status_code in (400, 401, 403):
             raise AuthRequired(
-                f"The {self.label} refused the saved sign-in (wrong or changed password?). "
-                "Connect the account again."
+                f"The {self.label} refused the saved sign-in (wrong or changed password?). Connect the account again."
             )
         if response.status_code == 429:
             raise RateLimited(
                 f"The {self.label} is limiting requests.", parse_retry_after(response.headers.get("Retry-After"))
             )
         if response.status_code >= 500:
-            raise ProviderUnreachable(f"The {self.label} had an internal error while signing in (HTTP "
-                                      f"{response.status_code}).")
+            raise ProviderUnreachable(
+                f"The {self.label} had an internal error while signing in (HTTP {response.status_code}).",
+                kind="server_error",
+            )
         if response.status_code != 200:
             raise AuthRequired(f"Signing in to the {self.label} failed ({detail_of(response)}).")
         body = read_json(response, self.label)
@@ -196,9 +241,7 @@ class TokenAuth(httpx.Auth):
         response = yield request
         if response.status_code == 401:
             self.secrets.delete(self.provider, "token")
-            raise AuthRequired(
-                f"The {self.label} keeps refusing Fieldmat's sign-in. Connect the account again."
-            )
+            raise AuthRequired(f"The {self.label} keeps refusing Fieldmat's sign-in. Connect the account again.")
 
 
 _RETRYABLE_TRANSPORT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -206,9 +249,34 @@ _RETRYABLE_TRANSPORT = (httpx.TimeoutException, httpx.NetworkError, httpx.Remote
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+def wait_hint(response: httpx.Response) -> float | None:
+    """Seconds a 429 asks us to wait (Retry-After first, then X-RateLimit-Reset), or None."""
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    if retry_after is not None:
+        return retry_after
+    reset = response.headers.get("X-RateLimit-Reset")
+    if reset:
+        try:
+            return max(0.0, float(reset.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+class _Malformed(Exception):
+    """A 2xx answer whose body is not JSON (retried like a transient fault)."""
+
+
 @dataclass
 class Api:
-    """One provider's endpoint over the shared client."""
+    """One provider's endpoint over the shared client: THE retry mechanism of every provider.
+
+    Retried within ``retry.max_attempts`` and the run's ``budget``, with jittered backoff:
+    connect/read timeouts and dropped connections, 5xx, 429 (waiting what ``Retry-After`` or
+    ``X-RateLimit-Reset`` asks), a sign-in that hit one of those inside the auth flow, and,
+    in ``request_json``, a 2xx body that is not JSON. What still fails raises a ``SyncError``
+    whose kind says why (``sync.outcome``).
+    """
 
     client: httpx.Client
     base_url: str
@@ -216,21 +284,21 @@ class Api:
     auth: httpx.Auth | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cancelled: Callable[[], bool] = lambda: False
+    budget: RetryBudget | None = None
+    before_send: Callable[[], object] | None = None  # pacing (WHOOP's token bucket)
+    on_rate_limited: Callable[[], object] | None = None
     requests_sent: int = 0
 
     def url(self, path: str) -> str:
-        return self.base_url + path
+        return path if path.startswith(("http://", "https://")) else self.base_url + path
 
     def wait(self, seconds: float) -> None:
-        """Wait ``seconds`` (through the policy's sleep), checking for cancel every 0.25 s."""
-        if self.retry.sleep is not time.sleep:  # injected (tests): one call, no wall clock
-            self.retry.sleep(seconds)
-            return
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            if self.cancelled():
-                raise Cancelled("Sync was cancelled.")
-            time.sleep(min(left, 0.25))
+        """Wait ``seconds`` (through the policy's sleep), checking for cancel in slices."""
+        self.retry.wait(seconds, self.cancelled)
+
+    def may_retry(self, last: bool, wait: float) -> bool:
+        """May a caller that retries on its own (a non-idempotent create) wait ``wait`` and try again?"""
+        return not last and (self.budget is None or self.budget.allows(wait))
 
     def request(
         self,
@@ -241,64 +309,109 @@ class Api:
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         idempotent: bool = True,
+        parse_json: bool = False,
+        credentials: bool = True,
+        follow_redirects: bool = False,
     ) -> httpx.Response:
         """Send with retries. Returns any non-retryable response (2xx, 4xx) for the caller.
 
-        ``idempotent=False`` retries only errors where the request surely was not sent (refused
-        connection), plus 429; other failures raise at once so the caller can check before
-        re-sending (see the yoga client).
+        ``path`` may be a full URL (a pre-signed download); ``credentials=False`` sends it without
+        this Api's auth. ``parse_json``: a 2xx whose body is not JSON is retried
+        like a 5xx (then ``ProtocolError``). ``idempotent=False`` retries only errors where
+        the request surely was not sent (refused connection), plus 429; other failures raise at
+        once so the caller can check before re-sending (see the yoga client).
         """
+        use_auth = self.auth if credentials else None
         attempt = 0
         while True:
             if self.cancelled():
                 raise Cancelled("Sync was cancelled.")
             attempt += 1
             last = attempt >= self.retry.max_attempts
+            backoff = self.retry.backoff(attempt - 1)
             try:
+                if self.before_send is not None:
+                    self.before_send()
                 self.requests_sent += 1
                 response = self.client.request(
-                    method, self.url(path), json=json_body, params=params, headers=headers, auth=self.auth
+                    method,
+                    self.url(path),
+                    json=json_body,
+                    params=params,
+                    headers=headers,
+                    auth=use_auth if use_auth is not None else httpx.USE_CLIENT_DEFAULT,
+                    follow_redirects=follow_redirects,
                 )
+                if parse_json and 200 <= response.status_code < 300 and response.status_code != 204:
+                    try:
+                        response.json()
+                    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+                        raise _Malformed from exc
             except (ProviderUnreachable, RateLimited) as exc:  # raised by the sign-in inside the auth flow
-                if last or (isinstance(exc, RateLimited) and (exc.retry_after or 0) > self.retry.max_retry_after):
-                    raise
                 wait = exc.retry_after if isinstance(exc, RateLimited) else None
-                self.wait(wait if wait is not None else self.retry.backoff(attempt - 1))
+                if isinstance(exc, RateLimited) and (wait or 0) > self.retry.max_retry_after:
+                    raise
+                wait = backoff if wait is None else wait
+                if not self.may_retry(last, wait):
+                    raise
+                log.info("%s sign-in: %s (attempt %d)", self.label, exc, attempt)
+                self.wait(wait)
+                continue
+            except _Malformed as exc:
+                log.info("%s %s %s: body is not JSON (attempt %d)", self.label, method, path, attempt)
+                if not self.may_retry(last, backoff):
+                    raise ProtocolError(
+                        f"The {self.label} sent an answer Fieldmat cannot read (not valid JSON). "
+                        "Nothing was lost; sync again later."
+                    ) from exc
+                self.wait(backoff)
                 continue
             except _RETRYABLE_TRANSPORT as exc:
                 unsent = isinstance(exc, _UNSENT)
                 log.info("%s %s %s: %s (attempt %d)", self.label, method, path, type(exc).__name__, attempt)
-                if last or (not idempotent and not unsent):
+                if not self.may_retry(last, backoff) or (not idempotent and not unsent):
                     timed_out = isinstance(exc, httpx.TimeoutException)
-                    kind = "did not answer in time" if timed_out else "could not be reached"
+                    words = "did not answer in time" if timed_out else "could not be reached"
                     raise ProviderUnreachable(
-                        f"The {self.label} at {self.base_url} {kind}. Your changes are kept and will be "
-                        "sent next time."
+                        f"The {self.label} at {self.base_url} {words}. Your changes are kept and will be "
+                        "sent next time.",
+                        kind="timeout" if timed_out else "unreachable",
                     ) from exc
-                self.wait(self.retry.backoff(attempt - 1))
+                self.wait(backoff)
                 continue
             status = response.status_code
             if status == 429:
-                wait = parse_retry_after(response.headers.get("Retry-After"))
-                if last or (wait is not None and wait > self.retry.max_retry_after):
+                hint = wait_hint(response)
+                if self.on_rate_limited is not None:
+                    self.on_rate_limited()
+                wait = backoff if hint is None else hint
+                if wait > self.retry.max_retry_after or not self.may_retry(last, wait):
                     raise RateLimited(
                         f"The {self.label} asked Fieldmat to slow down"
-                        + (f" for {int(wait)} s" if wait is not None else "")
-                        + ". Your changes are kept; sync again later.",
-                        wait,
+                        + (f" for {int(hint)} s" if hint is not None else "")
+                        + ". What was already sent or received is kept; sync again later.",
+                        hint,
                     )
-                self.wait(wait if wait is not None else self.retry.backoff(attempt - 1))
+                log.info("%s %s %s: HTTP 429, waiting %.1f s (attempt %d)", self.label, method, path, wait, attempt)
+                self.wait(wait)
                 continue
             if status >= 500:
                 log.info("%s %s %s: HTTP %d (attempt %d)", self.label, method, path, status, attempt)
-                if last or not idempotent:
+                if not self.may_retry(last, backoff) or not idempotent:
                     raise ProviderUnreachable(
                         f"The {self.label} had a problem (HTTP {status}). Your changes are kept and will be "
-                        "sent next time."
+                        "sent next time.",
+                        kind="server_error",
                     )
-                self.wait(self.retry.backoff(attempt - 1))
+                self.wait(backoff)
                 continue
             return response
+
+    def request_json(self, method: str, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
+        """``request`` with ``parse_json``: the response and its body (None unless 2xx)."""
+        response = self.request(method, path, parse_json=True, **kwargs)
+        ok = 200 <= response.status_code < 300 and response.status_code != 204
+        return response, (response.json() if ok else None)
 
     def json(self, response: httpx.Response) -> Any:
         return read_json(response, self.label)

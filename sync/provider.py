@@ -14,7 +14,8 @@ provider's part of the run (the engine records it, other providers go on). Error
 record are not raised: call ``run.reject(...)`` and carry on. Rules for providers:
 
 - Use ``run.client`` (the shared ``httpx.Client``) through ``run.api(base_url, label, auth)``,
-  which adds retries/backoff/429 handling and cooperative cancel.
+  which adds retries/backoff/429 handling within the run's time budget, and cooperative cancel.
+  No provider keeps its own retry loop.
 - Call ``run.check_cancelled()`` between pages/batches; ``run.progress(resource, done, total)``.
 - Count with ``run.pushed(resource, n)`` / ``run.pulled(resource, n)``.
 - Pulled records are written with ``ctx.db.write()`` WITHOUT ``app.outbox.enqueue`` (no echo),
@@ -36,7 +37,7 @@ from sqlmodel import Session, col, select
 
 from app.models.sync import SyncConflict, SyncCursor
 from sync.errors import Cancelled
-from sync.http import Api, RetryPolicy
+from sync.http import Api, RetryBudget, RetryPolicy
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -98,12 +99,28 @@ class SyncRun:
     conflicts: list[ConflictNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     requests: int = 0
+    budget: RetryBudget | None = None  # this run's retry time; from ``retry.budget`` when None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.budget is None:
+            self.budget = RetryBudget(self.retry.budget)
+
     # -- HTTP ---------------------------------------------------------------------------------
-    def api(self, base_url: str, label: str, auth: httpx.Auth | None = None) -> Api:
-        """An ``Api`` on the shared client with this run's retry policy and cancel check."""
-        return Api(self.client, base_url, label, auth=auth, retry=self.retry, cancelled=self.is_cancelled)
+    def api(
+        self,
+        base_url: str,
+        label: str,
+        auth: httpx.Auth | None = None,
+        *,
+        before_send: Callable[[], object] | None = None,
+        on_rate_limited: Callable[[], object] | None = None,
+    ) -> Api:
+        """An ``Api`` on the shared client with this run's retry policy, budget and cancel check."""
+        return Api(
+            self.client, base_url, label, auth=auth, retry=self.retry, cancelled=self.is_cancelled,
+            budget=self.budget, before_send=before_send, on_rate_limited=on_rate_limited,
+        )
 
     # -- reporting ----------------------------------------------------------------------------
     def progress(self, resource: str, done: int, total: int | None = None, message: str = "") -> None:

@@ -1,4 +1,7 @@
-"""Which providers exist and how to build one for a run.
+"""Which providers exist (one ``ProviderSpec`` each) and how to build one for a run.
+
+``sync.specs.SPECS`` is the one list of providers: the engine (push/pull, health path), the CLI
+(``choices``, connect flow) and the Accounts screen (cards, labels) all read it.
 
 ``create(name, ctx, client) -> Provider``. Providers live in modules imported lazily, so a
 build without a provider's module still runs (that provider is reported as unavailable)::
@@ -22,24 +25,19 @@ import httpx
 
 from sync.errors import ProviderUnavailable
 from sync.provider import Provider, ProviderFactory
+from sync.specs import SPECS, ProviderSpec, names, spec
+
+__all__ = ["SPECS", "ProviderSpec", "names", "spec"]
 
 if TYPE_CHECKING:
     from app.context import AppContext
 
-MODULES: dict[str, str] = {
-    "team": "sync.team.provider",
-    "yoga": "sync.yoga.provider",
-    "whoop": "sync.whoop.provider",
-    "reboot": "sync.reboot.provider",
-}
-LABELS: dict[str, str] = {
-    "team": "team server",
-    "yoga": "yoga cloud",
-    "whoop": "WHOOP",
-    "reboot": "Reboot Motion",
-}
+
+MODULES: dict[str, str] = {name: spec.module for name, spec in SPECS.items()}
+LABELS: dict[str, str] = {name: spec.label for name, spec in SPECS.items()}
 # Providers whose accounts are made with email + password through ``sync.accounts.connect``.
-PASSWORD_PROVIDERS = ("team", "yoga")
+PASSWORD_PROVIDERS = tuple(name for name, spec in SPECS.items() if spec.connect == "password")
+
 
 _factories: dict[str, ProviderFactory] = {}
 _lock = threading.Lock()

@@ -7,14 +7,15 @@ and to tell our own echoes from remote edits) live in ``SyncCursor`` rows with r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
+from app.db import sqlite_cursor
+from app.models.base import sql_ts
 from app.models.sync import OutboxEntry, SyncCursor
 
 if TYPE_CHECKING:
@@ -27,21 +28,35 @@ def version_key(entity: str, entity_id: str) -> str:
     return f"{VERSION_PREFIX}{entity}:{entity_id}"
 
 
-def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int = 1000) -> list[OutboxEntry]:
+class QueuedChange(NamedTuple):
+    """One pending outbox entry as the push reads it (a plain row: no ORM object per entry)."""
+
+    seq: int
+    entity: str
+    entity_id: str
+    op: str
+    attempts: int
+
+
+def among(column: Any, values: Iterable[str]) -> Any:
+    """``column IN values`` with ONE bound parameter (a JSON array read by ``json_each``).
+
+    A plain ``IN (?, ?, …)`` of 500 ids costs SQLAlchemy more per statement than SQLite's
+    lookup: this keeps the statement and its cache key the same whatever the list.
+    """
+    table = func.json_each(json.dumps(list(values))).table_valued("value")
+    return col(column).in_(select(table.c.value))
+
+
+def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int = 1000) -> list[QueuedChange]:
     """Pending outbox entries of ``provider`` in order (``seq`` > ``after_seq``)."""
     with ctx.db.session() as s:
-        return list(
-            s.exec(
-                select(OutboxEntry)
-                .where(
-                    OutboxEntry.provider == provider,
-                    OutboxEntry.status == "pending",
-                    col(OutboxEntry.seq) > after_seq,
-                )
-                .order_by(col(OutboxEntry.seq))
-                .limit(limit)
-            ).all()
+        rows = sqlite_cursor(s).execute(
+            "SELECT seq, entity, entity_id, op, attempts FROM outbox "
+            "WHERE status = 'pending' AND provider = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (provider, after_seq, limit),
         )
+        return [QueuedChange(*row) for row in rows.fetchall()]
 
 
 def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str] | None = None) -> set[str]:
@@ -58,15 +73,14 @@ def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str]
 
 
 def mark_done(session: Session, seqs: Iterable[int], now: datetime) -> None:
-    """Close pending entries (one UPDATE per 500)."""
-    seq_list = list(seqs)
-    for start in range(0, len(seq_list), 500):
-        chunk = seq_list[start : start + 500]
-        session.exec(
-            update(OutboxEntry)
-            .where(col(OutboxEntry.seq).in_(chunk), col(OutboxEntry.status) == "pending")
-            .values(status="done", done_at=now, attempts=col(OutboxEntry.attempts) + 1, last_error=None)
-        )
+    """Close pending entries (one plain executemany: this is the push hot path)."""
+    stamp = sql_ts(now)
+    session.flush()
+    sqlite_cursor(session).executemany(
+        "UPDATE outbox SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL "
+        "WHERE seq = ? AND status = 'pending'",
+        [(stamp, seq) for seq in seqs],
+    )
 
 
 def mark_rejected(session: Session, seq: int, detail: str, now: datetime) -> None:
@@ -109,13 +123,13 @@ def get_versions(session: Session, provider: str, entity: str, ids: Iterable[str
     keys = [version_key(entity, i) for i in ids]
     out: dict[str, str] = {}
     prefix_len = len(version_key(entity, ""))
-    for chunk_start in range(0, len(keys), 500):
-        chunk = keys[chunk_start : chunk_start + 500]
-        rows = session.exec(
-            select(SyncCursor).where(SyncCursor.provider == provider, col(SyncCursor.resource).in_(chunk))
-        ).all()
-        for r in rows:
-            out[r.resource[prefix_len:]] = r.cursor
+    rows = session.exec(
+        select(SyncCursor.resource, SyncCursor.cursor).where(
+            SyncCursor.provider == provider, among(SyncCursor.resource, keys)
+        )
+    ).all()
+    for resource, cursor in rows:
+        out[resource[prefix_len:]] = cursor
     return out
 
 
@@ -139,18 +153,12 @@ def set_versions(session: Session, provider: str, entity: str, versions: dict[st
     """Bulk ``set_version`` (one executemany)."""
     if not versions:
         return
-    table = SyncCursor.__table__  # type: ignore[attr-defined]
-    stmt = sqlite_insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["provider", "resource"],
-        set_={"cursor": stmt.excluded.cursor, "updated_at": stmt.excluded.updated_at},
-    )
-    session.connection().execute(
-        stmt,
-        [
-            {"provider": provider, "resource": version_key(entity, i), "cursor": v, "updated_at": now}
-            for i, v in versions.items()
-        ],
+    stamp = sql_ts(now)
+    session.flush()
+    sqlite_cursor(session).executemany(
+        f"INSERT INTO {SyncCursor.__tablename__} (provider, resource, cursor, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (provider, resource) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+        [(provider, version_key(entity, i), v, stamp) for i, v in versions.items()],
     )
 
 

@@ -149,7 +149,8 @@ def run_op(
     relay.done.connect(succeeded)
     relay.failed.connect(failed)
     relay.progress.connect(progressed)
-    timer.timeout.connect(show_progress)
-    timer.start(PROGRESS_DELAY_MS)
+    if label is not None:  # no label, no dialog: nothing to wait for
+        timer.timeout.connect(show_progress)
+        timer.start(PROGRESS_DELAY_MS)
     (pool or QThreadPool.globalInstance()).start(_Runnable(work, token, relay))
     return op

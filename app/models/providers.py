@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from app.models.base import json_field, ts_field
+
+
+def raw_field() -> Any:
+    """The record as the provider sent it. NULL only for WHOOP rows pulled before migration
+    prov_0001 (filled by the next pull that covers them)."""
+    return Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class WhoopProfile(SQLModel, table=True):
@@ -20,6 +27,7 @@ class WhoopProfile(SQLModel, table=True):
     height_meter: float | None = None
     weight_kilogram: float | None = None
     max_heart_rate: int | None = None
+    raw: dict[str, Any] | None = raw_field()
 
 
 class WhoopCycle(SQLModel, table=True):
@@ -35,6 +43,7 @@ class WhoopCycle(SQLModel, table=True):
     average_heart_rate: int | None = None
     max_heart_rate: int | None = None
     updated_at: datetime = ts_field()
+    raw: dict[str, Any] | None = raw_field()
 
 
 class WhoopRecovery(SQLModel, table=True):
@@ -51,6 +60,7 @@ class WhoopRecovery(SQLModel, table=True):
     user_calibrating: bool | None = None
     created_at: datetime = ts_field(index=True)
     updated_at: datetime = ts_field()
+    raw: dict[str, Any] | None = raw_field()
 
 
 class WhoopSleep(SQLModel, table=True):
@@ -73,6 +83,7 @@ class WhoopSleep(SQLModel, table=True):
     total_slow_wave_sleep_time_milli: int | None = None
     total_rem_sleep_time_milli: int | None = None
     updated_at: datetime = ts_field()
+    raw: dict[str, Any] | None = raw_field()
 
 
 class WhoopWorkout(SQLModel, table=True):
@@ -90,6 +101,7 @@ class WhoopWorkout(SQLModel, table=True):
     kilojoule: float | None = None
     distance_meter: float | None = None
     updated_at: datetime = ts_field()
+    raw: dict[str, Any] | None = raw_field()
 
 
 class RebootPlayer(SQLModel, table=True):

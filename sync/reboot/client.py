@@ -6,7 +6,7 @@
 - ``RebootClient`` sits on ``sync.http.Api`` (retries, backoff, 429, cancel).
 - ``download`` fetches a pre-signed export URL WITHOUT any Reboot credential (a fresh
   request, ``auth=None``, no ``x-api-key``/``Authorization``), follows redirects, and
-  returns the bytes, gunzipped for ``.gz`` files.
+  returns the bytes, gunzipped for ``.gz`` files; retried like every request.
 """
 
 from __future__ import annotations
@@ -42,7 +42,11 @@ class ApiKeyAuth(httpx.Auth):
         if not key:
             raise NotConnected("Reboot Motion is not connected.")
         request.headers["x-api-key"] = key
-        yield request
+        response = yield request
+        if response.status_code == 401:
+            # A key is not renewed, but a 401 from a proxy or a server restarting is not proof
+            # that it was revoked: ask once more before telling the user to reconnect.
+            yield request
 
 
 class PasswordTokenAuth(TokenAuth):
@@ -78,11 +82,11 @@ class RebootClient:
             raise Rejected(f"Reboot Motion refused {what} ({detail_of(response)}).", response.status_code)
 
     def get_json(self, path: str, params: dict[str, str] | None = None, *, allow_404: bool = False) -> Any:
-        response = self.api.request("GET", path, params=params)
+        response, body = self.api.request_json("GET", path, params=params)
         if response.status_code == 404 and allow_404:
             return None
         self._check(response, path)
-        return self.api.json(response)
+        return body
 
     def players(self) -> list[dict[str, Any]] | None:
         """All players, or None when this (unconfirmed) endpoint does not exist."""
@@ -117,7 +121,7 @@ class RebootClient:
         self, session_id: str, movement_type_id: int, org_player_id: str, data_type: str, data_format: str = "csv"
     ) -> list[str]:
         """``POST /data_export``; returns the pre-signed download URLs (never cached)."""
-        response = self.api.request(
+        response, body = self.api.request_json(
             "POST",
             "/data_export",
             json_body={
@@ -130,7 +134,6 @@ class RebootClient:
             },
         )
         self._check(response, f"the export of session {session_id}")
-        body = self.api.json(response)
         urls = body.get("download_urls") if isinstance(body, dict) else None
         if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
             raise ProtocolError("Reboot Motion answered the data export without download links.")
@@ -139,12 +142,9 @@ class RebootClient:
     def download(self, url: str) -> tuple[bytes, str]:
         """Fetch a pre-signed URL with NO Reboot credentials. Returns (bytes, kind: csv|parquet)."""
         path = urlsplit(url).path.lower()
-        try:
-            response = self.api.client.get(
-                url, auth=None, follow_redirects=True, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
-            )
-        except httpx.TransportError as exc:
-            raise ProviderUnreachable("A Reboot Motion export file could not be downloaded. Sync again later.") from exc
+        response = self.api.request(
+            "GET", url, credentials=False, follow_redirects=True, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
+        )
         if response.status_code != 200:
             raise ProviderUnreachable(
                 f"A Reboot Motion export file could not be downloaded (HTTP {response.status_code}); "

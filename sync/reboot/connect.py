@@ -14,7 +14,6 @@ reconnects when that fails. A connect is checked against Reboot before anything 
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -24,6 +23,7 @@ import httpx
 
 from app.context import AppContext
 from app.errors import FieldmatError
+from app.prompt import NoTerminal, ask
 from sync import accounts
 from sync.errors import AuthRequired, ProtocolError, SyncError
 from sync.http import USER_AGENT, Api, RetryPolicy, check_base_url, make_client
@@ -142,13 +142,20 @@ def connect_cli(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         if getattr(args, "api_key_stdin", False):
             key = sys.stdin.readline().strip()
+            if not key:
+                raise NoTerminal("The API key read from standard input was empty: pipe the key in.")
             account = connect_api_key(ctx, key, url=url)
         elif getattr(args, "email", None):
-            password = os.environ.get("FIELDMAT_PASSWORD") or getpass.getpass("Reboot Motion password: ")
+            password = os.environ.get("FIELDMAT_PASSWORD") or ask(
+                "Reboot Motion password: ", what="The Reboot Motion password", needs="FIELDMAT_PASSWORD", secret=True
+            )
             account = connect_password(ctx, args.email, password, url=url)
         else:
-            print("Give --api-key-stdin (and pipe the key in) or --email.", file=sys.stderr)
+            print("fieldmat: connect reboot needs --api-key-stdin (and the key piped in) or --email E.",
+                  file=sys.stderr)
             return 2
+    except NoTerminal:
+        raise
     except FieldmatError as exc:
         print(f"Reboot Motion was not connected: {exc}", file=sys.stderr)
         return 1

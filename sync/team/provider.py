@@ -26,12 +26,12 @@ import httpx
 from sqlmodel import Session, col, select
 
 from app.models.match import LineupEntry, MatchEvent
-from app.models.sync import OutboxEntry
 from app.outbox import pending_count
 from sync import state
 from sync.errors import ProtocolError
 from sync.http import Api, detail_of, iso, parse_dt
 from sync.provider import SyncRun
+from sync.state import QueuedChange
 from sync.team.api import BATCH, ITEM_PATH, LABEL, PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
 from sync.team.pull import TeamPull
 from sync.team.records import (
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from app.context import AppContext
 
 log = logging.getLogger(__name__)
+_EVENT_COLUMNS = tuple(MatchEvent.__table__.columns)  # type: ignore[attr-defined]
 
 def _create_path(entity: str, row: Any) -> str:
     if entity == "team":
@@ -104,7 +105,7 @@ class TeamProvider:
                 run.progress("changes", done, total)
 
     # -- helpers writing outcomes --------------------------------------------------------------
-    def _finish(self, run: SyncRun, entry: OutboxEntry, sent_updated_at: datetime | None, version: str | None) -> None:
+    def _finish(self, run: SyncRun, entry: QueuedChange, sent_updated_at: datetime | None, version: str | None) -> None:
         """Close ``entry`` unless the record changed again meanwhile; remember the server version."""
         now = self.ctx.clock()
         with self.ctx.db.write() as s:
@@ -116,19 +117,19 @@ class TeamProvider:
                 state.mark_done(s, [entry.seq or 0], now)
         run.pushed(RESOURCE[entry.entity])
 
-    def _current_updated_at(self, s: Session, entry: OutboxEntry) -> datetime | None:
+    def _current_updated_at(self, s: Session, entry: QueuedChange) -> datetime | None:
         if entry.entity == "lineup":
             return _lineup_stamp(s, entry.entity_id.split(":")[0])
         row: Any = s.get(MODELS[entry.entity], entry.entity_id)
         return None if row is None else row.updated_at
 
-    def _reject(self, run: SyncRun, entry: OutboxEntry, detail: str) -> None:
+    def _reject(self, run: SyncRun, entry: QueuedChange, detail: str) -> None:
         with self.ctx.db.write() as s:
             state.mark_rejected(s, entry.seq or 0, detail, self.ctx.clock())
         run.reject(entry.entity, entry.entity_id, detail)
 
     # -- one record ----------------------------------------------------------------------------
-    def _push_one(self, run: SyncRun, api: Api, entry: OutboxEntry) -> None:
+    def _push_one(self, run: SyncRun, api: Api, entry: QueuedChange) -> None:
         if entry.entity == "lineup":
             self._push_lineup(run, api, entry)
             return
@@ -167,7 +168,7 @@ class TeamProvider:
                 return
         self._put(run, api, entry, row, version)
 
-    def _put(self, run: SyncRun, api: Api, entry: OutboxEntry, row: Any, version: str) -> None:
+    def _put(self, run: SyncRun, api: Api, entry: QueuedChange, row: Any, version: str) -> None:
         for _ in range(3):
             response = api.request(
                 "PUT",
@@ -201,11 +202,11 @@ class TeamProvider:
             return
         run.warn(f"{entry.entity} {entry.entity_id[:8]} kept changing on the server; it will be sent next time.")
 
-    def _record_local_win(self, run: SyncRun, entry: OutboxEntry, remote: dict[str, Any]) -> None:
+    def _record_local_win(self, run: SyncRun, entry: QueuedChange, remote: dict[str, Any]) -> None:
         with self.ctx.db.write() as s:
             run.conflict(s, entry.entity, entry.entity_id, "local", remote)
 
-    def _remote_wins(self, run: SyncRun, entry: OutboxEntry, row: Any, remote: dict[str, Any]) -> None:
+    def _remote_wins(self, run: SyncRun, entry: QueuedChange, row: Any, remote: dict[str, Any]) -> None:
         now = self.ctx.clock()
         with self.ctx.db.write() as s:
             run.conflict(s, entry.entity, entry.entity_id, "remote", local_snapshot(entry.entity, row))
@@ -217,7 +218,7 @@ class TeamProvider:
             state.set_version(s, PROVIDER, entry.entity, entry.entity_id, remote_updated_at(remote), now)
             state.supersede(s, PROVIDER, entry.entity, entry.entity_id, now)
 
-    def _deleted_remotely(self, run: SyncRun, entry: OutboxEntry, row: Any) -> None:
+    def _deleted_remotely(self, run: SyncRun, entry: QueuedChange, row: Any) -> None:
         now = self.ctx.clock()
         with self.ctx.db.write() as s:
             run.conflict(s, entry.entity, entry.entity_id, "remote", local_snapshot(entry.entity, row))
@@ -230,13 +231,13 @@ class TeamProvider:
         run.warn(f"{entry.entity} {entry.entity_id[:8]} was deleted on the team server; your edited copy is kept "
                  "under Conflicts.")
 
-    def _handle_failure(self, run: SyncRun, entry: OutboxEntry, response: httpx.Response) -> None:
+    def _handle_failure(self, run: SyncRun, entry: QueuedChange, response: httpx.Response) -> None:
         if 400 <= response.status_code < 500:
             self._reject(run, entry, detail_of(response))
             return
         raise unexpected(response)
 
-    def _push_delete(self, run: SyncRun, api: Api, entry: OutboxEntry) -> None:
+    def _push_delete(self, run: SyncRun, api: Api, entry: QueuedChange) -> None:
         if entry.entity == "team":
             self._reject(run, entry, "The team server has no way to delete a team; it stays there.")
             return
@@ -249,7 +250,7 @@ class TeamProvider:
             return
         self._handle_failure(run, entry, response)
 
-    def _push_lineup(self, run: SyncRun, api: Api, entry: OutboxEntry) -> None:
+    def _push_lineup(self, run: SyncRun, api: Api, entry: QueuedChange) -> None:
         match_id = entry.entity_id.split(":")[0]
         with self.ctx.db.session() as s:
             rows = s.exec(select(LineupEntry).where(LineupEntry.match_id == match_id)).all()
@@ -262,13 +263,16 @@ class TeamProvider:
         self._handle_failure(run, entry, response)
 
     # -- event batches -------------------------------------------------------------------------
-    def _push_events(self, run: SyncRun, api: Api, entries: list[OutboxEntry]) -> None:
+    def _push_events(self, run: SyncRun, api: Api, entries: list[QueuedChange]) -> None:
         ids = [e.entity_id for e in entries]
         with self.ctx.db.session() as s:
-            rows = {r.id: r for r in s.exec(select(MatchEvent).where(col(MatchEvent.id).in_(ids))).all()}
+            # Plain rows (attribute access, typed columns), not ORM objects: building 10,000
+            # model instances cost more than sending them (bench/sync_push.py).
+            found = s.connection().execute(select(*_EVENT_COLUMNS).where(state.among(MatchEvent.id, ids))).all()
+            rows: dict[str, Any] = {r.id: r for r in found}
             versions = state.get_versions(s, PROVIDER, "event", ids)
-        batch: list[OutboxEntry] = []
-        singles: list[OutboxEntry] = []
+        batch: list[QueuedChange] = []
+        singles: list[QueuedChange] = []
         seen: set[str] = set()
         for e in entries:
             row = rows.get(e.entity_id)
@@ -283,7 +287,7 @@ class TeamProvider:
             run.check_cancelled()
             self._push_one(run, api, e)
 
-    def _send_batch(self, run: SyncRun, api: Api, batch: list[OutboxEntry], rows: dict[str, MatchEvent]) -> None:
+    def _send_batch(self, run: SyncRun, api: Api, batch: list[QueuedChange], rows: dict[str, Any]) -> None:
         body = {"events": [payload("event", rows[e.entity_id]) for e in batch]}
         response = api.request("POST", "/api/sync/events", json_body=body)
         if response.status_code in (400, 413, 422):
@@ -300,13 +304,13 @@ class TeamProvider:
             raise ProtocolError("The team server answered the event batch without results.")
         by_id = {r.get("id"): r for r in results if isinstance(r, dict)}
         now = self.ctx.clock()
-        replayed: list[OutboxEntry] = []
+        replayed: list[QueuedChange] = []
         pushed = 0
         with self.ctx.db.write() as s:
             fresh = dict(
                 s.exec(
                     select(MatchEvent.id, MatchEvent.updated_at).where(
-                        col(MatchEvent.id).in_([e.entity_id for e in batch])
+                        state.among(MatchEvent.id, [e.entity_id for e in batch])
                     )
                 ).all()
             )
@@ -340,7 +344,7 @@ class TeamProvider:
             self._reconcile_replayed(run, api, replayed, rows)
 
     def _reconcile_replayed(
-        self, run: SyncRun, api: Api, entries: list[OutboxEntry], rows: dict[str, MatchEvent]
+        self, run: SyncRun, api: Api, entries: list[QueuedChange], rows: dict[str, Any]
     ) -> None:
         """The server already had these events (an earlier answer was lost). Read the server's
         copies (a few paged GETs) and PUT only those that differ from ours."""
@@ -391,7 +395,7 @@ class TeamProvider:
                 state.mark_done(s, [by_id[i].seq or 0 for i in same if fresh.get(i) == rows[i].updated_at], now)
             run.pushed("events", len(same))
 
-    def _put_replayed(self, run: SyncRun, api: Api, entry: OutboxEntry, row: MatchEvent) -> None:
+    def _put_replayed(self, run: SyncRun, api: Api, entry: QueuedChange, row: MatchEvent) -> None:
         """The server already had this event (an earlier answer was lost): make sure it holds ours."""
         response = api.request("PUT", ITEM_PATH["event"].format(entry.entity_id), json_body=payload("event", row))
         if response.status_code == 200:
@@ -408,7 +412,7 @@ class TeamProvider:
         TeamPull(self.ctx).pull(run)
 
 
-def _is_event_upsert(entry: OutboxEntry) -> bool:
+def _is_event_upsert(entry: QueuedChange) -> bool:
     return entry.entity == "event" and entry.op == "upsert"
 
 

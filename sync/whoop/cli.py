@@ -5,18 +5,18 @@ Arguments used (``args`` from ``app.cli_sync``): ``client_id`` (else the one in 
 registered in the WHOOP dashboard; also env ``FIELDMAT_WHOOP_REDIRECT_PORT``; default: a free
 port) and optional ``timeout`` (seconds). The client secret comes from env
 ``FIELDMAT_WHOOP_CLIENT_SECRET``, else from stdin when ``--api-key-stdin`` is given, else the
-one already in the keychain, else a hidden prompt. It is never echoed or logged.
+one already in the keychain, else a hidden prompt (no terminal: exit 2 naming the flag). It is never echoed or logged.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 
 from app.context import AppContext
 from app.errors import FieldmatError
+from app.prompt import NoTerminal, ask
 from sync.http import check_base_url
 from sync.whoop.config import PROVIDER, SECRET_CLIENT_SECRET
 from sync.whoop.oauth import DEFAULT_TIMEOUT_S, begin_authorization
@@ -42,7 +42,12 @@ def _client_secret(args: argparse.Namespace, ctx: AppContext, client_id_changed:
     stored = ctx.secrets.get(PROVIDER, SECRET_CLIENT_SECRET)
     if stored and not client_id_changed:
         return stored
-    return getpass.getpass("WHOOP client secret: ").strip()
+    return ask(
+        "WHOOP client secret: ",
+        what="The WHOOP client secret",
+        needs="FIELDMAT_WHOOP_CLIENT_SECRET (or --api-key-stdin with the secret piped in)",
+        secret=True,
+    )
 
 
 def connect_cli(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -54,7 +59,7 @@ def connect_cli(args: argparse.Namespace, ctx: AppContext) -> int:
         settings = ctx.settings.provider(PROVIDER)
         client_id = (getattr(args, "client_id", None) or settings.client_id or "").strip()
         if not client_id:
-            client_id = input("WHOOP client id: ").strip()
+            client_id = ask("WHOOP client id: ", what="The WHOOP client id", needs="--client-id ID")
         secret = _client_secret(args, ctx, client_id != settings.client_id)
         pending = begin_authorization(ctx, client_id, secret, port=_port(args))
         print("Open this address in your browser and allow Fieldmat to read your WHOOP data:")
@@ -67,6 +72,8 @@ def connect_cli(args: argparse.Namespace, ctx: AppContext) -> int:
             pending.cancel()
             print("Cancelled; nothing was changed.", file=sys.stderr)
             return 130
+    except NoTerminal:
+        raise
     except FieldmatError as exc:
         print(f"WHOOP was not connected: {exc}", file=sys.stderr)
         return 1

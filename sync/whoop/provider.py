@@ -42,7 +42,8 @@ class WhoopProvider:
             endpoints.api_base,
             WhoopAuth(WhoopTokens(self.ctx, endpoints)),
             bucket=self.bucket,
-            sleep=run.retry.sleep,
+            retry=run.retry,
+            budget=run.budget,
             cancelled=run.is_cancelled,
         )
 

@@ -31,7 +31,7 @@ from sync.whoop.config import TRAILING_WINDOW_DAYS
 
 log = logging.getLogger(__name__)
 
-CollectionSpec = tuple[str, str, type[BaseModel], Callable[[Any], SQLModel]]
+CollectionSpec = tuple[str, str, type[BaseModel], Callable[[Any, dict[str, Any]], SQLModel]]
 
 COLLECTIONS: tuple[CollectionSpec, ...] = (
     ("cycle", "/v2/cycle", rec.Cycle, rec.cycle_row),
@@ -82,12 +82,13 @@ def window_start(run: SyncRun, resource: str, now: datetime) -> datetime:
 def pull_profile(run: SyncRun, client: WhoopClient) -> None:
     run.check_cancelled()
     run.progress("profile", 0, 1)
-    profile = rec.parse(rec.Profile, client.get_json("/v2/user/profile/basic"), "profile")
+    raw_profile = client.get_json("/v2/user/profile/basic")
+    profile = rec.parse(rec.Profile, raw_profile, "profile")
     raw_body = client.get_json("/v2/user/measurement/body", allow_404=True)
     body = None if raw_body is None else rec.parse(rec.Body, raw_body, "body measurement")
     run.check_cancelled()
     with run.ctx.db.write() as s:
-        n = upsert(s, [rec.profile_row(profile, body)])
+        n = upsert(s, [rec.profile_row(profile, body, {"profile": raw_profile, "body": raw_body})])
     run.pulled("profile", n)
     run.progress("profile", 1, 1)
 
@@ -102,7 +103,7 @@ def pull_collection(run: SyncRun, client: WhoopClient, spec: CollectionSpec) -> 
     for page in client.pages(path, start):
         run.check_cancelled()
         for raw in page:
-            rows.append(to_row(rec.parse(model, raw, resource)))
+            rows.append(to_row(rec.parse(model, raw, resource), raw))
         oldest = min((d for d in (rec.record_start(r) for r in rows) if d is not None), default=None)
         done = total_days if oldest is None else min(total_days, max(0, (now - oldest).days))
         run.progress(resource, done, total_days)

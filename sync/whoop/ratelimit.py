@@ -1,9 +1,8 @@
-"""Request pacing for WHOOP: a thread-safe token bucket plus reading 429 wait hints.
+"""Request pacing for WHOOP: a thread-safe token bucket.
 
 WHOOP allows 100 requests per minute per client (and 10,000 per day). ``TokenBucket.acquire``
 blocks until a request may go; ``clock`` and ``sleep`` are injectable so tests run instantly
-and can check the pacing. ``wait_hint`` reads ``Retry-After`` (seconds or HTTP date) or
-``X-RateLimit-Reset`` (seconds until the window resets) from a 429.
+and can check the pacing. What a 429 asks is read by ``sync.http.wait_hint``.
 """
 
 from __future__ import annotations
@@ -11,10 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-
-import httpx
-
-from sync.http import parse_retry_after
 
 
 class TokenBucket:
@@ -58,17 +53,3 @@ class TokenBucket:
         with self._lock:
             self._refill()
             self._tokens = min(self._tokens, 0.0)
-
-
-def wait_hint(response: httpx.Response) -> float | None:
-    """Seconds a 429 asks us to wait (Retry-After first, then X-RateLimit-Reset), or None."""
-    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-    if retry_after is not None:
-        return retry_after
-    reset = response.headers.get("X-RateLimit-Reset")
-    if reset:
-        try:
-            return max(0.0, float(reset.strip()))
-        except ValueError:
-            return None
-    return None

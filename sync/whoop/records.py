@@ -1,6 +1,7 @@
 """WHOOP v2 records (spec ``components.schemas``) and their mapping to our tables.
 
-Unknown fields are ignored (WHOOP adds fields, e.g. ``Cycle.step_count``). ``score`` is read
+The mapped columns are the ones the Dashboard reads; every row also keeps the record as WHOOP
+sent it (``raw``), so no field is lost, including ones WHOOP adds later (``Cycle.step_count``). ``score`` is read
 only when ``score_state == "SCORED"``; otherwise every score column is stored as NULL.
 """
 
@@ -143,55 +144,96 @@ def _scored(state: str, score: Any) -> Any:
     return score if state == SCORED else None
 
 
-def cycle_row(c: Cycle) -> WhoopCycle:
+def cycle_row(c: Cycle, raw: dict[str, Any] | None = None) -> WhoopCycle:
     s = _scored(c.score_state, c.score) or CycleScore()
     return WhoopCycle(
-        id=c.id, start=c.start, end=c.end, timezone_offset=c.timezone_offset, score_state=c.score_state,
-        strain=s.strain, kilojoule=s.kilojoule, average_heart_rate=s.average_heart_rate,
-        max_heart_rate=s.max_heart_rate, updated_at=c.updated_at,
+        id=c.id,
+        start=c.start,
+        end=c.end,
+        timezone_offset=c.timezone_offset,
+        score_state=c.score_state,
+        strain=s.strain,
+        kilojoule=s.kilojoule,
+        average_heart_rate=s.average_heart_rate,
+        max_heart_rate=s.max_heart_rate,
+        updated_at=c.updated_at,
+        raw=raw,
     )
 
 
-def recovery_row(r: Recovery) -> WhoopRecovery:
+def recovery_row(r: Recovery, raw: dict[str, Any] | None = None) -> WhoopRecovery:
     s = _scored(r.score_state, r.score) or RecoveryScore()
     return WhoopRecovery(
-        cycle_id=r.cycle_id, sleep_id=r.sleep_id, score_state=r.score_state, recovery_score=s.recovery_score,
-        resting_heart_rate=s.resting_heart_rate, hrv_rmssd_milli=s.hrv_rmssd_milli,
-        spo2_percentage=s.spo2_percentage, skin_temp_celsius=s.skin_temp_celsius,
-        user_calibrating=s.user_calibrating, created_at=r.created_at, updated_at=r.updated_at,
+        cycle_id=r.cycle_id,
+        sleep_id=r.sleep_id,
+        score_state=r.score_state,
+        recovery_score=s.recovery_score,
+        resting_heart_rate=s.resting_heart_rate,
+        hrv_rmssd_milli=s.hrv_rmssd_milli,
+        spo2_percentage=s.spo2_percentage,
+        skin_temp_celsius=s.skin_temp_celsius,
+        user_calibrating=s.user_calibrating,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        raw=raw,
     )
 
 
-def sleep_row(x: Sleep) -> WhoopSleep:
+def sleep_row(x: Sleep, raw: dict[str, Any] | None = None) -> WhoopSleep:
     s = _scored(x.score_state, x.score) or SleepScore()
     st = s.stage_summary or StageSummary()
     return WhoopSleep(
-        id=x.id, cycle_id=x.cycle_id, start=x.start, end=x.end, timezone_offset=x.timezone_offset, nap=x.nap,
-        score_state=x.score_state, sleep_performance_percentage=s.sleep_performance_percentage,
+        id=x.id,
+        cycle_id=x.cycle_id,
+        start=x.start,
+        end=x.end,
+        timezone_offset=x.timezone_offset,
+        nap=x.nap,
+        score_state=x.score_state,
+        sleep_performance_percentage=s.sleep_performance_percentage,
         sleep_efficiency_percentage=s.sleep_efficiency_percentage,
-        sleep_consistency_percentage=s.sleep_consistency_percentage, respiratory_rate=s.respiratory_rate,
-        total_in_bed_time_milli=st.total_in_bed_time_milli, total_awake_time_milli=st.total_awake_time_milli,
+        sleep_consistency_percentage=s.sleep_consistency_percentage,
+        respiratory_rate=s.respiratory_rate,
+        total_in_bed_time_milli=st.total_in_bed_time_milli,
+        total_awake_time_milli=st.total_awake_time_milli,
         total_light_sleep_time_milli=st.total_light_sleep_time_milli,
         total_slow_wave_sleep_time_milli=st.total_slow_wave_sleep_time_milli,
-        total_rem_sleep_time_milli=st.total_rem_sleep_time_milli, updated_at=x.updated_at,
+        total_rem_sleep_time_milli=st.total_rem_sleep_time_milli,
+        updated_at=x.updated_at,
+        raw=raw,
     )
 
 
-def workout_row(w: Workout) -> WhoopWorkout:
+def workout_row(w: Workout, raw: dict[str, Any] | None = None) -> WhoopWorkout:
     s = _scored(w.score_state, w.score) or WorkoutScore()
     return WhoopWorkout(
-        id=w.id, start=w.start, end=w.end, timezone_offset=w.timezone_offset, sport_name=w.sport_name,
-        score_state=w.score_state, strain=s.strain, average_heart_rate=s.average_heart_rate,
-        max_heart_rate=s.max_heart_rate, kilojoule=s.kilojoule, distance_meter=s.distance_meter,
+        id=w.id,
+        start=w.start,
+        end=w.end,
+        timezone_offset=w.timezone_offset,
+        sport_name=w.sport_name,
+        score_state=w.score_state,
+        strain=s.strain,
+        average_heart_rate=s.average_heart_rate,
+        max_heart_rate=s.max_heart_rate,
+        kilojoule=s.kilojoule,
+        distance_meter=s.distance_meter,
         updated_at=w.updated_at,
+        raw=raw,
     )
 
 
-def profile_row(p: Profile, b: Body | None) -> WhoopProfile:
+def profile_row(p: Profile, b: Body | None, raw: dict[str, Any] | None = None) -> WhoopProfile:
     body = b or Body()
     return WhoopProfile(
-        user_id=p.user_id, email=p.email, first_name=p.first_name, last_name=p.last_name,
-        height_meter=body.height_meter, weight_kilogram=body.weight_kilogram, max_heart_rate=body.max_heart_rate,
+        user_id=p.user_id,
+        email=p.email,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        height_meter=body.height_meter,
+        weight_kilogram=body.weight_kilogram,
+        max_heart_rate=body.max_heart_rate,
+        raw=raw,
     )
 
 

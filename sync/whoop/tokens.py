@@ -138,9 +138,19 @@ class WhoopTokens:
         self.ctx.secrets.set(PROVIDER, SECRET_ACCESS_EXPIRES, str(self._now() + lifetime))
         return access
 
+    def known_spent(self) -> bool:
+        """Did WHOOP already refuse the stored refresh token? (needs_reconnect is set)"""
+        with self.ctx.db.session() as s:
+            acc = s.get(ProviderAccount, PROVIDER)
+            return bool(acc and acc.needs_reconnect)
+
     def _refresh_request(self) -> httpx.Request:
         client_id, secret = self.client_credentials()
         refresh = self.ctx.secrets.get(PROVIDER, SECRET_REFRESH_TOKEN)
+        if self.known_spent():
+            # A refused refresh token stays refused: spending a call on it only adds noise at
+            # WHOOP. Connecting again stores a new one and clears the flag.
+            raise AuthRequired(RECONNECT_MESSAGE)
         if not refresh:
             set_needs_reconnect(self.ctx, True)
             raise AuthRequired(RECONNECT_MESSAGE)
@@ -164,10 +174,15 @@ class WhoopTokens:
             set_needs_reconnect(self.ctx, True)
             raise AuthRequired(RECONNECT_MESSAGE)
         if status == 429:
-            raise RateLimited("WHOOP asked Fieldmat to slow down while renewing the sign-in.",
-                              parse_retry_after(response.headers.get("Retry-After")))
+            raise RateLimited(
+                "WHOOP asked Fieldmat to slow down while renewing the sign-in.",
+                parse_retry_after(response.headers.get("Retry-After")),
+            )
         if status != 200:
-            raise ProviderUnreachable(f"WHOOP could not renew the sign-in right now (HTTP {status}). Try again later.")
+            raise ProviderUnreachable(
+                f"WHOOP could not renew the sign-in right now (HTTP {status}). Try again later.",
+                kind="server_error" if status >= 500 else "unreachable",
+            )
         return self.store_token_response(read_json(response, LABEL))
 
     def refresh_flow(self, stale: str | None) -> Generator[httpx.Request, httpx.Response, str]:

@@ -31,11 +31,11 @@ import httpx
 from sqlmodel import Session, col, delete, select
 
 from app.models.practice import PoseHold, PracticeSession
-from app.models.sync import OutboxEntry
 from sync import state
 from sync.errors import NotConnected, ProtocolError, ProviderUnreachable
 from sync.http import Api, TokenAuth, check_base_url, detail_of, iso, parse_dt
 from sync.provider import SyncRun
+from sync.state import QueuedChange
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -142,7 +142,7 @@ class YogaProvider:
             self._push_entry(run, api, entry)
             run.progress("sessions", n, len(entries))
 
-    def _push_entry(self, run: SyncRun, api: Api, entry: OutboxEntry) -> None:
+    def _push_entry(self, run: SyncRun, api: Api, entry: QueuedChange) -> None:
         with self.ctx.db.session() as s:
             row = s.get(PracticeSession, entry.entity_id)
             holds = _holds(s, entry.entity_id) if row else []
@@ -184,7 +184,7 @@ class YogaProvider:
             else:
                 state.mark_done(s, [seq], self.ctx.clock())
 
-    def _fail(self, run: SyncRun, entry: OutboxEntry, response: httpx.Response) -> None:
+    def _fail(self, run: SyncRun, entry: QueuedChange, response: httpx.Response) -> None:
         if 400 <= response.status_code < 500:
             detail = detail_of(response)
             with self.ctx.db.write() as s:
@@ -193,7 +193,7 @@ class YogaProvider:
             return
         raise ProtocolError(f"The yoga cloud answered HTTP {response.status_code}: {detail_of(response)}")
 
-    def _create(self, run: SyncRun, api: Api, entry: OutboxEntry, row: PracticeSession, body: dict[str, Any]) -> None:
+    def _create(self, run: SyncRun, api: Api, entry: QueuedChange, row: PracticeSession, body: dict[str, Any]) -> None:
         seq = entry.seq or 0
         attempt = 0
         while True:
@@ -206,9 +206,10 @@ class YogaProvider:
                 rec = _check_session(api.json(response)) if response.status_code in (200, 201) else None
             except (ProviderUnreachable, ProtocolError):
                 # The cloud may or may not have stored it: look before sending again.
-                if attempt >= run.retry.max_attempts:
+                wait = run.retry.backoff(attempt - 1)
+                if not api.may_retry(attempt >= run.retry.max_attempts, wait):
                     raise
-                api.wait(run.retry.backoff(attempt - 1))
+                api.wait(wait)
                 found = self._find_remote(api, row, body)
                 if found is not None:
                     self._adopt(run, api, entry, row, body, found)
@@ -240,7 +241,7 @@ class YogaProvider:
                 return rec
         return None
 
-    def _adopt(self, run: SyncRun, api: Api, entry: OutboxEntry, row: PracticeSession, body: dict[str, Any],
+    def _adopt(self, run: SyncRun, api: Api, entry: QueuedChange, row: PracticeSession, body: dict[str, Any],
                rec: dict[str, Any]) -> None:
         log.info("yoga session %s was already stored as %s; not sending it again", row.id, rec["id"])
         if not same_session(rec, body):
@@ -254,7 +255,7 @@ class YogaProvider:
         self._done(entry.seq or 0, rec["id"], row.id, row.updated_at)
         run.pushed("sessions")
 
-    def _put(self, run: SyncRun, api: Api, entry: OutboxEntry, row: PracticeSession, body: dict[str, Any],
+    def _put(self, run: SyncRun, api: Api, entry: QueuedChange, row: PracticeSession, body: dict[str, Any],
              remote_id: int | None = None) -> None:
         rid = remote_id if remote_id is not None else row.remote_id
         response = api.request("PUT", f"/api/sessions/{rid}", json_body=body)

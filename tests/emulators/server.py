@@ -342,3 +342,15 @@ class FaultyApp:
                 response.raw = b'{"results": [{"id": tru'
         return response
 
+
+
+class FaultWrapper(FaultyApp):
+    """Fault injection (``inject``) in front of any ``JsonApp``, e.g. the WHOOP and Reboot
+    emulators: ``LocalServer(FaultWrapper(WhoopEmulator(...)))``."""
+
+    def __init__(self, inner: JsonApp) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def route(self, request: Request) -> Response:
+        return self.inner.handle(request)

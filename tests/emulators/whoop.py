@@ -57,6 +57,8 @@ class WhoopData:
     recoveries: list[dict[str, Any]] = field(default_factory=list)
     sleeps: list[dict[str, Any]] = field(default_factory=list)
     workouts: list[dict[str, Any]] = field(default_factory=list)
+    profile: dict[str, Any] | None = None  # None: the default athlete below
+    body: dict[str, Any] | None = None
 
 
 def make_data(now: datetime, days: int = 30, workouts_per_day: int = 1, pending_latest: bool = True) -> WhoopData:
@@ -246,10 +248,11 @@ class WhoopEmulator(Recorder):
                 self.refresh_tokens.clear()
             return Response(204)
         if path == "/v2/user/profile/basic":
-            return Response(200, {"user_id": self.data.user_id, "email": "athlete@example.com",
-                                         "first_name": "Ada", "last_name": "Runner"})
+            return Response(200, self.data.profile or {"user_id": self.data.user_id, "email": "athlete@example.com",
+                                                       "first_name": "Ada", "last_name": "Runner"})
         if path == "/v2/user/measurement/body":
-            return Response(200, {"height_meter": 1.8, "weight_kilogram": 75.5, "max_heart_rate": 195})
+            return Response(200, self.data.body or {"height_meter": 1.8, "weight_kilogram": 75.5,
+                                                    "max_heart_rate": 195})
         collections = {"/v2/cycle": (self.data.cycles, "start"), "/v2/recovery": (self.data.recoveries, "created_at"),
                        "/v2/activity/sleep": (self.data.sleeps, "start"),
                        "/v2/activity/workout": (self.data.workouts, "start")}

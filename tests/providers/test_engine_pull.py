@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,7 +62,7 @@ def test_sync_button_pulls_whoop_and_reboot(
         from sqlmodel import select
 
         logs = s.exec(select(SyncLog)).all()
-        assert {(log.provider, log.status) for log in logs} == {("whoop", "success"), ("reboot", "success")}
+        assert {(log.provider, log.status) for log in logs} == {("whoop", "synced"), ("reboot", "synced")}
 
 
 def test_refused_refresh_shows_reconnect_in_the_summary(
@@ -74,9 +75,36 @@ def test_refused_refresh_shows_reconnect_in_the_summary(
     emu.expire_access_tokens()
     summary = SyncEngine(ctx, client_factory=lambda: make_client(10.0), retry=no_sleep_policy()).run()
     result = summary.result("whoop")
-    assert result is not None and result.status == "failed" and result.needs_reconnect
+    assert result is not None and result.status == "needs_reconnect" and result.kind == "auth"
     assert "Connect WHOOP again" in result.errors[0]
     with ctx.db.session() as s:
         acc = s.get(ProviderAccount, "whoop")
         assert acc is not None and acc.needs_reconnect
     assert ctx.secrets.get("whoop", "refresh_token")  # never overwritten with nothing
+
+
+def test_spent_refresh_token_is_not_spent_again_and_failure_is_logged(
+    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emu, server = whoop_emulator
+    ctx.clock = lambda: NOW
+    connect_whoop(ctx, emu, server, http)
+    emu.refresh_tokens.clear()
+    emu.expire_access_tokens()
+    engine = SyncEngine(ctx, client_factory=lambda: make_client(10.0), retry=no_sleep_policy())
+    with caplog.at_level(logging.INFO, logger="sync.engine"):
+        first = engine.run().result("whoop")
+    logged = [r for r in caplog.records if r.name == "sync.engine" and "whoop" in r.getMessage()]
+    assert first is not None and first.status == "needs_reconnect" and emu.refused_refreshes == 1
+    refreshes_seen = len(emu.token_requests)
+    again = engine.run().result("whoop")
+    assert again is not None and again.status == "needs_reconnect"
+    assert len(emu.token_requests) == refreshes_seen  # known spent: no second refresh call
+    # A failed sync is a WARNING with its reason, and no secret in it.
+    (record,) = logged
+    assert record.levelno == logging.WARNING
+    message = record.getMessage()
+    assert "needs_reconnect" in message and "auth" in message and "Connect WHOOP again" in message
+    secrets = [emu.client_secret, *emu.spent_refresh_tokens, *emu.access_tokens]
+    assert not any(secret in message for secret in secrets)

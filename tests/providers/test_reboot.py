@@ -142,7 +142,7 @@ def test_missing_players_endpoint_is_skipped(keyed: Any, reboot: Any, http: http
 
 def test_malformed_session_page_writes_nothing(keyed: Any, reboot: Any, http: httpx.Client) -> None:
     emu, _ = reboot
-    emu.fail_next["/sessions"] = ["ok", "malformed"]
+    emu.fail_next["/sessions"] = ["ok"] + ["malformed"] * 10  # still broken after every retry
     with pytest.raises(ProtocolError, match="not valid JSON"):
         pull(keyed, http)
     assert dump(keyed)["reboot_session"] == []

@@ -319,12 +319,13 @@ def test_malformed_json_is_a_clear_error_and_nothing_is_half_written(
     connected: Any, whoop_emulator: Any, http: httpx.Client
 ) -> None:
     emu, _ = whoop_emulator
-    emu.fail_next["/v2/cycle"] = ["ok", "malformed"]  # page 1 fine, page 2 broken
+    emu.fail_next["/v2/cycle"] = ["ok"] + ["malformed"] * 10  # page 1 fine, page 2 broken on every retry
     with pytest.raises(ProtocolError, match="not valid JSON"):
         pull(connected, http)
     with connected.db.session() as s:
         assert s.exec(select(WhoopCycle)).all() == []
         assert s.get(SyncCursor, ("whoop", "cycle")) is None
+    emu.fail_next.clear()
     run = pull(connected, http)  # and the next sync recovers fully
     assert run.pulled_counts["cycle"] == 40
 
@@ -451,3 +452,24 @@ def test_persistent_429_ends_with_rate_limited_and_keeps_finished_resources(
     assert clock.sleeps.count(7.0) == 3  # waited as asked, then gave up on the 4th refusal
     tables = dump(connected)
     assert len(tables["whoop_cycle"]) == 40 and tables["whoop_recovery"] == []
+
+
+def test_rows_from_before_raw_existed_fill_in_with_the_next_trailing_window(
+    connected: Any, whoop_emulator: Any, http: httpx.Client
+) -> None:
+    """Migration prov_0001 leaves old rows' ``raw`` NULL; the next pull rewrites those it covers."""
+    from sync.whoop.config import TRAILING_WINDOW_DAYS
+
+    emu, _ = whoop_emulator
+    pull(connected, http)
+    with connected.db.write() as s:
+        for row in s.exec(select(WhoopCycle)).all():
+            row.raw = None  # as a row pulled before the migration
+            s.add(row)
+    pull(connected, http)
+    with connected.db.session() as s:
+        rows = s.exec(select(WhoopCycle)).all()
+    window_start = NOW - timedelta(days=TRAILING_WINDOW_DAYS)
+    covered = [r for r in rows if r.start >= window_start]
+    assert covered and all(r.raw == next(c for c in emu.data.cycles if c["id"] == r.id) for r in covered)
+    assert all(r.raw is None for r in rows if r.start < window_start)  # older ones wait for a re-score

@@ -59,7 +59,7 @@ def test_connect_sync_status_disconnect(tmp_path: Path, fieldmat_home: Path, tea
     (result,) = data["results"]
     assert set(result) >= {"provider", "status", "pushed", "pulled", "rejected", "conflicts", "errors",
                            "needs_reconnect", "pending_after", "started_at", "completed_at"}
-    assert result["provider"] == "team" and result["status"] == "success"
+    assert result["provider"] == "team" and result["status"] == "synced"
     assert result["pushed"]["events"] == 25 and result["pending_after"] == 0
     assert len(team_app.records("event")) == 25
 
@@ -73,7 +73,8 @@ def test_connect_sync_status_disconnect(tmp_path: Path, fieldmat_home: Path, tea
     out = run_cli(fieldmat_home, keys, "sync", "--json", "--push-only")
     assert out.returncode == 1
     failed = json.loads(out.stdout)["results"][0]
-    assert failed["status"] == "failed" and "HTTP 503" in failed["errors"][0] and failed["pending_after"] == 5
+    assert (failed["status"], failed["kind"]) == ("failed", "server_error")
+    assert "HTTP 503" in failed["errors"][0] and failed["pending_after"] == 5
     out = run_cli(fieldmat_home, keys, "sync")
     assert out.returncode == 1 and "sync failed" in out.stdout
     team_app.clear_faults()
@@ -97,8 +98,11 @@ def test_connect_sync_status_disconnect(tmp_path: Path, fieldmat_home: Path, tea
     assert out.returncode == 0 and "Disconnected team" in out.stdout
     assert PASSWORD not in keys.read_text()
     out = run_cli(fieldmat_home, keys, "sync", "--provider", "team", "--json")
-    assert out.returncode == 1  # asked for a provider that is not connected
-    assert json.loads(out.stdout)["results"][0]["status"] == "skipped"
+    assert out.returncode == 1  # asked for a provider that is not connected: not ok, and says so
+    data = json.loads(out.stdout)
+    assert data["ok"] is False
+    assert (data["results"][0]["status"], data["results"][0]["kind"]) == ("failed", "not_connected")
+    assert "fieldmat connect team" in data["results"][0]["errors"][0]
 
 
 def test_connect_errors_exit_non_zero(tmp_path: Path, fieldmat_home: Path, team_server: LocalServer) -> None:

@@ -64,7 +64,8 @@ def test_client_verifies_tls_and_has_timeouts() -> None:
 def test_engine_refuses_settings_edited_to_plain_http(team_ctx: AppContext, engine: SyncEngine) -> None:
     team_ctx.settings.provider("team").base_url = "http://team.example.org"
     result = engine.run().result("team")
-    assert result is not None and result.status == "failed" and "https://" in result.errors[0]
+    assert result is not None and (result.status, result.kind) == ("failed", "insecure_url")
+    assert "https://" in result.errors[0]
 
 
 def _all_bytes(home: Path) -> bytes:

@@ -40,7 +40,7 @@ def test_push_then_pull_roundtrip(team_ctx: AppContext, team_app: TeamServer, en
     summary = engine.run()
     result = summary.result("team")
     assert result is not None
-    assert result.status == "success", result.describe()
+    assert result.status == "synced", result.describe()
     assert result.pushed["events"] == 1200
     assert pending(team_ctx) == 0
     assert_team_equal(team_ctx, team_app)
@@ -48,12 +48,12 @@ def test_push_then_pull_roundtrip(team_ctx: AppContext, team_app: TeamServer, en
     assert len(batches) == 3  # 500 + 500 + 200
     with team_ctx.db.session() as s:
         log = s.exec(select(SyncLog)).one()
-        assert log.status == "success" and log.records_pushed >= 1200 and log.completed_at is not None
+        assert log.status == "synced" and log.records_pushed >= 1200 and log.completed_at is not None
         assert s.get(ProviderAccount, "team").last_success_at is not None  # type: ignore[union-attr]
     # A second run sends nothing and changes nothing.
     before = len(team_app.hits)
     again = engine.run().result("team")
-    assert again is not None and again.status == "success" and again.total_pushed == 0
+    assert again is not None and again.status == "synced" and again.total_pushed == 0
     assert not any(h[0] in ("POST", "PUT", "DELETE") and "auth" not in h[1] for h in team_app.hits[before:])
     assert_team_equal(team_ctx, team_app)
 
@@ -73,7 +73,7 @@ def test_pull_brings_remote_records_without_echo(team_ctx: AppContext, team_app:
         team_app.lineups[match_id] = [{"player_id": player_id, "starting": True, "shirt_number": 9}]
     team_app.page_max = 50  # force paging
     result = engine.run().result("team")
-    assert result is not None and result.status == "success", result.describe()
+    assert result is not None and result.status == "synced", result.describe()
     assert result.pulled["events"] == 120
     assert pending(team_ctx) == 0  # nothing echoed back
     with team_ctx.db.session() as s:
@@ -214,7 +214,7 @@ def test_refused_password_asks_user_to_reconnect(team_ctx: AppContext, team_app:
     team_app.users["coach@example.org"] = "changed-elsewhere"
     logins_before = len([h for h in team_app.hits if h[1] == "/api/auth/login"])
     result = engine.run().result("team")
-    assert result is not None and result.status == "failed" and result.needs_reconnect
+    assert result is not None and result.status == "needs_reconnect" and result.kind == "auth"
     assert "Connect the account again" in result.errors[0]
     assert len([h for h in team_app.hits if h[1] == "/api/auth/login"]) == logins_before + 1
     status = {s.provider: s for s in engine.status()}["team"]
@@ -267,12 +267,12 @@ def test_unreachable_server_keeps_everything(team_ctx: AppContext, team_server: 
     waiting = pending(team_ctx)
     team_server.stop()
     result = engine.run().result("team")
-    assert result is not None and result.status == "failed"
+    assert result is not None and (result.status, result.kind) == ("offline", "unreachable")
     assert "could not be reached" in result.errors[0]
     assert pending(team_ctx) == waiting
     with team_ctx.db.session() as s:
         log = s.exec(select(SyncLog)).one()
-    assert log.status == "failed" and log.error
+    assert log.status == "offline" and log.error
 
 
 def test_lineup_travels(team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine) -> None:

@@ -40,7 +40,7 @@ def test_push_and_pull_sessions(yoga_ctx: AppContext, yoga_app: YogaServer, engi
     yoga_app.add_remote_session(EMAIL, date="2026-03-01T06:00:00Z", duration=30, avg_accuracy=66.5,
                                 poses=[{"pose_name": "Tree Pose", "accuracy": 70, "hold_seconds": 12}])
     result = engine.run().result("yoga")
-    assert result is not None and result.status == "success", result.describe()
+    assert result is not None and result.status == "synced", result.describe()
     assert result.pushed["sessions"] == 4 and result.pulled["sessions"] == 1
     assert_yoga_equal(yoga_ctx, yoga_app)
     with yoga_ctx.db.session() as s:

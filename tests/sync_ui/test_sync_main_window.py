@@ -22,6 +22,7 @@ def test_toolbar_sync_button_in_the_window(qtbot: QtBot, team_connected: Any, te
     panel.controller.engine_factory = fast_engine
     toolbar_actions = window.findChild(QToolBar, "mainToolbar").actions()
     assert window.sync_action in toolbar_actions
+    qtbot.waitUntil(lambda: panel.controller.statuses != [])  # read in a worker
     assert panel.badge_count == 5
     assert window.sync_action.toolTip() == "Sync now — 5 changes waiting"
 
@@ -30,7 +31,7 @@ def test_toolbar_sync_button_in_the_window(qtbot: QtBot, team_connected: Any, te
         window.sync_action.trigger()
         assert window.tabs.currentIndex() == 0
     message = window.statusBar().currentMessage()
-    assert message.startswith("Sync finished — Team server: success, 5 sent")
+    assert message.startswith("Sync finished — Team server: synced, 5 sent")
     qtbot.waitUntil(lambda: panel.badge_count == 0)
     window.close()
     assert not panel.controller.reachability_timer_active
@@ -52,7 +53,7 @@ def test_sync_button_works_before_the_sync_area_is_built(
     panel = window.sync
     qtbot.waitUntil(lambda: not panel.controller.running, timeout=20_000)
     assert panel.badge_count == 0
-    assert window.statusBar().currentMessage().startswith("Sync finished — Team server: success, 4 sent")
+    assert window.statusBar().currentMessage().startswith("Sync finished — Team server: synced, 4 sent")
     window.close()
 
 

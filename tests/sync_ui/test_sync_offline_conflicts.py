@@ -61,7 +61,7 @@ def test_unreachable_server_means_offline_and_auto_sync_when_it_answers_again(
                         timeout=20_000)
         qtbot.waitUntil(lambda: panel.badge_count == 0)
         assert not panel.controller.offline
-        assert not panel.controller.reachability_timer_active
+        qtbot.waitUntil(lambda: not panel.controller.reachability_timer_active)  # after the status re-read
     finally:
         again.stop()
 
@@ -115,7 +115,7 @@ def test_refused_changes_can_be_queued_again(qtbot: QtBot, ctx: Any, make_panel:
     assert button.isVisibleTo(panel) and button.text() == "Send the 1 refused change again"
     button.click()
     assert panel.badge_count == 3
-    assert not button.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: not button.isVisibleTo(panel))  # the status is re-read in a worker
 
 
 def test_auto_sync_uses_the_core_connection_check(
@@ -131,7 +131,7 @@ def test_auto_sync_uses_the_core_connection_check(
     panel.status_view.auto_sync.setChecked(True)
     with qtbot.waitSignal(panel.controller.finished, timeout=20_000):
         panel.sync_action().trigger()
-    assert panel.controller.offline and panel.controller.reachability_timer_active
+    qtbot.waitUntil(lambda: panel.controller.offline and panel.controller.reachability_timer_active)
     health_before = sum(1 for _m, path, _s in team_app.hits if path == "/api/health")
 
     panel.controller.check_reachability()  # nobody answers: still offline, no sync
@@ -146,6 +146,6 @@ def test_auto_sync_uses_the_core_connection_check(
         assert sum(1 for _m, path, _s in team_app.hits if path == "/api/health") == health_before + 1
         qtbot.waitUntil(lambda: panel.badge_count == 0)
         assert not panel.controller.offline
-        assert not panel.controller.reachability_timer_active
+        qtbot.waitUntil(lambda: not panel.controller.reachability_timer_active)  # after the status re-read
     finally:
         again.stop()

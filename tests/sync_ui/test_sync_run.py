@@ -45,7 +45,7 @@ def test_sync_button_shows_progress_and_summary(
     assert any(e.provider == "team" and e.phase == "pull" for e in progress)
     # The summary: what was sent per resource, no errors.
     result = summary.result("team")
-    assert result is not None and result.status == "success", result.describe()
+    assert result is not None and result.status == "synced", result.describe()
     assert result.total_pushed == made
     text = panel.status_view.summary.text()
     assert text.startswith("Sync finished.")
@@ -151,7 +151,7 @@ def test_auth_error_asks_to_log_in_again(
     dialog = panel.connect_dialogs.get("team")
     assert isinstance(dialog, ConnectDialog) and dialog.isVisible()
     assert "did not accept the saved sign-in" in dialog.findChild(type(dialog.card.message), "reason").text()
-    assert dialog.card.reconnect_label.isVisibleTo(dialog.card)
+    qtbot.waitUntil(lambda: dialog.card.reconnect_label.isVisibleTo(dialog.card))
 
     team_app.users[EMAIL] = PASSWORD
     card = dialog.card

@@ -499,9 +499,11 @@ class AccountsView(QScrollArea):
 def make_card(
     provider: str, ctx: AppContext, bus: ChangeBus, parent: QWidget | None = None, *, open_url: UrlOpener | None = None
 ) -> AccountCard:
-    if provider == "whoop":
+    spec = registry.spec(provider)
+    connect = spec.connect if spec else "password"
+    if connect == "oauth":
         return WhoopAccountCard(ctx, bus, parent, open_url=open_url)
-    if provider == "reboot":
+    if connect == "api_key":
         from ui.sync.reboot_card import RebootAccountCard
 
         return RebootAccountCard(ctx, bus, parent)
@@ -509,7 +511,7 @@ def make_card(
 
 
 def make_cards(ctx: AppContext, bus: ChangeBus, *, open_url: UrlOpener | None = None) -> list[AccountCard]:
-    return [make_card(name, ctx, bus, open_url=open_url) for name in ("team", "yoga", "whoop", "reboot")]
+    return [make_card(name, ctx, bus, open_url=open_url) for name in registry.names()]
 
 
 class ConnectDialog(QDialog):

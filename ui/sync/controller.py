@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -21,6 +20,7 @@ from app.errors import FieldmatError
 from app.outbox import pending_count
 from sync import registry
 from sync.engine import ProviderStatus, SyncEngine, SyncSummary
+from sync.outcome import Status, parse_status
 from sync.provider import ProgressEvent
 from ui.bus import ChangeBus
 from ui.ops import CancelToken, Op, run_op
@@ -80,6 +80,8 @@ class SyncController(QObject):
         self.unreachable: set[str] = set()  # providers the last run could not reach
         self._op: Op | None = None
         self._probe_op: Op | None = None
+        self._status_op: Op | None = None
+        self._status_again = False
         self._status_due = False
         self._closed = False
         self._relay = _ProgressRelay(self)
@@ -149,32 +151,53 @@ class SyncController(QObject):
             self.state_changed.emit()
 
     def refresh(self) -> None:
-        """Re-read the pending count and the provider status.
+        """Re-read the pending count now and the provider status in a worker.
 
-        Both are a handful of small indexed reads (SQLite WAL: never blocked by a running
-        sync's writes), so they run on the GUI thread and the badge is exact at once.
+        The count is one indexed COUNT, so the badge is exact at once; the status
+        (``SyncEngine.status``) is read off the GUI thread and comes back through
+        ``_statuses_read`` (``statuses_changed``). Refreshes asked for while one read is
+        running are coalesced into one more read after it.
         """
         if self._closed:
             return
         self._status_due = False
-        try:
-            statuses = self.engine_factory(self.ctx).status()
-        except Exception:
-            log.exception("could not read the sync status")
+        self.refresh_count()
+        if self._status_op is not None and not self._status_op.finished:
+            self._status_again = True
+            return
+        self._status_again = False
+        ctx, factory = self.ctx, self.engine_factory
+
+        def work(token: CancelToken) -> list[ProviderStatus]:
+            return factory(ctx).status()
+
+        self._status_op = run_op(None, work, on_success=self._statuses_read, on_failure=self._status_failed)
+
+    @property
+    def reading_status(self) -> bool:
+        return self._status_op is not None and not self._status_op.finished
+
+    def _statuses_read(self, statuses: list[ProviderStatus]) -> None:
+        self._status_op = None
+        if self._closed:
             return
         self.statuses = statuses
         if self.last_summary is None and not self.running:
             # Before this session's first sync, the last recorded run tells whether we were offline.
             self.unreachable = {
-                st.provider
-                for st in statuses
-                if st.connected and st.last_status == "failed" and not st.needs_reconnect
-                and _unreachable_words(st.last_error or "")
+                st.provider for st in statuses if st.connected and parse_status(st.last_status or "") is Status.OFFLINE
             }
-        self.refresh_count()
         self.statuses_changed.emit()
         self.state_changed.emit()
         self._update_timer()
+        if self._status_again:
+            self.refresh()
+
+    def _status_failed(self, exc: BaseException) -> None:
+        self._status_op = None
+        log.error("could not read the sync status", exc_info=exc)
+        if self._status_again and not self._closed:
+            self.refresh()
 
     # -- sync ----------------------------------------------------------------------------------
     def start(self, providers: list[str] | None = None) -> bool:
@@ -221,7 +244,7 @@ class SyncController(QObject):
         if self._closed:
             return
         self.last_summary = summary
-        self.unreachable = {r.provider for r in summary.results if _looks_unreachable(r)}
+        self.unreachable = {r.provider for r in summary.results if r.status is Status.OFFLINE}
         self.finished.emit(summary)
         self._after_run()
 
@@ -297,22 +320,8 @@ class SyncController(QObject):
             return
         self._closed = True
         self._timer.stop()
-        for op in (self._op, self._probe_op):
+        for op in (self._op, self._probe_op, self._status_op):
             if op is not None and not op.finished:
                 op.cancel()
         with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
             self.bus.changed.disconnect(self._on_bus)
-
-
-def _looks_unreachable(result: Any) -> bool:
-    """The engine says in words when a provider could not be reached (no flag for it yet)."""
-    if getattr(result, "unreachable", False):
-        return True
-    if result.status != "failed" or result.needs_reconnect:
-        return False
-    return _unreachable_words(" ".join(result.errors))
-
-
-def _unreachable_words(text: str) -> bool:
-    text = text.lower()
-    return any(w in text for w in ("could not be reached", "did not answer in time", "timed out", "network"))

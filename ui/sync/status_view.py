@@ -22,18 +22,16 @@ from PySide6.QtWidgets import (
 
 from sync import registry
 from sync.engine import SyncSummary
+from sync.outcome import HEADLINE, SHORT, FailureKind, Status, short
 from sync.provider import ProgressEvent
 from ui.sync.controller import SyncController
 
 COLUMNS = ("Provider", "State", "Sent", "Received", "Now")
+# The words of each finished run come from ``sync.outcome`` (one place for CLI and screen).
 STATE_WORDS = {
     "running": "Syncing…",
-    "success": "Done",
-    "partial": "Done, with problems",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
-    "skipped": "Skipped",
     "waiting": "Waiting",
+    **{str(status): words for status, words in SHORT.items()},
 }
 
 
@@ -208,7 +206,7 @@ class SyncStatusView(QWidget):
         for s in self.controller.statuses:
             if not s.connected:
                 continue
-            last = STATE_WORDS.get(s.last_status or "", s.last_status or "Not synced yet")
+            last = short(s.last_status) if s.last_status else "Not synced yet"
             if s.needs_reconnect:
                 last = "Needs you to log in again"
             row = self._row_of(s.provider)
@@ -279,7 +277,7 @@ class SyncStatusView(QWidget):
         self.live.clear()
         for result in summary.results:
             row = self._row_of(result.provider)
-            state = STATE_WORDS.get(result.status, result.status)
+            state = SHORT[result.status]
             if result.needs_reconnect:
                 state = "Needs you to log in again"
             self._set_row(
@@ -317,19 +315,14 @@ def summary_text(summary: SyncSummary) -> str:
     """The short summary: per provider what was sent and received (by resource) and the errors."""
     if not summary.results:
         return "No account is connected, so nothing was synced. Connect one under Accounts below."
-    cancelled = any(r.status == "cancelled" for r in summary.results)
+    cancelled = any(r.status is Status.CANCELLED for r in summary.results)
     lines = ["Sync cancelled. What was already sent or received is kept." if cancelled else "Sync finished."]
     for r in summary.results:
         title = provider_title(r.provider)
-        if r.status == "skipped":
-            lines.append(f"{title}: skipped. " + " ".join(r.errors))
+        if r.kind in (FailureKind.NOT_CONNECTED, FailureKind.UNAVAILABLE):
+            lines.append(f"{title}: not synced. " + " ".join(r.errors))
             continue
-        head = {
-            "success": "synced",
-            "partial": "synced, with problems",
-            "failed": "failed",
-            "cancelled": "cancelled",
-        }.get(r.status, r.status)
+        head = HEADLINE[r.status]
         lines.append(f"{title}: {head} — sent {resource_words(r.pushed)}; received {resource_words(r.pulled)}.")
         if r.pending_after:
             lines.append(f"    {r.pending_after} change{'s' if r.pending_after != 1 else ''} still waiting.")
