@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Set up and run Fieldmat from a fresh clone with one command each.
 
-    python3 dev.py run     # install (first time) and open Fieldmat
-    python3 dev.py test    # install (first time) and run the whole test suite
+    python3 dev.py run          # install (first time) and open Fieldmat
+    python3 dev.py test         # install (first time) and run the whole test suite
+    python3 dev.py test --fast  # the suite without MediaPipe and subprocess tests
+    python3 dev.py check        # ruff, ruff format, mypy (one run, cached), import contracts
 
 Needs only Python 3.11 or 3.12. Creates ``.venv`` beside this file and installs the exact
 versions pinned in ``uv.lock`` (with uv from PyPI, itself pinned). Extra arguments are
@@ -16,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -94,17 +97,51 @@ def ensure_test_tools() -> None:
     stamp.write_text(digest)
 
 
+# The tests `test --fast` leaves out (markers registered in pyproject.toml): they load the
+# MediaPipe model or start another process, and take most of the suite's time.
+FAST_DESELECT = "not slow and not mediapipe and not subprocess"
+
+# What `check` runs, in order; mypy's paths come from pyproject.toml ([tool.mypy] files) and
+# its cache (.mypy_cache) is the one the test suite's quality gate uses too.
+CHECKS = (
+    ("ruff check", ("ruff", "check", ".")),
+    ("ruff format", ("ruff", "format", "--check", ".")),
+    ("mypy", ("mypy",)),
+    ("import contracts", ("lint-imports",)),
+)
+
+
+def check() -> int:
+    """Run every static check (all of them, even after a failure); non-zero if any failed."""
+    failed = []
+    started = time.perf_counter()
+    for name, (tool, *args) in CHECKS:
+        t0 = time.perf_counter()
+        code = subprocess.call([str(BIN / tool), *args], cwd=ROOT)
+        print(f"-- {name}: {'ok' if code == 0 else 'FAILED'} ({time.perf_counter() - t0:.1f} s)", flush=True)
+        if code != 0:
+            failed.append(name)
+    total = time.perf_counter() - started
+    print(f"check: {'failed: ' + ', '.join(failed) if failed else 'all passed'} in {total:.1f} s", flush=True)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "check"):
         print(__doc__)
         return 2
     ensure_environment()
-    compile_sources()
     command, rest = argv[0], argv[1:]
+    if command == "check":
+        return check()
+    compile_sources()
     if command == "run":
         args = [str(BIN / "fieldmat"), *rest]
     else:
-        ensure_test_tools()
+        if "--fast" in rest:
+            rest = ["-m", FAST_DESELECT, *(a for a in rest if a != "--fast")]
+        else:
+            ensure_test_tools()  # only the Prism contract test needs them; it is a subprocess test
         args = [str(_python()), "-m", "pytest", *rest]
     return subprocess.call(args, cwd=ROOT)
 

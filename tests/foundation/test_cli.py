@@ -11,11 +11,13 @@ from app import __version__
 from app.cli import build_parser
 
 
+@pytest.mark.subprocess
 def test_version_via_python_m_app() -> None:
     out = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"fieldmat {__version__}"
 
 
+@pytest.mark.subprocess
 def test_help_via_python_m_app() -> None:
     out = subprocess.run([sys.executable, "-m", "app", "--help"], capture_output=True, text=True, check=True)
     assert "usage: fieldmat" in out.stdout

@@ -16,7 +16,7 @@ import pytest
 from app.context import AppContext
 from app.match import MatchService
 
-from .conftest import FakeClock, make_squad
+from .conftest import KICKOFF, FakeClock, make_squad
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ def fieldmat(home: Path, *args: str, cwd: Path | None = None) -> subprocess.Comp
 def logged_match(fieldmat_home: Path) -> str:
     ctx = AppContext.create(fieldmat_home)
     try:
-        clock = FakeClock()
+        clock = FakeClock(KICKOFF)
         svc = MatchService(ctx.db, clock=clock)
         squad = make_squad(svc)
         mid = squad.match.id

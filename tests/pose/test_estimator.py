@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("FIELDMAT_SHARED", REPO / ".." / "shared")).resolve()
 
 
+@pytest.mark.subprocess
 def test_importing_pose_and_cli_does_not_load_mediapipe_or_cv2() -> None:
     code = (
         "import sys, app.cli, app.cli_pose, pose.pipeline, pose.camera, pose.draw, pose.timeline, "

@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from app.errors import NotFound, ValidationError
 from app.practice.user_poses import (
     check_new_pose,
@@ -45,7 +46,7 @@ def t_pose(visibility: float = 1.0) -> Landmarks:
     return build_landmarks(T_POSE, visibility=visibility)
 
 
-def make_panel(qtbot: QtBot, ctx: Any, factory: Any = None) -> PracticePanel:
+def make_panel(qtbot: QtBot, ctx: AppContext, factory: Any = None) -> PracticePanel:
     panel = PracticePanel(ctx, ChangeBus(), speech_engine="mock", source_factory=factory)
     qtbot.addWidget(panel)
     return panel
@@ -135,7 +136,7 @@ def test_built_ins_cannot_be_deleted_and_bad_files_do_not_hide_good_ones(tmp_pat
 
 
 # -- the Practice view ----------------------------------------------------------------------
-def test_teach_dialog_validates_names_and_what_is_on_screen(qtbot: QtBot, ctx: Any) -> None:
+def test_teach_dialog_validates_names_and_what_is_on_screen(qtbot: QtBot, ctx: AppContext) -> None:
     panel = make_panel(qtbot, ctx)
     assert not panel.teach_button.isEnabled()
     assert not panel.teach_from_live()  # nothing shown yet
@@ -178,7 +179,7 @@ def test_teach_dialog_validates_names_and_what_is_on_screen(qtbot: QtBot, ctx: A
 
 
 def test_library_lists_every_pose_and_deletes_only_the_users_own(
-    qtbot: QtBot, ctx: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = user_pose_dir(ctx.home)
     create_pose(t_pose(), "Star", folder, PoseLibrary.load(), sanskrit="Tara", description="Arms out wide.")
@@ -228,7 +229,7 @@ def test_library_lists_every_pose_and_deletes_only_the_users_own(
 
 @pytest.mark.slow
 @pytest.mark.shared
-def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: Any, shared_dir: Path) -> None:
+def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: AppContext, shared_dir: Path) -> None:
     from pose.pipeline import PosePipeline
 
     photo = goddess_photo(shared_dir)
@@ -266,7 +267,7 @@ def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: Any, sha
 
 @pytest.mark.slow
 @pytest.mark.shared
-def test_teach_from_the_live_view_reaches_the_running_pipeline(qtbot: QtBot, ctx: Any, shared_dir: Path) -> None:
+def test_teach_from_the_live_view_reaches_the_running_pipeline(qtbot: QtBot, ctx: AppContext, shared_dir: Path) -> None:
     import cv2
 
     frame = cv2.imread(str(goddess_photo(shared_dir)))
