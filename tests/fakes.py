@@ -53,8 +53,9 @@ class FakeMonotonic:
 class FakeCapture:
     """Stands in for ``cv2.VideoCapture``: ``frames`` frames then the end (None: forever).
 
-    Each frame is ``shape`` of value ``fill``, with its left column set to the frame number
-    (mod 256) when ``mark`` is true, so a test can tell frames apart and see mirroring.
+    Each frame is a copy of ``image`` if given, else ``shape`` of value ``fill`` with its left
+    column set to the frame number (mod 256) when ``mark`` is true, so a test can tell frames
+    apart and see mirroring.
     ``delay`` seconds per read is the camera's frame interval (real cameras block in read).
     """
 
@@ -67,6 +68,7 @@ class FakeCapture:
         shape: tuple[int, int, int] = (4, 6, 3),
         fill: int = 0,
         mark: bool = True,
+        image: np.ndarray | None = None,
     ) -> None:
         self.opened = opened
         self.left = frames
@@ -74,6 +76,7 @@ class FakeCapture:
         self.shape = shape
         self.fill = fill
         self.mark = mark
+        self.image = image
         self.reads = 0
         self.released = False
 
@@ -87,6 +90,9 @@ class FakeCapture:
             self.left -= 1
         if self.delay:
             time.sleep(self.delay)  # the camera's frame interval, not a wait in a test
+        if self.image is not None:
+            self.reads += 1
+            return True, self.image.copy()
         frame = np.full(self.shape, self.fill, np.uint8)
         if self.mark:
             frame[:, 0] = self.reads % 256

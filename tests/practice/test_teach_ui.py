@@ -7,7 +7,6 @@ Real widgets, real files, real MediaPipe (on the shared photos); only the camera
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from pose.camera import WebcamSource
 from pose.library import PoseLibrary
 from pose.synthetic import build_landmarks
 from pose.types import FrameAnalysis, Landmarks
+from tests.fakes import FakeCapture
 from ui.bus import ChangeBus
 from ui.practice.panel import PracticePanel
 from ui.practice.pose_dialogs import TeachPoseDialog
@@ -275,21 +275,9 @@ def test_teach_from_the_live_view_reaches_the_running_pipeline(qtbot: QtBot, ctx
     scale = 480 / max(h, w)
     frame = np.ascontiguousarray(cv2.resize(frame, (round(w * scale), round(h * scale))), dtype=np.uint8)
 
-    class PhotoCapture:
-        """The camera edge: a cv2.VideoCapture look-alike that films one photo (~50 fps)."""
-
-        def isOpened(self) -> bool:
-            return True
-
-        def read(self) -> tuple[bool, Any]:
-            time.sleep(0.02)
-            return True, frame.copy()
-
-        def release(self) -> None:
-            pass
-
     def factory(spec: str, mirror: bool) -> WebcamSource:
-        return WebcamSource(int(spec), mirror=mirror, capture_factory=lambda i: PhotoCapture())
+        camera = FakeCapture(frames=None, delay=0.02, image=frame)  # the camera edge: ~50 fps of one photo
+        return WebcamSource(int(spec), mirror=mirror, capture_factory=lambda i: camera)
 
     ctx.settings.camera_source = "0"
     panel = make_panel(qtbot, ctx, factory)
