@@ -98,8 +98,10 @@ def ensure_test_tools() -> None:
 
 
 # The tests `test --fast` leaves out (markers registered in pyproject.toml): they load the
-# MediaPipe model or start another process, and take most of the suite's time.
+# MediaPipe model or start another process, and take most of the suite's time. The rest runs
+# on every core (pytest-xdist): much of it waits on loopback servers' faults and timeouts.
 FAST_DESELECT = "not slow and not mediapipe and not subprocess"
+FAST_ARGS = ("-m", FAST_DESELECT, "-n", "auto")
 
 # What `check` runs, in order; mypy's paths come from pyproject.toml ([tool.mypy] files) and
 # its cache (.mypy_cache) is the one the test suite's quality gate uses too.
@@ -139,7 +141,7 @@ def main(argv: list[str]) -> int:
         args = [str(BIN / "fieldmat"), *rest]
     else:
         if "--fast" in rest:
-            rest = ["-m", FAST_DESELECT, *(a for a in rest if a != "--fast")]
+            rest = [*FAST_ARGS, *(a for a in rest if a != "--fast")]
         else:
             ensure_test_tools()  # only the Prism contract test needs them; it is a subprocess test
         args = [str(_python()), "-m", "pytest", *rest]
