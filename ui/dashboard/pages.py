@@ -1,9 +1,10 @@
 """The Dashboard's three pages: Practice, Matches, and WHOOP & Reboot, each an object.
 
-GUI thread only. A page owns its chart and table boxes (``charts``, ``tables``), its plot items
-and its controls, and draws on them in ``show_data``; what the user asks of it (choose a
-pose, open, delete, load more) leaves as a signal the panel handles. A page knows nothing of
-the panel: ``DashboardPanel.ensure_page`` builds each on demand and connects it.
+GUI thread only. A page owns its chart and table boxes (``charts``, ``tables``, by key), its
+plot items and its controls, and draws on them in ``show_data(data, rows)``; what the user
+asks of it (choose a pose, open, delete, load more) leaves as a signal the panel handles. A
+page knows nothing of the panel: ``DashboardPanel.ensure_page`` builds each on demand and
+connects it. ``Page`` is any of the three.
 """
 
 from __future__ import annotations
@@ -26,18 +27,7 @@ MAX_JOINT_CURVES = 6
 Rows = dict[str, Any]  # table key -> (cells, ids), as ui.dashboard.tables formats them
 
 
-class Page(QWidget):
-    """One tab of the Dashboard: its boxes by key, and how it shows the panel's data."""
-
-    charts: dict[str, ChartBox]
-    tables: dict[str, TableBox]
-
-    def show_data(self, data: DashboardData, rows: Rows) -> None:
-        """Put ``data`` and the table ``rows`` computed with it on this page."""
-        raise NotImplementedError
-
-
-class PracticePage(Page):
+class PracticePage(QWidget):
     """Accuracy over time (with its pose selector), minutes per day, pose mix, and the history."""
 
     pose_chosen = Signal(str)  # a pose id
@@ -70,7 +60,7 @@ class PracticePage(Page):
         self.mix_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=COLORS[4])
         mix.plot.addItem(self.mix_bars)
         mix.plot.invertY(True)
-        self.charts = {box.key: box for box in (acc, minutes, mix)}
+        self.charts: dict[str, ChartBox] = {box.key: box for box in (acc, minutes, mix)}
 
         history = TableBox("history", "Practice history", HISTORY_HEADERS)
         self.open_button = QPushButton("Open…")
@@ -86,7 +76,7 @@ class PracticePage(Page):
             history.tools.addWidget(button)
         history.view.doubleClicked.connect(self._history_double_clicked)
         self.history = history
-        self.tables = {"history": history}
+        self.tables: dict[str, TableBox] = {"history": history}
 
         layout = QVBoxLayout(self)
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -164,7 +154,7 @@ class PracticePage(Page):
         self.more_button.setEnabled(total > shown)
 
 
-class MatchesPage(Page):
+class MatchesPage(QWidget):
     """Results, the season table and the top performers."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -172,8 +162,8 @@ class MatchesPage(Page):
         results = TableBox("results", "Results", RESULTS_HEADERS)
         players = TableBox("players", "Season table", PLAYERS_HEADERS)
         top = TableBox("top", "Top performers", TOP_HEADERS)
-        self.charts = {}
-        self.tables = {box.key: box for box in (results, players, top)}
+        self.charts: dict[str, ChartBox] = {}
+        self.tables: dict[str, TableBox] = {box.key: box for box in (results, players, top)}
         layout = QVBoxLayout(self)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(results)
@@ -185,11 +175,12 @@ class MatchesPage(Page):
         layout.addWidget(split)
 
     def show_data(self, data: DashboardData, rows: Rows) -> None:
+        """Fill the three tables."""
         for key, box in self.tables.items():
             box.model.set_rows(*rows[key])
 
 
-class ProvidersPage(Page):
+class ProvidersPage(QWidget):
     """WHOOP recovery and sleep, WHOOP day strain, and Reboot Motion joint angles (with a joint selector)."""
 
     def __init__(self, utc_offset: int | None, parent: QWidget | None = None) -> None:
@@ -220,8 +211,8 @@ class ProvidersPage(Page):
         joints.plot.setLabel("left", "angle")
         self.joint_curves: list[pg.PlotDataItem] = []
         self._data: DashboardData | None = None
-        self.charts = {box.key: box for box in (whoop, strain, joints)}
-        self.tables = {}
+        self.charts: dict[str, ChartBox] = {box.key: box for box in (whoop, strain, joints)}
+        self.tables: dict[str, TableBox] = {}
         layout = QVBoxLayout(self)
         split = QSplitter(Qt.Orientation.Vertical)
         for box in (whoop, strain, joints):
@@ -271,3 +262,6 @@ class ProvidersPage(Page):
             self.joint_curves.append(curve)
         box.plot.setLabel("bottom", joints.frame_label)
         box.set_has_data(True)
+
+
+Page = PracticePage | MatchesPage | ProvidersPage
