@@ -14,7 +14,7 @@ from app.cli import main as cli_main
 from pose.library import PoseLibrary
 from pose.timeline import segment_label_at
 
-pytestmark = [pytest.mark.shared, pytest.mark.slow]
+pytestmark = [pytest.mark.shared, pytest.mark.mediapipe]
 
 
 def _analyze_json(video: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:

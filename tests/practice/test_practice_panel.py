@@ -74,7 +74,7 @@ def test_camera_is_opened_only_on_start_and_missing_camera_is_explained(qtbot: Q
     assert panel.start_button.text() == "Start" and panel.start_button.isEnabled()
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_worker_keeps_at_most_one_frame_in_flight(qtbot: QtBot, ctx: AppContext) -> None:
     worker = PracticeWorker(ctx, PracticeConfig(source="0"), webcam_factory(opened=True))
     frames: list[LiveFrame] = []
@@ -97,7 +97,7 @@ def test_worker_keeps_at_most_one_frame_in_flight(qtbot: QtBot, ctx: AppContext)
         assert worker.wait(10_000)
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_running_practice_shows_frames_saves_snapshot_and_shuts_down(qtbot: QtBot, ctx: AppContext) -> None:
     ctx.settings.camera_source = "0"
     panel = make_panel(qtbot, ctx, webcam_factory(opened=True))
@@ -117,7 +117,7 @@ def test_running_practice_shows_frames_saves_snapshot_and_shuts_down(qtbot: QtBo
     assert not panel.running
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_destroying_a_running_panel_stops_its_worker(qtbot: QtBot, ctx: AppContext) -> None:
     ctx.settings.camera_source = "0"
     panel = PracticePanel(ctx, ChangeBus(), speech_engine="mock", source_factory=webcam_factory(opened=True))

@@ -64,7 +64,7 @@ def practice_video(shared_dir: Path, tmp_path: Path) -> Path:
     return make_video(tmp_path / "practice.avi", photos)
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
 def test_video_practice_shows_poses_and_logs_the_session(qtbot: QtBot, ctx: AppContext, practice_video: Path) -> None:
     from ui.practice.panel import PracticePanel
@@ -113,7 +113,7 @@ def test_video_practice_shows_poses_and_logs_the_session(qtbot: QtBot, ctx: AppC
     panel.shutdown()
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
 def test_guided_sequence_from_a_user_file_runs_to_completion(
     qtbot: QtBot, ctx: AppContext, practice_video: Path

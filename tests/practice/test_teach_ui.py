@@ -227,7 +227,7 @@ def test_library_lists_every_pose_and_deletes_only_the_users_own(
     assert not dialog.isVisible()
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
 def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: AppContext, shared_dir: Path) -> None:
     from pose.pipeline import PosePipeline
@@ -265,7 +265,7 @@ def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: AppConte
     panel.shutdown()
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
 def test_teach_from_the_live_view_reaches_the_running_pipeline(qtbot: QtBot, ctx: AppContext, shared_dir: Path) -> None:
     import cv2
