@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Set up and run Fieldmat from a fresh clone with one command each.
 
-    python3 dev.py run     # install (first time) and open Fieldmat
-    python3 dev.py test    # install (first time) and run the whole test suite
-    python3 dev.py bundle  # build the self-contained app in dist/ (PyInstaller)
+    python3 dev.py run          # install (first time) and open Fieldmat
+    python3 dev.py test         # install (first time) and run the whole test suite
+    python3 dev.py test --fast  # the suite without MediaPipe and subprocess tests
+    python3 dev.py check        # ruff, ruff format, mypy (one run, cached), import contracts
+    python3 dev.py bundle       # build the self-contained app in dist/ (PyInstaller)
 
 Needs only Python 3.11 or 3.12. Creates ``.venv`` beside this file and installs the exact
 versions pinned in ``uv.lock`` (with uv from PyPI, itself pinned). Extra arguments are
@@ -18,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -28,7 +31,7 @@ UV_VERSION = "0.13.9"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # The optional dependency groups (pyproject.toml) each command needs: a user's `run` gets the
 # app alone, no test tools.
-EXTRAS = {"run": (), "test": ("test",), "bundle": ("bundle",)}
+EXTRAS = {"run": (), "test": ("test",), "check": ("test",), "bundle": ("bundle",)}
 
 
 def _python() -> Path:
@@ -123,19 +126,55 @@ def ensure_test_tools() -> None:
     stamp.write_text(digest)
 
 
+# The tests `test --fast` leaves out (markers registered in pyproject.toml): they load the
+# MediaPipe model or start another process, and take most of the suite's time. The rest runs
+# on every core (pytest-xdist): much of it waits on loopback servers' faults and timeouts.
+FAST_DESELECT = "not slow and not mediapipe and not subprocess"
+FAST_ARGS = ("-m", FAST_DESELECT, "-n", "auto")
+
+# What `check` runs, in order; mypy's paths come from pyproject.toml ([tool.mypy] files) and
+# its cache (.mypy_cache) is the one the test suite's quality gate uses too.
+CHECKS = (
+    ("ruff check", ("ruff", "check", ".")),
+    ("ruff format", ("ruff", "format", "--check", ".")),
+    ("mypy", ("mypy",)),
+    ("import contracts", ("lint-imports",)),
+)
+
+
+def check() -> int:
+    """Run every static check (all of them, even after a failure); non-zero if any failed."""
+    failed = []
+    started = time.perf_counter()
+    for name, (tool, *args) in CHECKS:
+        t0 = time.perf_counter()
+        code = subprocess.call([str(BIN / tool), *args], cwd=ROOT)
+        print(f"-- {name}: {'ok' if code == 0 else 'FAILED'} ({time.perf_counter() - t0:.1f} s)", flush=True)
+        if code != 0:
+            failed.append(name)
+    total = time.perf_counter() - started
+    print(f"check: {'failed: ' + ', '.join(failed) if failed else 'all passed'} in {total:.1f} s", flush=True)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in EXTRAS:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
     ensure_environment(command)
+    if command == "check":
+        return check()
     compile_sources()
     if command == "run":
         args = [str(BIN / "fieldmat"), *rest]
     elif command == "bundle":
         args = [str(_python()), str(ROOT / "bundle" / "build_bundle.py"), *rest]
     else:
-        ensure_test_tools()
+        if "--fast" in rest:
+            rest = [*FAST_ARGS, *(a for a in rest if a != "--fast")]
+        else:
+            ensure_test_tools()  # only the Prism contract test needs them; it is a subprocess test
         args = [str(_python()), "-m", "pytest", *rest]
     return subprocess.call(args, cwd=ROOT)
 

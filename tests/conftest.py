@@ -2,47 +2,34 @@
 
 - ``FIELDMAT_HOME`` points at a fresh temp folder per test (autouse).
 - keyring uses an in-memory backend (autouse); no test touches a real keychain.
+- ``ctx`` is a real ``AppContext`` whose database is a copy of a template migrated once per
+  session (an alembic upgrade per test cost ~0.3 s each); ``tests/foundation/test_database.py``
+  still runs the real upgrade on an empty file.
 - A test that leaves a QThread running, a QTimer active, or pool work unfinished fails.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+
+from tests.fakes import MemoryKeyring
+
+if TYPE_CHECKING:
+    from app.context import AppContext
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FIELDMAT_SHARED", REPO.parent / "shared"))
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain that lives in a dict (the OS edge is the one place we fake)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.store:
-            raise PasswordDeleteError(username)
-        del self.store[(service, username)]
 
 
 @pytest.fixture(autouse=True)
@@ -70,12 +57,36 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file migrated to the newest schema once per session (checkpointed, no WAL left)."""
+    from app.db import DB_FILE, Database
+
+    folder = tmp_path_factory.mktemp("template-db")
+    db = Database.open(folder)
+    db.close()
+    with contextlib.closing(sqlite3.connect(folder / DB_FILE)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder / DB_FILE
+
+
 @pytest.fixture
-def ctx(fieldmat_home: Path) -> Iterator[Any]:
-    """A real AppContext on the per-test data folder (real SQLite, migrated)."""
+def migrated_home(fieldmat_home: Path, template_db: Path) -> Path:
+    """The per-test data folder holding a copy of the template database (newest schema, no data)."""
+    from app.db import DB_FILE
+
+    target = fieldmat_home / DB_FILE
+    if not target.exists():
+        shutil.copyfile(template_db, target)
+    return fieldmat_home
+
+
+@pytest.fixture
+def ctx(migrated_home: Path) -> Iterator[AppContext]:
+    """A real AppContext on the per-test data folder (real SQLite, migrated from the template)."""
     from app.context import AppContext
 
-    context = AppContext.create(fieldmat_home)
+    context = AppContext.create(migrated_home)
     yield context
     context.close()
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.context import AppContext
 from app.db import Database
 from app.models import (
     LineupEntry,
@@ -150,12 +151,32 @@ def add_match(
 
 def add_whoop_day(db: Database, day_start: datetime, recovery: float, sleep: float, strain: float, n: int) -> None:
     with db.write() as s:
-        s.add(WhoopCycle(id=n, start=day_start, end=day_start + timedelta(days=1), score_state="SCORED",
-                         strain=strain, updated_at=day_start))
-        s.add(WhoopSleep(id=f"sleep-{n}", cycle_id=n, start=day_start - timedelta(hours=8), end=day_start,
-                         score_state="SCORED", sleep_performance_percentage=sleep, updated_at=day_start))
-        s.add(WhoopRecovery(cycle_id=n, score_state="SCORED", recovery_score=recovery, created_at=day_start,
-                            updated_at=day_start))
+        s.add(
+            WhoopCycle(
+                id=n,
+                start=day_start,
+                end=day_start + timedelta(days=1),
+                score_state="SCORED",
+                strain=strain,
+                updated_at=day_start,
+            )
+        )
+        s.add(
+            WhoopSleep(
+                id=f"sleep-{n}",
+                cycle_id=n,
+                start=day_start - timedelta(hours=8),
+                end=day_start,
+                score_state="SCORED",
+                sleep_performance_percentage=sleep,
+                updated_at=day_start,
+            )
+        )
+        s.add(
+            WhoopRecovery(
+                cycle_id=n, score_state="SCORED", recovery_score=recovery, created_at=day_start, updated_at=day_start
+            )
+        )
 
 
 REBOOT_CSV = """\ufefforg_movement_id,time,rel_frame,pelvis_rot,torso_rot,left_knee_angle,right_elbow_x,note,session_id
@@ -167,8 +188,9 @@ m1,0.03,3,13.0,23.0,33.0,1.8,end,abc
 """
 
 
-def add_reboot_export(db: Database, home: Path, text: str = REBOOT_CSV, name: str = "ik.csv",
-                      fetched: datetime | None = None) -> Path:
+def add_reboot_export(
+    db: Database, home: Path, text: str = REBOOT_CSV, name: str = "ik.csv", fetched: datetime | None = None
+) -> Path:
     folder = home / "reboot"
     folder.mkdir(exist_ok=True)
     path = folder / name
@@ -186,7 +208,7 @@ def add_reboot_export(db: Database, home: Path, text: str = REBOOT_CSV, name: st
 
 
 @pytest.fixture
-def seeded(ctx: Any) -> Any:
+def seeded(ctx: AppContext) -> AppContext:
     """A database with practice, matches, WHOOP and a Reboot export (numbers in test_panel)."""
     db = ctx.db
     ctx.clock = lambda: NOW
@@ -198,12 +220,21 @@ def seeded(ctx: Any) -> Any:
     add_session(db, local(2026, 11, 20), 50, [("tree", "Tree Pose", 10.0)], deleted=True)
     squad = add_squad(db, ["Ada", "Ben", "Cat"])
     add_match(
-        db, squad, local(2026, 11, 21, 10), ["Ada", "Ben"],
-        [("period_start", "home", 1, 0, None, None), ("goal", "home", 1, 10, "Ada", "Ben"),
-         ("own_goal", "home", 1, 20, "Ben", None), ("period_end", "home", 1, 45, None, None),
-         ("period_start", "home", 2, 0, None, None), ("substitution", "home", 2, 15, "Ben", "Cat"),
-         ("goal", "home", 2, 30, "Cat", None), ("save", "home", 2, 35, "Ada", None),
-         ("period_end", "home", 2, 45, None, None)],
+        db,
+        squad,
+        local(2026, 11, 21, 10),
+        ["Ada", "Ben"],
+        [
+            ("period_start", "home", 1, 0, None, None),
+            ("goal", "home", 1, 10, "Ada", "Ben"),
+            ("own_goal", "home", 1, 20, "Ben", None),
+            ("period_end", "home", 1, 45, None, None),
+            ("period_start", "home", 2, 0, None, None),
+            ("substitution", "home", 2, 15, "Ben", "Cat"),
+            ("goal", "home", 2, 30, "Cat", None),
+            ("save", "home", 2, 35, "Ada", None),
+            ("period_end", "home", 2, 45, None, None),
+        ],
         bench=["Cat"],
     )
     for n in range(5):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from app.context import AppContext
 from app.models import PoseHold
 from app.stats import compute_dashboard
 from app.stats._sql import gc_paused
@@ -24,7 +25,7 @@ def _same(a: Any, b: Any) -> bool:
     return replace(a, timings_ms={}) == replace(b, timings_ms={})
 
 
-def test_cached_result_equals_a_fresh_computation_and_is_reused(seeded: Any) -> None:
+def test_cached_result_equals_a_fresh_computation_and_is_reused(seeded: AppContext) -> None:
     cache = DashboardCache(seeded.db)
     try:
         fresh = compute_dashboard(seeded.db, seeded.home, NOW, NEW_YORK, "month")
@@ -37,7 +38,7 @@ def test_cached_result_equals_a_fresh_computation_and_is_reused(seeded: Any) -> 
         cache.close()
 
 
-def test_cache_is_invalidated_when_any_connection_commits(seeded: Any) -> None:
+def test_cache_is_invalidated_when_any_connection_commits(seeded: AppContext) -> None:
     cache = DashboardCache(seeded.db)
     try:
         before = compute_dashboard(seeded.db, seeded.home, NOW, NEW_YORK, "week", cache=cache)
@@ -63,7 +64,7 @@ def test_cache_is_invalidated_when_any_connection_commits(seeded: Any) -> None:
         cache.close()
 
 
-def test_cache_keys_on_the_local_day_range_and_pose(seeded: Any) -> None:
+def test_cache_keys_on_the_local_day_range_and_pose(seeded: AppContext) -> None:
     cache = DashboardCache(seeded.db)
     try:
         month = compute_dashboard(seeded.db, seeded.home, NOW, NEW_YORK, "month", cache=cache)
@@ -80,7 +81,7 @@ def test_cache_keys_on_the_local_day_range_and_pose(seeded: Any) -> None:
         cache.close()
 
 
-def test_cache_after_close_reopens_its_probe(seeded: Any) -> None:
+def test_cache_after_close_reopens_its_probe(seeded: AppContext) -> None:
     cache = DashboardCache(seeded.db)
     version = cache.version()
     cache.close()
@@ -88,7 +89,7 @@ def test_cache_after_close_reopens_its_probe(seeded: Any) -> None:
     cache.close()
 
 
-def test_all_range_pose_mix_leaves_out_later_holds_and_deleted_sessions(ctx: Any) -> None:
+def test_all_range_pose_mix_leaves_out_later_holds_and_deleted_sessions(ctx: AppContext) -> None:
     db = ctx.db
     add_session(db, local(2026, 11, 23), 10, [("tree", "Tree", 60.0), ("w2", "Warrior II", 50.0)])
     gone = add_session(db, local(2026, 11, 24), 10, [("tree", "Tree", 10.0)], deleted=True)
@@ -96,16 +97,28 @@ def test_all_range_pose_mix_leaves_out_later_holds_and_deleted_sessions(ctx: Any
     assert gone and later
     # a hold of an earlier session that ran past the end of today
     with db.write() as s:
-        s.add(PoseHold(session_id=gone, pose_id="w2", pose_name="Warrior II", started_at=local(2026, 11, 27),
-                       ended_at=local(2026, 11, 27), hold_s=5.0, accuracy=3.0, best_accuracy=3.0, feedback=[],
-                       improvements=[]))
+        s.add(
+            PoseHold(
+                session_id=gone,
+                pose_id="w2",
+                pose_name="Warrior II",
+                started_at=local(2026, 11, 27),
+                ended_at=local(2026, 11, 27),
+                hold_s=5.0,
+                accuracy=3.0,
+                best_accuracy=3.0,
+                feedback=[],
+                improvements=[],
+            )
+        )
     mix = pose_mix(db, period_bounds("all", NOW, NEW_YORK))
     assert [(p.pose_id, p.holds, p.hold_s, p.avg_accuracy) for p in mix] == [
-        ("tree", 1, 30.0, 60.0), ("w2", 1, 30.0, 50.0)
+        ("tree", 1, 30.0, 60.0),
+        ("w2", 1, 30.0, 50.0),
     ]
 
 
-def test_session_facts_cards_and_ranges(ctx: Any) -> None:
+def test_session_facts_cards_and_ranges(ctx: AppContext) -> None:
     add_session(ctx.db, local(2026, 11, 23, 0, 0), 10, [("tree", "Tree", 70.0)])  # exactly Monday midnight
     add_session(ctx.db, local(2026, 11, 22, 23, 59), 20)  # Sunday: last week
     add_session(ctx.db, local(2026, 11, 26, 0, 0), 30)  # tomorrow: not this week yet, but all-time minutes
@@ -118,11 +131,12 @@ def test_session_facts_cards_and_ranges(ctx: Any) -> None:
     assert week.started_us.size == 1
 
 
-def test_all_range_matches_leave_out_deleted_and_future_matches(ctx: Any) -> None:
+def test_all_range_matches_leave_out_deleted_and_future_matches(ctx: AppContext) -> None:
     squad = add_squad(ctx.db, ["Ada", "Ben"])
     kept = add_match(ctx.db, squad, local(2016, 3, 5, 10), ["Ada"], [("goal", "home", 1, 5, "Ada", None)])
-    add_match(ctx.db, squad, local(2026, 11, 7, 10), ["Ada", "Ben"], [("goal", "home", 1, 5, "Ben", None)],
-              deleted=True)
+    add_match(
+        ctx.db, squad, local(2026, 11, 7, 10), ["Ada", "Ben"], [("goal", "home", 1, 5, "Ben", None)], deleted=True
+    )
     add_match(ctx.db, squad, local(2026, 11, 28, 10), ["Ben"], [("goal", "home", 1, 5, "Ben", None)])  # Saturday
     period = period_bounds("all", NOW, NEW_YORK)
     assert [r.match_id for r in match_results(ctx.db, period)] == [kept]
@@ -158,7 +172,7 @@ def test_gc_pause_nests_across_threads_and_restores_the_collector() -> None:
 
 
 def test_the_helper_thread_computes_the_pose_mix_on_its_own_connection(
-    seeded: Any, monkeypatch: pytest.MonkeyPatch
+    seeded: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from app.stats import dashboard as dashboard_module
     from app.stats.practice import pose_accuracy, session_history
@@ -181,7 +195,7 @@ def test_the_helper_thread_computes_the_pose_mix_on_its_own_connection(
     assert "wall" in data.timings_ms
 
 
-def test_an_error_on_the_helper_thread_reaches_the_caller(seeded: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_on_the_helper_thread_reaches_the_caller(seeded: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
     from app.stats import dashboard as dashboard_module
 
     def broken(source: Any, period: Any) -> Any:
@@ -197,7 +211,7 @@ def test_an_error_on_the_helper_thread_reaches_the_caller(seeded: Any, monkeypat
         cache.close()
 
 
-def test_statements_built_once_per_range_follow_new_data(ctx: Any) -> None:
+def test_statements_built_once_per_range_follow_new_data(ctx: AppContext) -> None:
     """Statements are reused per period (built once); the data they read is always the newest."""
     period = period_bounds("month", NOW, NEW_YORK)
     squad = add_squad(ctx.db, ["Ada"])

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from app.context import AppContext
 from app.stats.matches import match_results, player_table, top_performers
 from app.stats.minutes import TimingEvent, minutes_played
 from app.stats.periods import period_bounds
@@ -26,8 +25,7 @@ def test_minutes_starters_full_match_and_substitution() -> None:
 
 
 def test_minutes_without_period_events_use_the_regulation_length() -> None:
-    played, appeared = minutes_played(["a"], [TimingEvent("substitution", 1, 60 * MIN, "a", "b")],
-                                      period_length_min=40)
+    played, appeared = minutes_played(["a"], [TimingEvent("substitution", 1, 60 * MIN, "a", "b")], period_length_min=40)
     # the substitution lies beyond the 40-minute period: the period runs to it, then period 2 is 40 minutes
     assert played == {"a": 60 * MIN, "b": 40 * MIN}
     assert appeared == {"a", "b"}
@@ -50,17 +48,24 @@ def test_scheduled_match_without_events_is_no_appearance() -> None:
     assert minutes_played(["a"], [], status="scheduled") == ({}, set())
 
 
-def test_results_score_from_goals_and_own_goals_ignoring_deleted(ctx: Any) -> None:
+def test_results_score_from_goals_and_own_goals_ignoring_deleted(ctx: AppContext) -> None:
     squad = add_squad(ctx.db, ["Ada", "Ben"])
-    home = add_match(ctx.db, squad, local(2026, 11, 21, 10), ["Ada"], [
-        ("goal", "home", 1, 5, "Ada", None),
-        ("goal", "away", 1, 9, None, None),
-        ("own_goal", "away", 1, 12, None, None),  # an away player's own goal: a goal for home
-        ("own_goal", "home", 2, 3, "Ben", None),  # ours: a goal for away
-        ("goal", "home", 2, 40, "Ada", None, True),  # deleted
-    ])
-    away = add_match(ctx.db, squad, local(2026, 11, 14, 10), ["Ada"], [("goal", "home", 1, 5, None, None)],
-                     our_side="away")
+    home = add_match(
+        ctx.db,
+        squad,
+        local(2026, 11, 21, 10),
+        ["Ada"],
+        [
+            ("goal", "home", 1, 5, "Ada", None),
+            ("goal", "away", 1, 9, None, None),
+            ("own_goal", "away", 1, 12, None, None),  # an away player's own goal: a goal for home
+            ("own_goal", "home", 2, 3, "Ben", None),  # ours: a goal for away
+            ("goal", "home", 2, 40, "Ada", None, True),  # deleted
+        ],
+    )
+    away = add_match(
+        ctx.db, squad, local(2026, 11, 14, 10), ["Ada"], [("goal", "home", 1, 5, None, None)], our_side="away"
+    )
     add_match(ctx.db, squad, local(2026, 11, 7, 10), ["Ada"], [("goal", "home", 1, 5, "Ada", None)], deleted=True)
     later = add_match(ctx.db, squad, local(2026, 11, 25, 18), ["Ada"], [], status="scheduled")
     results = match_results(ctx.db, period_bounds("month", NOW, NEW_YORK))
@@ -71,23 +76,30 @@ def test_results_score_from_goals_and_own_goals_ignoring_deleted(ctx: Any) -> No
     assert scores[later] == (0, 0, "")
 
 
-def test_player_table_and_top_performers(ctx: Any) -> None:
+def test_player_table_and_top_performers(ctx: AppContext) -> None:
     squad = add_squad(ctx.db, ["Ada", "Ben", "Cat", "Dan"])
-    add_match(ctx.db, squad, local(2026, 11, 21, 10), ["Ada", "Ben"], [
-        ("period_start", "home", 1, 0, None, None),
-        ("goal", "home", 1, 10, "Ada", "Ben"),
-        ("assist", "home", 1, 10.2, "Ben", None),  # repeats the goal's assist: not counted twice
-        ("assist", "home", 1, 30, "Ada", None),  # an assist on its own
-        ("tackle", "home", 1, 12, "Ben", None),
-        ("yellow_card", "home", 1, 20, "Ben", None),
-        ("period_end", "home", 1, 45, None, None),
-        ("period_start", "home", 2, 0, None, None),
-        ("substitution", "home", 2, 15, "Ben", "Cat"),
-        ("save", "home", 2, 20, "Ada", None),
-        ("red_card", "home", 2, 40, "Cat", None),
-        ("tackle", "home", 2, 41, "Ada", None, True),  # deleted
-        ("period_end", "home", 2, 45, None, None),
-    ], bench=["Cat", "Dan"])
+    add_match(
+        ctx.db,
+        squad,
+        local(2026, 11, 21, 10),
+        ["Ada", "Ben"],
+        [
+            ("period_start", "home", 1, 0, None, None),
+            ("goal", "home", 1, 10, "Ada", "Ben"),
+            ("assist", "home", 1, 10.2, "Ben", None),  # repeats the goal's assist: not counted twice
+            ("assist", "home", 1, 30, "Ada", None),  # an assist on its own
+            ("tackle", "home", 1, 12, "Ben", None),
+            ("yellow_card", "home", 1, 20, "Ben", None),
+            ("period_end", "home", 1, 45, None, None),
+            ("period_start", "home", 2, 0, None, None),
+            ("substitution", "home", 2, 15, "Ben", "Cat"),
+            ("save", "home", 2, 20, "Ada", None),
+            ("red_card", "home", 2, 40, "Cat", None),
+            ("tackle", "home", 2, 41, "Ada", None, True),  # deleted
+            ("period_end", "home", 2, 45, None, None),
+        ],
+        bench=["Cat", "Dan"],
+    )
     add_match(ctx.db, squad, local(2026, 11, 14, 10), ["Ada"], [("goal", "home", 1, 3, "Ada", None)])
     add_match(ctx.db, squad, local(2026, 6, 14, 10), ["Dan"], [("goal", "home", 1, 3, "Dan", None)])  # last season
     lines = {p.name: p for p in player_table(ctx.db, period_bounds("month", NOW, NEW_YORK))}

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.context import AppContext
 from app.models import Player
 from app.stats.matches import player_table
 from app.stats.minutes import (
@@ -61,8 +62,14 @@ def random_match(
             end = rng.choice((length * MIN, rng.randint(0, (length + 8) * MIN)))
             events.append(TimingEvent("period_end", p, max(end, length * MIN) if untied else end))
     if untied:
-        return {"status": status, "current": current, "count": count, "length": length, "starters": starters,
-                "events": events}
+        return {
+            "status": status,
+            "current": current,
+            "count": count,
+            "length": length,
+            "starters": starters,
+            "events": events,
+        }
     if rng.random() < 0.05:
         pair = rng.sample(range(n_players), 2) if n_players >= 2 else [None, None]
         events.append(TimingEvent("substitution", 0, 5 * MIN, pair[0], pair[1]))  # period 0: no window
@@ -70,8 +77,14 @@ def random_match(
         events.append(TimingEvent("period_start", 1, -MIN))
     if rng.random() < 0.5:
         rng.shuffle(events)  # any order
-    return {"status": status, "current": current, "count": count, "length": length, "starters": starters,
-            "events": events}
+    return {
+        "status": status,
+        "current": current,
+        "count": count,
+        "length": length,
+        "starters": starters,
+        "events": events,
+    }
 
 
 def pure_totals(matches: list[dict[str, Any]], n_players: int) -> tuple[list[int], list[int]]:
@@ -80,9 +93,20 @@ def pure_totals(matches: list[dict[str, Any]], n_players: int) -> tuple[list[int
     for m in matches:
         played, appeared = minutes_played(
             [str(s) for s in m["starters"]],
-            [(e.kind, e.period, e.clock_ms, None if e.player_id is None else str(e.player_id),
-              None if e.related_player_id is None else str(e.related_player_id)) for e in m["events"]],
-            status=m["status"], current_period=m["current"], period_count=m["count"], period_length_min=m["length"],
+            [
+                (
+                    e.kind,
+                    e.period,
+                    e.clock_ms,
+                    None if e.player_id is None else str(e.player_id),
+                    None if e.related_player_id is None else str(e.related_player_id),
+                )
+                for e in m["events"]
+            ],
+            status=m["status"],
+            current_period=m["current"],
+            period_count=m["count"],
+            period_length_min=m["length"],
         )
         for pid, value in played.items():
             ms[int(pid)] += value
@@ -126,16 +150,38 @@ def test_vectorised_minutes_equal_the_pure_ones_on_random_matches(seed: int) -> 
 def test_vectorised_minutes_of_the_documented_cases() -> None:
     cases = [
         # substitution with stoppage time
-        {"status": "finished", "current": 2, "count": 2, "length": 45, "starters": [0, 1], "events": [
-            TimingEvent("period_start", 1, 0), TimingEvent("period_end", 1, 47 * MIN),
-            TimingEvent("period_start", 2, 0), TimingEvent("substitution", 2, 30 * MIN, 1, 2),
-            TimingEvent("period_end", 2, 45 * MIN)]},
+        {
+            "status": "finished",
+            "current": 2,
+            "count": 2,
+            "length": 45,
+            "starters": [0, 1],
+            "events": [
+                TimingEvent("period_start", 1, 0),
+                TimingEvent("period_end", 1, 47 * MIN),
+                TimingEvent("period_start", 2, 0),
+                TimingEvent("substitution", 2, 30 * MIN, 1, 2),
+                TimingEvent("period_end", 2, 45 * MIN),
+            ],
+        },
         # a red card, no period end for period 2
-        {"status": "finished", "current": 2, "count": 2, "length": 45, "starters": [0, 1], "events": [
-            TimingEvent("red_card", 1, 20 * MIN, 0), TimingEvent("period_end", 1, 45 * MIN)]},
+        {
+            "status": "finished",
+            "current": 2,
+            "count": 2,
+            "length": 45,
+            "starters": [0, 1],
+            "events": [TimingEvent("red_card", 1, 20 * MIN, 0), TimingEvent("period_end", 1, 45 * MIN)],
+        },
         # live, up to the latest event of the current period
-        {"status": "live", "current": 1, "count": 2, "length": 45, "starters": [3], "events": [
-            TimingEvent("period_start", 1, 0), TimingEvent("substitution", 1, 25 * MIN, 3, 4)]},
+        {
+            "status": "live",
+            "current": 1,
+            "count": 2,
+            "length": 45,
+            "starters": [3],
+            "events": [TimingEvent("period_start", 1, 0), TimingEvent("substitution", 1, 25 * MIN, 3, 4)],
+        },
         # scheduled without events: no appearance
         {"status": "scheduled", "current": 0, "count": 2, "length": 45, "starters": [5], "events": []},
     ]
@@ -147,17 +193,29 @@ def test_vectorised_minutes_of_the_documented_cases() -> None:
 
 def test_implausible_periods_fall_back_to_the_pure_rules() -> None:
     matches = [
-        {"status": "finished", "current": 2, "count": 2, "length": 45, "starters": [0, 1],
-         "events": [TimingEvent("substitution", MAX_PERIODS + 5, 10 * MIN, 0, 2)]},
-        {"status": "live", "current": 1, "count": 2, "length": 45, "starters": [1],
-         "events": [TimingEvent("period_start", 1, 0), TimingEvent("red_card", 1, 9 * MIN, 1)]},
+        {
+            "status": "finished",
+            "current": 2,
+            "count": 2,
+            "length": 45,
+            "starters": [0, 1],
+            "events": [TimingEvent("substitution", MAX_PERIODS + 5, 10 * MIN, 0, 2)],
+        },
+        {
+            "status": "live",
+            "current": 1,
+            "count": 2,
+            "length": 45,
+            "starters": [1],
+            "events": [TimingEvent("period_start", 1, 0), TimingEvent("red_card", 1, 9 * MIN, 1)],
+        },
     ]
     ms, apps = minutes_arrays(arrays_of(matches, 3))
     assert (ms.tolist(), apps.tolist()) == pure_totals(matches, 3)
     assert ms.tolist()[:2] == [(MAX_PERIODS + 4) * 45 * MIN + 10 * MIN, (MAX_PERIODS + 5) * 45 * MIN + 9 * MIN]
 
 
-def test_player_table_minutes_equal_the_pure_ones_on_random_matches_in_the_database(ctx: Any) -> None:
+def test_player_table_minutes_equal_the_pure_ones_on_random_matches_in_the_database(ctx: AppContext) -> None:
     rng = random.Random(11)
     names = [f"P{i}" for i in range(10)]
     squad = add_squad(ctx.db, names)
@@ -172,10 +230,16 @@ def test_player_table_minutes_equal_the_pure_ones_on_random_matches_in_the_datab
             return None if code is None else names[code]
 
         add_match(
-            ctx.db, squad, local(2026, 11, day, 10), [names[s] for s in m["starters"]],
-            [(e.kind, "home", e.period, e.clock_ms / MIN, name(e.player_id), name(e.related_player_id))
-             for e in m["events"]],
-            status="finished" if m["status"] == "abandoned" else m["status"], current_period=m["current"],
+            ctx.db,
+            squad,
+            local(2026, 11, day, 10),
+            [names[s] for s in m["starters"]],
+            [
+                (e.kind, "home", e.period, e.clock_ms / MIN, name(e.player_id), name(e.related_player_id))
+                for e in m["events"]
+            ],
+            status="finished" if m["status"] == "abandoned" else m["status"],
+            current_period=m["current"],
         )
         if m["status"] == "abandoned":
             m["status"] = "finished"
@@ -186,25 +250,40 @@ def test_player_table_minutes_equal_the_pure_ones_on_random_matches_in_the_datab
         assert (line.minutes if line else 0, line.appearances if line else 0) == (round(ms[i] / MIN), apps[i]), n
 
 
-def test_player_ids_holding_the_separator_are_read_row_by_row(ctx: Any) -> None:
+def test_player_ids_holding_the_separator_are_read_row_by_row(ctx: AppContext) -> None:
     squad = add_squad(ctx.db, ["Ada"])
     with ctx.db.write() as s:
         s.add(Player(id="odd\x1fid", team_id=squad.team_id, name="Odd", shirt_number=9))
     squad.players["Odd"] = "odd\x1fid"
-    add_match(ctx.db, squad, local(2026, 11, 21, 10), ["Odd"], [
-        ("period_start", "home", 1, 0, None, None), ("substitution", "home", 1, 30, "Odd", "Ada"),
-        ("red_card", "home", 2, 10, "Ada", None),
-    ], bench=["Ada"])
+    add_match(
+        ctx.db,
+        squad,
+        local(2026, 11, 21, 10),
+        ["Odd"],
+        [
+            ("period_start", "home", 1, 0, None, None),
+            ("substitution", "home", 1, 30, "Odd", "Ada"),
+            ("red_card", "home", 2, 10, "Ada", None),
+        ],
+        bench=["Ada"],
+    )
     lines = {line.name: line for line in player_table(ctx.db, period_bounds("month", NOW, NEW_YORK))}
     assert (lines["Odd"].minutes, lines["Odd"].appearances) == (30, 1)
     assert (lines["Ada"].minutes, lines["Ada"].appearances, lines["Ada"].red_cards) == (15 + 10, 1, 1)
 
 
-def test_deleted_players_leave_the_others_minutes_alone(ctx: Any) -> None:
+def test_deleted_players_leave_the_others_minutes_alone(ctx: AppContext) -> None:
     squad = add_squad(ctx.db, ["Ada", "Ben"])
-    add_match(ctx.db, squad, local(2026, 11, 21, 10), ["Ada"], [
-        ("substitution", "home", 1, 30, "Ada", "Ben"), ("substitution", "home", 2, 10, "Ben", "Ada"),
-    ])
+    add_match(
+        ctx.db,
+        squad,
+        local(2026, 11, 21, 10),
+        ["Ada"],
+        [
+            ("substitution", "home", 1, 30, "Ada", "Ben"),
+            ("substitution", "home", 2, 10, "Ben", "Ada"),
+        ],
+    )
     with ctx.db.write() as s:
         ben = s.get(Player, squad.players["Ben"])
         assert ben is not None

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models import OutboxEntry, PracticeSession
 from app.stats.periods import period_bounds
 from tests.dashboard.conftest import NEW_YORK, NOW, add_session, local
@@ -34,7 +35,9 @@ def bus() -> ChangeBus:
 def make_panel(qtbot: QtBot, bus: ChangeBus) -> Iterator[Any]:
     panels: list[DashboardPanel] = []
 
-    def make(ctx: Any, *, show: bool = True, range_name: str = "month", page: int | None = None) -> DashboardPanel:
+    def make(
+        ctx: AppContext, *, show: bool = True, range_name: str = "month", page: int | None = None
+    ) -> DashboardPanel:
         panel = DashboardPanel(ctx, bus, tz=NEW_YORK, initial_range=range_name, debounce_ms=50)
         if page is not None:
             panel.history_page = page
@@ -63,7 +66,7 @@ def _xy(item: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x if x is not None else []), np.asarray(y if y is not None else [])
 
 
-def test_cards_show_the_yoga_stats(seeded: Any, make_panel: Any) -> None:
+def test_cards_show_the_yoga_stats(seeded: AppContext, make_panel: Any) -> None:
     panel = make_panel(seeded)
     texts = {key: card.value.text() for key, card in panel.cards.items()}
     assert texts == {
@@ -74,41 +77,50 @@ def test_cards_show_the_yoga_stats(seeded: Any, make_panel: Any) -> None:
     }
 
 
-def test_every_chart_has_its_data(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
+def test_every_chart_has_its_data(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded)
     show_every_tab(panel)
     for key in CHART_KEYS:
         assert panel.charts[key].has_data(), key
 
-    x, y = _xy(panel.acc_curve)  # the most held pose (Tree Pose) by default
-    assert panel.pose_combo.currentText() == "Tree Pose"
+    x, y = _xy(panel.practice_page.acc_curve)  # the most held pose (Tree Pose) by default
+    assert panel.practice_page.pose_combo.currentText() == "Tree Pose"
     assert y.tolist() == [60.0, 70.0, 80.0, 90.0]
     assert x[0] == local(2026, 11, 22, 23, 30).timestamp()
 
-    heights = np.asarray(panel.minutes_bars.opts["height"])
-    bars_x = np.asarray(panel.minutes_bars.opts["x"])
+    heights = np.asarray(panel.practice_page.minutes_bars.opts["height"])
+    bars_x = np.asarray(panel.practice_page.minutes_bars.opts["x"])
     assert len(heights) == 25  # 1 to 25 November
     assert heights.sum() == pytest.approx(75.0)
     by_day = {datetime.fromtimestamp(bx, NEW_YORK).day: h for bx, h in zip(bars_x, heights, strict=True)}
     assert {d: h for d, h in by_day.items() if h} == {22: 20.0, 23: 10.0, 24: 15.0, 25: 30.0}
 
-    assert np.asarray(panel.mix_bars.opts["width"]).tolist() == [4.0, 2.0, 1.0]
-    assert [name for _pos, name in panel.pose_axis._tickLevels[0]] == ["Tree Pose", "Mountain Pose", "Warrior II"]
+    assert np.asarray(panel.practice_page.mix_bars.opts["width"]).tolist() == [4.0, 2.0, 1.0]
+    assert [name for _pos, name in panel.practice_page.pose_axis._tickLevels[0]] == [
+        "Tree Pose",
+        "Mountain Pose",
+        "Warrior II",
+    ]
 
-    assert _xy(panel.recovery_curve)[1].tolist() == [50.0, 51.0, 52.0, 53.0, 54.0]
-    assert _xy(panel.sleep_curve)[1].tolist() == [70.0, 71.0, 72.0, 73.0, 74.0]
-    assert _xy(panel.strain_curve)[1].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0]
+    assert _xy(panel.providers_page.recovery_curve)[1].tolist() == [50.0, 51.0, 52.0, 53.0, 54.0]
+    assert _xy(panel.providers_page.sleep_curve)[1].tolist() == [70.0, 71.0, 72.0, 73.0, 74.0]
+    assert _xy(panel.providers_page.strain_curve)[1].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0]
 
-    assert [c.name() for c in panel.joint_curves] == ["pelvis_rot", "torso_rot", "left_knee_angle", "right_elbow_x"]
-    fx, fy = _xy(panel.joint_curves[0])
+    assert [c.name() for c in panel.providers_page.joint_curves] == [
+        "pelvis_rot",
+        "torso_rot",
+        "left_knee_angle",
+        "right_elbow_x",
+    ]
+    fx, fy = _xy(panel.providers_page.joint_curves[0])
     assert fx.tolist() == [0.0, 1.0, 2.0, 3.0] and fy.tolist() == [10.0, 11.0, 12.0, 13.0]
     # one joint at a time
-    panel.joint_combo.setCurrentIndex(panel.joint_combo.findData("torso_rot"))
-    panel.joint_combo.activated.emit(panel.joint_combo.currentIndex())
-    assert [c.name() for c in panel.joint_curves] == ["torso_rot"]
+    panel.providers_page.joint_combo.setCurrentIndex(panel.providers_page.joint_combo.findData("torso_rot"))
+    panel.providers_page.joint_combo.activated.emit(panel.providers_page.joint_combo.currentIndex())
+    assert [c.name() for c in panel.providers_page.joint_curves] == ["torso_rot"]
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.refresh()
-    assert [c.name() for c in panel.joint_curves] == ["torso_rot"]  # the choice survives a refresh
+    assert [c.name() for c in panel.providers_page.joint_curves] == ["torso_rot"]  # the choice survives a refresh
 
     # practice and WHOOP share the time axis: the month on every time chart, panned together
     low, high = panel.time_range("minutes")
@@ -120,7 +132,7 @@ def test_every_chart_has_its_data(seeded: Any, make_panel: Any, qtbot: QtBot) ->
     assert panel.time_range("minutes") == pytest.approx((low + 86400, high - 86400))
 
 
-def test_tables_show_history_results_players_and_top(seeded: Any, make_panel: Any) -> None:
+def test_tables_show_history_results_players_and_top(seeded: AppContext, make_panel: Any) -> None:
     panel = make_panel(seeded)
     show_every_tab(panel)
     history = panel.tables["history"].model.text_rows()
@@ -137,7 +149,9 @@ def test_tables_show_history_results_players_and_top(seeded: Any, make_panel: An
     assert ["Goals", "Ada", "1"] in top and ["Assists", "Ben", "1"] in top
 
 
-def test_png_and_csv_exports_write_real_files(seeded: Any, make_panel: Any, qtbot: QtBot, tmp_path: Path) -> None:
+def test_png_and_csv_exports_write_real_files(
+    seeded: AppContext, make_panel: Any, qtbot: QtBot, tmp_path: Path
+) -> None:
     panel = make_panel(seeded, page=2)
     for key in CHART_KEYS:
         path = panel.export_chart_png(key, tmp_path / f"{key}.png")
@@ -163,23 +177,23 @@ def test_png_and_csv_exports_write_real_files(seeded: Any, make_panel: Any, qtbo
     assert read("top")[0] == ["Category", "Player", "Value"]
 
 
-def test_history_pages_load_more(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
+def test_history_pages_load_more(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded, page=3)
     assert panel.tables["history"].note.text() == "3 of 4 sessions"
-    assert panel.more_button.isEnabled()
+    assert panel.practice_page.more_button.isEnabled()
     panel.load_more_history()
     qtbot.waitUntil(lambda: len(panel.history) == 4, timeout=WAIT_MS)
     assert panel.tables["history"].model.rowCount() == 4
-    assert not panel.more_button.isEnabled()
+    assert not panel.practice_page.more_button.isEnabled()
 
 
-def test_range_selector_recomputes(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
+def test_range_selector_recomputes(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded)
     show_every_tab(panel)
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.set_range("week")
     assert panel.data is not None and panel.data.period == period_bounds("week", NOW, NEW_YORK)
-    assert len(np.asarray(panel.minutes_bars.opts["height"])) == 3  # Monday to Wednesday
+    assert len(np.asarray(panel.practice_page.minutes_bars.opts["height"])) == 3  # Monday to Wednesday
     assert panel.tables["history"].model.rowCount() == 3
     assert panel.tables["results"].model.rowCount() == 0  # the match was on Saturday
     assert panel.cards["mindful_minutes"].value.text() == "75"  # cards are all-time, as the yoga cloud's
@@ -188,19 +202,19 @@ def test_range_selector_recomputes(seeded: Any, make_panel: Any, qtbot: QtBot) -
     assert panel.tables["history"].model.rowCount() == 4
 
 
-def test_pose_selector_changes_the_accuracy_chart(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
+def test_pose_selector_changes_the_accuracy_chart(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded)
-    index = panel.pose_combo.findText("Mountain Pose")
-    panel.pose_combo.setCurrentIndex(index)
-    panel.pose_combo.activated.emit(index)
-    qtbot.waitUntil(lambda: _xy(panel.acc_curve)[1].tolist() == [80.0, 100.0], timeout=WAIT_MS)
+    index = panel.practice_page.pose_combo.findText("Mountain Pose")
+    panel.practice_page.pose_combo.setCurrentIndex(index)
+    panel.practice_page.pose_combo.activated.emit(index)
+    qtbot.waitUntil(lambda: _xy(panel.practice_page.acc_curve)[1].tolist() == [80.0, 100.0], timeout=WAIT_MS)
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.refresh()  # the choice survives a refresh
-    assert panel.pose_combo.currentText() == "Mountain Pose"
-    assert _xy(panel.acc_curve)[1].tolist() == [80.0, 100.0]
+    assert panel.practice_page.pose_combo.currentText() == "Mountain Pose"
+    assert _xy(panel.practice_page.acc_curve)[1].tolist() == [80.0, 100.0]
 
 
-def test_queries_run_off_the_gui_thread(seeded: Any, make_panel: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_queries_run_off_the_gui_thread(seeded: AppContext, make_panel: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[int] = []
     real = panel_module.compute_dashboard
 
@@ -214,7 +228,7 @@ def test_queries_run_off_the_gui_thread(seeded: Any, make_panel: Any, monkeypatc
 
 
 def test_refresh_follows_the_bus_debounced_and_only_when_visible(
-    seeded: Any, make_panel: Any, bus: ChangeBus, qtbot: QtBot
+    seeded: AppContext, make_panel: Any, bus: ChangeBus, qtbot: QtBot
 ) -> None:
     panel = make_panel(seeded)
     count: list[int] = []
@@ -224,35 +238,34 @@ def test_refresh_follows_the_bus_debounced_and_only_when_visible(
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         for _ in range(5):
             bus.announce("practice")
-    qtbot.wait(300)
-    assert len(count) == 1  # five announcements, one refresh
+    # five announcements, one refresh, and none still to come (no debounce running, no op, none queued)
+    assert len(count) == 1 and not panel.refresh_pending()
     assert panel.cards["mindful_minutes"].value.text() == "80"
 
     bus.announce("settings")  # not a topic the Dashboard shows
-    qtbot.wait(300)
+    assert not panel.refresh_pending() and not panel.stale
     assert len(count) == 1
 
     panel.hide()
     add_session(seeded.db, local(2026, 11, 25, 12), 5)
     bus.announce("match")
-    qtbot.wait(300)
-    assert len(count) == 1  # hidden: nothing recomputed yet
+    assert panel.stale and not panel.refresh_pending()  # hidden: remembered, nothing recomputed yet
+    assert len(count) == 1
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.show()
     assert panel.cards["mindful_minutes"].value.text() == "85"
 
 
-def test_hidden_panel_does_not_query_until_shown(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
+def test_hidden_panel_does_not_query_until_shown(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded, show=False)
-    qtbot.wait(200)
-    assert panel.data is None
+    assert panel.data is None and panel.stale and not panel.refresh_pending()  # nothing will run until shown
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.show()
     assert panel.charts_populated()
 
 
 def test_open_and_delete_a_session_from_the_history(
-    seeded: Any, make_panel: Any, bus: ChangeBus, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    seeded: AppContext, make_panel: Any, bus: ChangeBus, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = make_panel(seeded)
     newest = panel.history[0]
@@ -283,7 +296,7 @@ def test_open_and_delete_a_session_from_the_history(
     assert [(o.entity, o.op) for o in outbox] == [("practice_session", "delete")]
 
 
-def test_empty_database_shows_zeros_and_placeholders(ctx: Any, make_panel: Any) -> None:
+def test_empty_database_shows_zeros_and_placeholders(ctx: AppContext, make_panel: Any) -> None:
     ctx.clock = lambda: NOW
     panel = make_panel(ctx)
     show_every_tab(panel)
@@ -293,7 +306,7 @@ def test_empty_database_shows_zeros_and_placeholders(ctx: Any, make_panel: Any) 
     assert all(panel.tables[k].model.rowCount() == 0 for k in TABLE_KEYS)
 
 
-def test_shutdown_with_a_refresh_in_flight(seeded: Any, make_panel: Any) -> None:
+def test_shutdown_with_a_refresh_in_flight(seeded: AppContext, make_panel: Any) -> None:
     panel = make_panel(seeded)
     panel.refresh()
     panel.shutdown()
@@ -302,7 +315,9 @@ def test_shutdown_with_a_refresh_in_flight(seeded: Any, make_panel: Any) -> None
     assert panel._op is None
 
 
-def test_hidden_tabs_are_built_on_first_show_with_the_newest_data(seeded: Any, make_panel: Any, qtbot: QtBot) -> None:
+def test_hidden_tabs_are_built_on_first_show_with_the_newest_data(
+    seeded: AppContext, make_panel: Any, qtbot: QtBot
+) -> None:
     panel = make_panel(seeded)
     assert set(panel.charts) == {"accuracy", "minutes", "pose_mix"} and set(panel.tables) == {"history"}
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
@@ -318,15 +333,15 @@ def test_hidden_tabs_are_built_on_first_show_with_the_newest_data(seeded: Any, m
     panel.tabs.setCurrentIndex(PAGES.index("providers"))
     assert set(panel.charts) == set(CHART_KEYS)
     assert all(panel.charts[k].has_data() for k in ("whoop", "strain", "joints"))
-    assert _xy(panel.strain_curve)[1].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0]
+    assert _xy(panel.providers_page.strain_curve)[1].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0]
     assert panel.time_range("whoop") == pytest.approx(panel.time_range("minutes"))  # joins the shared axis
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.set_range("week")
     assert panel.time_range("strain") == pytest.approx(panel.time_range("minutes"))
-    assert _xy(panel.strain_curve)[1].tolist() == [12.0, 13.0, 14.0]  # Monday 23 to Wednesday 25
+    assert _xy(panel.providers_page.strain_curve)[1].tolist() == [12.0, 13.0, 14.0]  # Monday 23 to Wednesday 25
 
 
-def test_export_builds_a_page_not_shown_yet(seeded: Any, make_panel: Any, qtbot: QtBot, tmp_path: Path) -> None:
+def test_export_builds_a_page_not_shown_yet(seeded: AppContext, make_panel: Any, qtbot: QtBot, tmp_path: Path) -> None:
     panel = make_panel(seeded)
     path = panel.export_chart_png("strain", tmp_path / "strain.png")
     assert panel.charts["strain"].has_data() and not QImage(str(path)).isNull()
@@ -338,7 +353,7 @@ def test_export_builds_a_page_not_shown_yet(seeded: Any, make_panel: Any, qtbot:
         assert {row[0] for row in list(csv.reader(fh))[1:]} == {"Ada", "Ben", "Cat"}
 
 
-def test_a_closed_panel_is_freed_when_dropped(seeded: Any, bus: ChangeBus, qtbot: QtBot) -> None:
+def test_a_closed_panel_is_freed_when_dropped(seeded: AppContext, bus: ChangeBus, qtbot: QtBot) -> None:
     """No cycle through Qt connections keeps a dropped panel (and its ~800 widgets) alive."""
     import gc
     import weakref

@@ -66,7 +66,8 @@ def test_vectorised_offsets_match_the_zone_across_dst_changes(tz: object) -> Non
     assert offsets.tolist() == expected
     days = local_day_numbers(stamps, tz)  # type: ignore[arg-type]
     assert [date(1970, 1, 1) + timedelta(days=int(d)) for d in days] == [
-        datetime.fromtimestamp(s, tz).date() for s in stamps  # type: ignore[arg-type]
+        datetime.fromtimestamp(s, tz).date()
+        for s in stamps  # type: ignore[arg-type]
     ]
 
 

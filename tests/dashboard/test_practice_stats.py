@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
+from app.context import AppContext
 from app.stats.periods import period_bounds
 from app.stats.practice import (
     current_streak,
@@ -49,7 +49,7 @@ def test_streak_two_sessions_one_day_count_once() -> None:
 
 
 # ---------------------------------------------------------------- cards (database)
-def test_cards_on_fixed_data(ctx: Any) -> None:
+def test_cards_on_fixed_data(ctx: AppContext) -> None:
     db = ctx.db
     add_session(db, local(2026, 11, 23), 10, [("tree", "Tree", 70.0)])
     add_session(db, local(2026, 11, 24), 15.5, [("tree", "Tree", 80.0), ("w2", "Warrior II", 90.0)])
@@ -63,12 +63,12 @@ def test_cards_on_fixed_data(ctx: Any) -> None:
     assert cards.avg_accuracy == pytest.approx((70 + 85 + 95) / 3, abs=0.05)
 
 
-def test_cards_on_empty_database(ctx: Any) -> None:
+def test_cards_on_empty_database(ctx: AppContext) -> None:
     cards = practice_cards(ctx.db, NOW, NEW_YORK)
     assert (cards.sessions_this_week, cards.mindful_minutes, cards.current_streak, cards.avg_accuracy) == (0, 0, 0, 0.0)
 
 
-def test_week_boundary_sunday_2330_local_is_last_week_even_though_monday_in_utc(ctx: Any) -> None:
+def test_week_boundary_sunday_2330_local_is_last_week_even_though_monday_in_utc(ctx: AppContext) -> None:
     sunday_late = local(2026, 11, 22, 23, 30)  # 04:30 UTC Monday
     assert sunday_late.weekday() == 0  # Monday in UTC
     add_session(ctx.db, sunday_late, 10)
@@ -80,7 +80,7 @@ def test_week_boundary_sunday_2330_local_is_last_week_even_though_monday_in_utc(
     assert practice_cards(ctx.db, monday, NEW_YORK).sessions_this_week == 1
 
 
-def test_east_of_utc_monday_0030_local_is_this_week(ctx: Any) -> None:
+def test_east_of_utc_monday_0030_local_is_this_week(ctx: AppContext) -> None:
     start = datetime(2026, 11, 23, 0, 30, tzinfo=BERLIN).astimezone(UTC)  # Sunday 23:30 UTC
     add_session(ctx.db, start, 10)
     now = datetime(2026, 11, 23, 12, tzinfo=BERLIN).astimezone(UTC)
@@ -88,7 +88,7 @@ def test_east_of_utc_monday_0030_local_is_this_week(ctx: Any) -> None:
     assert practice_cards(ctx.db, now, UTC).sessions_this_week == 0  # in UTC it was still Sunday
 
 
-def test_streak_across_midnight_depends_on_the_local_zone(ctx: Any) -> None:
+def test_streak_across_midnight_depends_on_the_local_zone(ctx: AppContext) -> None:
     # 23:30 New York on the 23rd and 00:30 New York on the 25th: in UTC those are the 24th and the 25th
     add_session(ctx.db, local(2026, 11, 23, 23, 30), 10)
     add_session(ctx.db, local(2026, 11, 25, 0, 30), 10)
@@ -96,21 +96,32 @@ def test_streak_across_midnight_depends_on_the_local_zone(ctx: Any) -> None:
     assert practice_cards(ctx.db, NOW, UTC).current_streak == 2  # the same sessions on UTC days
 
 
-def test_ten_year_daily_streak(ctx: Any) -> None:
+def test_ten_year_daily_streak(ctx: AppContext) -> None:
     from sqlmodel import SQLModel
 
     rows = []
     for i in range(3650):
         start = local(2026, 11, 25, 6) - timedelta(days=i)
-        rows.append({"id": f"s{i}", "started_at": start, "ended_at": start, "duration_s": 60.0, "avg_accuracy": 50.0,
-                     "total_poses": 1, "mode": "free", "updated_at": start, "deleted": i == 2000})
+        rows.append(
+            {
+                "id": f"s{i}",
+                "started_at": start,
+                "ended_at": start,
+                "duration_s": 60.0,
+                "avg_accuracy": 50.0,
+                "total_poses": 1,
+                "mode": "free",
+                "updated_at": start,
+                "deleted": i == 2000,
+            }
+        )
     with ctx.db.write() as s:
         s.connection().execute(SQLModel.metadata.tables["practice_session"].insert(), rows)
     assert practice_cards(ctx.db, NOW, NEW_YORK).current_streak == 2000  # the deleted day breaks it
 
 
 # ---------------------------------------------------------------- charts and history
-def test_minutes_per_day_buckets_local_days_and_fills_gaps(ctx: Any) -> None:
+def test_minutes_per_day_buckets_local_days_and_fills_gaps(ctx: AppContext) -> None:
     add_session(ctx.db, local(2026, 11, 22, 23, 30), 20)
     add_session(ctx.db, local(2026, 11, 24, 7), 10)
     add_session(ctx.db, local(2026, 11, 24, 20), 5)
@@ -123,10 +134,11 @@ def test_minutes_per_day_buckets_local_days_and_fills_gaps(ctx: Any) -> None:
     assert all_time.days[0] == date(2026, 11, 22) and all_time.minutes[:3] == [20.0, 0.0, 15.0]
 
 
-def test_pose_mix_accuracy_and_history(ctx: Any) -> None:
+def test_pose_mix_accuracy_and_history(ctx: AppContext) -> None:
     db = ctx.db
-    first = add_session(db, local(2026, 11, 23), 10, [("tree", "Tree", 60.0), ("tree", "Tree", 80.0),
-                                                      ("w2", "Warrior II", 50.0)])
+    first = add_session(
+        db, local(2026, 11, 23), 10, [("tree", "Tree", 60.0), ("tree", "Tree", 80.0), ("w2", "Warrior II", 50.0)]
+    )
     second = add_session(db, local(2026, 11, 24), 10, [("tree", "Tree", 90.0)])
     add_session(db, local(2026, 11, 24, 9), 10, [("w2", "Warrior II", 1.0)], deleted=True)
     add_session(db, local(2026, 10, 30), 10, [("boat", "Boat", 1.0)])  # last month
@@ -151,7 +163,7 @@ def test_pose_mix_accuracy_and_history(ctx: Any) -> None:
     assert holds[0].feedback == ["Straighten your back"]
 
 
-def test_session_exactly_at_local_midnight_is_on_the_new_day(ctx: Any) -> None:
+def test_session_exactly_at_local_midnight_is_on_the_new_day(ctx: AppContext) -> None:
     add_session(ctx.db, local(2026, 11, 24, 0, 0), 10)
     minutes = minutes_per_day(ctx.db, period_bounds("week", NOW, NEW_YORK), NEW_YORK)
     assert minutes.minutes == [0.0, 10.0, 0.0]

@@ -6,12 +6,13 @@ import math
 from datetime import timedelta
 from typing import Any
 
+from app.context import AppContext
 from app.stats.periods import period_bounds
 from app.stats.providers import latest_joint_angles, parse_joint_angles, read_joint_angles, whoop_series
 from tests.dashboard.conftest import NEW_YORK, NOW, REBOOT_CSV, add_reboot_export, add_whoop_day, local
 
 
-def test_whoop_series_in_range_oldest_first(ctx: Any) -> None:
+def test_whoop_series_in_range_oldest_first(ctx: AppContext) -> None:
     for n in range(3):
         add_whoop_day(ctx.db, local(2026, 11, 25 - n, 0), 40 + n, 80 - n, 12 + n, n + 1)
     add_whoop_day(ctx.db, local(2026, 10, 1, 0), 99, 99, 20, 9)  # last month
@@ -24,7 +25,7 @@ def test_whoop_series_in_range_oldest_first(ctx: Any) -> None:
     assert w.recovery.x[-1] == local(2026, 11, 25, 0).timestamp()
 
 
-def test_whoop_not_connected_is_empty(ctx: Any) -> None:
+def test_whoop_not_connected_is_empty(ctx: AppContext) -> None:
     assert not whoop_series(ctx.db, period_bounds("all", NOW, NEW_YORK)).connected
 
 
@@ -49,7 +50,7 @@ def test_parse_is_robust() -> None:
     assert text is not None and list(text.columns) == ["knee_angle"]
 
 
-def test_latest_readable_export_wins_and_bad_files_are_skipped(ctx: Any) -> None:
+def test_latest_readable_export_wins_and_bad_files_are_skipped(ctx: AppContext) -> None:
     assert latest_joint_angles(ctx.db, ctx.home) is None
     add_reboot_export(ctx.db, ctx.home, name="old.csv.gz", fetched=NOW - timedelta(days=2))
     add_reboot_export(ctx.db, ctx.home, text="not,a,joint\n1,2,3\n", name="junk.csv", fetched=NOW - timedelta(days=1))
@@ -61,7 +62,7 @@ def test_latest_readable_export_wins_and_bad_files_are_skipped(ctx: Any) -> None
     assert read_joint_angles(ctx.home / "reboot" / "missing.csv") is None
 
 
-def test_export_outside_the_data_folder_is_ignored(ctx: Any, tmp_path: Any) -> None:
+def test_export_outside_the_data_folder_is_ignored(ctx: AppContext, tmp_path: Any) -> None:
     from app.models import RebootExport
 
     outside = tmp_path / "outside.csv"

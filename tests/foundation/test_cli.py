@@ -13,6 +13,7 @@ from app import __version__
 from app.cli import build_parser
 
 
+@pytest.mark.subprocess
 def test_version_via_python_m_app() -> None:
     out = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True, text=True, check=True)
     first, model = out.stdout.strip().splitlines()
@@ -31,6 +32,7 @@ def test_version_reports_a_missing_pose_model(tmp_path: Path, monkeypatch: pytes
     assert "pose model missing" in line and "pose_landmark_full.tflite" in line
 
 
+@pytest.mark.subprocess
 def test_help_via_python_m_app() -> None:
     out = subprocess.run([sys.executable, "-m", "app", "--help"], capture_output=True, text=True, check=True)
     assert "usage: fieldmat" in out.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlmodel import select
 
-from app.db import DB_FILE, Database, alembic_config
+from app.db import DB_FILE, Database, alembic_config, known_revisions
 from app.errors import DatabaseTooNew, DatabaseUnreadable
 from app.models import Team
 
@@ -119,3 +120,23 @@ def test_wal_is_checkpointed_off_the_commit_path(fieldmat_home: Path) -> None:
     assert not wal.exists() or wal.stat().st_size == 0
     with sqlite3.connect(fieldmat_home / DB_FILE) as conn:
         assert conn.execute("SELECT count(*) FROM team").fetchone()[0] == 300
+
+
+def test_real_upgrade_of_an_empty_file_matches_the_copied_template(tmp_path: Path, migrated_home: Path) -> None:
+    """The one test that runs every migration on an empty file; ``ctx`` copies the template instead."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    db = Database.open(empty)
+    try:
+        assert db.current_revisions() == known_revisions()[1]
+    finally:
+        db.close()
+
+    def contents(path: Path) -> tuple[list[tuple[str, str, str | None]], list[tuple[str]]]:
+        with closing(sqlite3.connect(path)) as conn:
+            tables = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+            return tables, conn.execute("SELECT version_num FROM alembic_version ORDER BY 1").fetchall()
+
+    upgraded = contents(empty / DB_FILE)
+    assert upgraded == contents(migrated_home / DB_FILE)  # what each ``ctx`` test starts from
+    assert ("table", "alembic_version") in [(t, n) for t, n, _sql in upgraded[0]]

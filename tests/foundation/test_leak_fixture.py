@@ -8,6 +8,8 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
+pytestmark = pytest.mark.subprocess
+
 CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
 
 

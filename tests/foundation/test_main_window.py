@@ -6,11 +6,12 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from ui.main_window import MainWindow
 from ui.ops import CancelToken, run_op
 
 
-def test_window_has_the_four_areas(qtbot: QtBot, ctx: Any) -> None:
+def test_window_has_the_four_areas(qtbot: QtBot, ctx: AppContext) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
@@ -20,7 +21,7 @@ def test_window_has_the_four_areas(qtbot: QtBot, ctx: Any) -> None:
     assert window.sync_action.text() == "Sync"
 
 
-def test_geometry_and_tab_are_remembered(qtbot: QtBot, ctx: Any) -> None:
+def test_geometry_and_tab_are_remembered(qtbot: QtBot, ctx: AppContext) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.resize(700, 520)
@@ -33,7 +34,7 @@ def test_geometry_and_tab_are_remembered(qtbot: QtBot, ctx: Any) -> None:
     assert (again.width(), again.height()) == (700, 520)
 
 
-def test_ctrl_number_switches_tabs(qtbot: QtBot, ctx: Any) -> None:
+def test_ctrl_number_switches_tabs(qtbot: QtBot, ctx: AppContext) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     by_shortcut = {a.shortcut().toString(): a for a in window.actions()}
@@ -82,7 +83,7 @@ def test_run_op_reports_failure_and_cancel(qtbot: QtBot) -> None:
     assert outcome == []
 
 
-def test_preferences_dialog_saves_settings(qtbot: QtBot, ctx: Any) -> None:
+def test_preferences_dialog_saves_settings(qtbot: QtBot, ctx: AppContext) -> None:
     from app.config import load_settings
     from ui.settings_dialog import SettingsDialog
 
@@ -96,7 +97,7 @@ def test_preferences_dialog_saves_settings(qtbot: QtBot, ctx: Any) -> None:
     assert (saved.hold_seconds, saved.speech_enabled, saved.backfill_days) == (3.5, False, 200)
 
 
-def test_outdoor_theme_from_the_view_menu_is_remembered(qtbot: QtBot, ctx: Any) -> None:
+def test_outdoor_theme_from_the_view_menu_is_remembered(qtbot: QtBot, ctx: AppContext) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui.theme import apply_outdoor_theme, is_outdoor
@@ -118,7 +119,7 @@ def test_outdoor_theme_from_the_view_menu_is_remembered(qtbot: QtBot, ctx: Any) 
         apply_outdoor_theme(app, False)
 
 
-def test_areas_are_built_after_the_window_shows(qtbot: QtBot, ctx: Any) -> None:
+def test_areas_are_built_after_the_window_shows(qtbot: QtBot, ctx: AppContext) -> None:
     from ui.dashboard.panel import DashboardPanel
     from ui.match.panel import MatchPanel
     from ui.practice.panel import PracticePanel

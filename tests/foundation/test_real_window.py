@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.subprocess
+
 
 @pytest.mark.slow
 def test_python_m_app_opens_the_window_under_xvfb(fieldmat_home: Path, tmp_path: Path) -> None:
@@ -20,7 +22,10 @@ def test_python_m_app_opens_the_window_under_xvfb(fieldmat_home: Path, tmp_path:
     env = {**os.environ, "FIELDMAT_HOME": str(fieldmat_home), "QT_QPA_PLATFORM": "xcb"}
     result = subprocess.run(
         [xvfb_run, "-a", "-s", "-screen 0 1280x860x24", sys.executable, "-m", "app", "gui", "--screenshot", str(shot)],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     data = shot.read_bytes()

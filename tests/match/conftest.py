@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from app.context import AppContext
 from app.match import LineupItem, MatchService
 from app.models.match import Match, Player, Team
+from tests.fakes import FakeClock
 
 KICKOFF = datetime(2026, 5, 2, 10, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """A wall clock the test moves by hand."""
-
-    def __init__(self, start: datetime = KICKOFF) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float = 0, seconds: float = 0) -> None:
-        self.now += timedelta(minutes=minutes, seconds=seconds)
 
 
 @dataclass
@@ -44,11 +33,11 @@ class Squad:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(KICKOFF)
 
 
 @pytest.fixture
-def svc(ctx: Any, clock: FakeClock) -> MatchService:
+def svc(ctx: AppContext, clock: FakeClock) -> MatchService:
     return MatchService(ctx.db, clock=clock)
 
 

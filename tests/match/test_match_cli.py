@@ -16,7 +16,7 @@ import pytest
 from app.context import AppContext
 from app.match import MatchService
 
-from .conftest import FakeClock, make_squad
+from .conftest import KICKOFF, FakeClock, make_squad
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ def fieldmat(home: Path, *args: str, cwd: Path | None = None) -> subprocess.Comp
 def logged_match(fieldmat_home: Path) -> str:
     ctx = AppContext.create(fieldmat_home)
     try:
-        clock = FakeClock()
+        clock = FakeClock(KICKOFF)
         svc = MatchService(ctx.db, clock=clock)
         squad = make_squad(svc)
         mid = squad.match.id
@@ -47,7 +47,7 @@ def logged_match(fieldmat_home: Path) -> str:
         ctx.close()
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_list_shows_the_match_with_its_score(fieldmat_home: Path, logged_match: str) -> None:
     result = fieldmat(fieldmat_home, "match", "list")
     assert result.returncode == 0, result.stderr
@@ -55,7 +55,7 @@ def test_list_shows_the_match_with_its_score(fieldmat_home: Path, logged_match: 
     assert "Lions 2-0 Tigers" in result.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_export_json_and_csv_then_import_into_another_home(
     fieldmat_home: Path, logged_match: str, tmp_path: Path
 ) -> None:
@@ -82,7 +82,7 @@ def test_export_json_and_csv_then_import_into_another_home(
     assert "Lions 2-0 Tigers" in listed.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_import_of_a_malformed_file_fails_clearly(fieldmat_home: Path, logged_match: str, tmp_path: Path) -> None:
     result = fieldmat(fieldmat_home, "match", "export", logged_match, "--format", "json")
     doc: dict[str, Any] = json.loads(result.stdout)
@@ -97,7 +97,7 @@ def test_import_of_a_malformed_file_fails_clearly(fieldmat_home: Path, logged_ma
     assert "no matches yet" in fieldmat(other, "match", "list").stdout
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_export_pdf_through_the_entry_point(fieldmat_home: Path, logged_match: str, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
     result = fieldmat(fieldmat_home, "match", "export", logged_match, "--format", "pdf", "-o", str(out))
@@ -105,7 +105,7 @@ def test_export_pdf_through_the_entry_point(fieldmat_home: Path, logged_match: s
     assert out.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_export_of_an_unknown_match_fails(fieldmat_home: Path, logged_match: str) -> None:
     result = fieldmat(fieldmat_home, "match", "export", "ffffffff", "--format", "json")
     assert result.returncode == 2

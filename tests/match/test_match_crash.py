@@ -17,6 +17,8 @@ from app.context import AppContext
 from app.match import MatchService
 from app.models.match import MatchEvent
 
+pytestmark = pytest.mark.subprocess
+
 HERE = Path(__file__).resolve().parent
 
 

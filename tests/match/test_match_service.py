@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from app.context import AppContext
 from app.errors import NotFound, ValidationError
 from app.match import LineupItem, MatchService
 from app.match.service import assist_id_for
@@ -16,7 +17,7 @@ from app.models.sync import OutboxEntry
 from .conftest import FakeClock, Squad
 
 
-def outbox(ctx: Any) -> list[tuple[str, str, str]]:
+def outbox(ctx: AppContext) -> list[tuple[str, str, str]]:
     with ctx.db.session() as s:
         rows = s.exec(select(OutboxEntry).order_by(OutboxEntry.seq)).all()  # type: ignore[arg-type]
     return [(r.entity, r.entity_id, r.op) for r in rows]
@@ -56,7 +57,7 @@ def test_deleted_goal_leaves_the_score(svc: MatchService, squad: Squad) -> None:
 
 # ------------------------------------------------------------------ clock
 def test_clock_pauses_stoppage_display_and_survives_a_restart(
-    ctx: Any, svc: MatchService, squad: Squad, clock: FakeClock
+    ctx: AppContext, svc: MatchService, squad: Squad, clock: FakeClock
 ) -> None:
     mid = squad.match.id
     assert svc.clock_state(mid).status == "scheduled"
@@ -114,7 +115,7 @@ def test_clock_rejects_impossible_actions(svc: MatchService, squad: Squad) -> No
         svc.log_event(mid, "period_end", "home")
 
 
-def test_clock_marks_are_stored_not_timed(ctx: Any, svc: MatchService, squad: Squad, clock: FakeClock) -> None:
+def test_clock_marks_are_stored_not_timed(ctx: AppContext, svc: MatchService, squad: Squad, clock: FakeClock) -> None:
     mid = kick_off(svc, squad)
     clock.advance(3)
     svc.pause(mid)
@@ -126,7 +127,7 @@ def test_clock_marks_are_stored_not_timed(ctx: Any, svc: MatchService, squad: Sq
 
 # ------------------------------------------------------------------ events, undo, redo
 def test_goal_with_assist_logs_the_assist_and_undo_redo_travel_together(
-    ctx: Any, svc: MatchService, squad: Squad, clock: FakeClock
+    ctx: AppContext, svc: MatchService, squad: Squad, clock: FakeClock
 ) -> None:
     mid = kick_off(svc, squad)
     scorer, provider = squad.players[9], squad.players[7]
@@ -194,7 +195,9 @@ def test_edit_and_delete_are_undoable(svc: MatchService, squad: Squad, clock: Fa
         svc.edit_event(goal, kind="header")
 
 
-def test_undo_is_durable_for_another_instance(ctx: Any, svc: MatchService, squad: Squad, clock: FakeClock) -> None:
+def test_undo_is_durable_for_another_instance(
+    ctx: AppContext, svc: MatchService, squad: Squad, clock: FakeClock
+) -> None:
     mid = kick_off(svc, squad)
     svc.log_event(mid, "goal", "home", squad.players[9].id)
     svc.undo()
@@ -210,7 +213,7 @@ def test_new_action_clears_redo(svc: MatchService, squad: Squad) -> None:
     assert not svc.can_redo()
 
 
-def test_log_event_rejects_bad_input_and_writes_nothing(ctx: Any, svc: MatchService, squad: Squad) -> None:
+def test_log_event_rejects_bad_input_and_writes_nothing(ctx: AppContext, svc: MatchService, squad: Squad) -> None:
     mid = kick_off(svc, squad)
     before = len(outbox(ctx))
     with pytest.raises(ValidationError):
@@ -226,7 +229,9 @@ def test_log_event_rejects_bad_input_and_writes_nothing(ctx: Any, svc: MatchServ
 
 
 # ------------------------------------------------------------------ outbox
-def test_every_change_is_in_the_outbox(ctx: Any, svc: MatchService, clock: FakeClock, squad_factory: Any) -> None:
+def test_every_change_is_in_the_outbox(
+    ctx: AppContext, svc: MatchService, clock: FakeClock, squad_factory: Any
+) -> None:
     squad = squad_factory()
     entries = outbox(ctx)
     assert ("team", squad.team.id, "upsert") in entries
@@ -339,7 +344,7 @@ def test_roster_validation(svc: MatchService, squad: Squad) -> None:
     assert next(p.name for p in svc.list_players(squad.team.id)) == "Keeper"
 
 
-def test_outbox_collapse_check_uses_the_record_index(ctx: Any) -> None:
+def test_outbox_collapse_check_uses_the_record_index(ctx: AppContext) -> None:
     """Logging stays O(1) while offline: enqueue's lookup must not scan every pending entry."""
     import sqlite3
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from tests.match_ui.conftest import FakeClock
 
 LEFT = Qt.MouseButton.LeftButton
@@ -56,7 +57,7 @@ def save_button(dialog: Any) -> Any:
     return dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
 
 
-def row_counts(ctx: Any) -> dict[str, int]:
+def row_counts(ctx: AppContext) -> dict[str, int]:
     from sqlalchemy import func
     from sqlmodel import select
 
@@ -158,7 +159,7 @@ def test_import_a_file_exported_by_the_core(
 )
 def test_malformed_file_is_refused_in_words_and_nothing_is_imported(
     qtbot: QtBot,
-    ctx: Any,
+    ctx: AppContext,
     panel: Any,
     clock: FakeClock,
     exported_file: tuple[Path, str],
@@ -405,7 +406,7 @@ def test_help_overlay_lists_every_key_and_any_key_closes_it(qtbot: QtBot, panel:
 
 # ------------------------------------------------------------------ share
 def test_share_button_opens_the_share_dialog_for_a_synced_match(
-    qtbot: QtBot, ctx: Any, panel: Any, clock: FakeClock
+    qtbot: QtBot, ctx: AppContext, panel: Any, clock: FakeClock
 ) -> None:
     from sqlmodel import select
 
@@ -436,6 +437,7 @@ def test_share_button_opens_the_share_dialog_for_a_synced_match(
     qtbot.waitUntil(lambda: panel.share_dialog is None)
 
 
+@pytest.mark.subprocess
 def test_the_match_screens_do_not_import_the_share_dialog_until_asked() -> None:
     code = "import sys, ui.match.panel; print('ui.sync.share_dialog' in sys.modules, 'sync.sharing' in sys.modules)"
     out = subprocess.run(

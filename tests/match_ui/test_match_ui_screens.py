@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from tests.match_ui.conftest import FakeClock
 
 LEFT = Qt.MouseButton.LeftButton
@@ -90,7 +91,7 @@ def test_every_kind_can_be_logged_by_its_key(qtbot: QtBot, panel: Any, clock: Fa
     assert live.timeline.table.rowCount() == len(LOGGABLE_KINDS) + 1
 
 
-def test_clock_survives_a_restart(qtbot: QtBot, ctx: Any, panel: Any, clock: FakeClock) -> None:
+def test_clock_survives_a_restart(qtbot: QtBot, ctx: AppContext, panel: Any, clock: FakeClock) -> None:
     from ui.bus import ChangeBus
     from ui.match.panel import MatchPanel
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -21,30 +19,8 @@ from pose.camera import (
     list_sources,
     open_source,
 )
-
-
-class FakeCapture:
-    """Stands in for cv2.VideoCapture: ``frames`` frames, then end (or forever if None)."""
-
-    def __init__(self, opened: bool = True, frames: int | None = 5, delay: float = 0.0) -> None:
-        self.opened, self.left, self.delay, self.n, self.released = opened, frames, delay, 0, False
-
-    def isOpened(self) -> bool:
-        return self.opened
-
-    def read(self) -> tuple[bool, Any]:
-        if self.left is not None:
-            if self.left <= 0:
-                return False, None
-            self.left -= 1
-        time.sleep(self.delay)
-        frame = np.zeros((4, 6, 3), np.uint8)
-        frame[:, 0] = self.n % 256  # mark the left column with the frame number
-        self.n += 1
-        return True, frame
-
-    def release(self) -> None:
-        self.released = True
+from tests.fakes import FakeCapture
+from tests.waits import wait_until
 
 
 def test_missing_or_busy_camera_raises_typed_error() -> None:
@@ -68,7 +44,8 @@ def test_latest_frame_grabber_keeps_only_newest_and_counts_drops() -> None:
     cam = WebcamSource(0, capture_factory=lambda i: FakeCapture(frames=None, delay=0.002))
     grabber = LatestFrameGrabber(cam)
     try:
-        time.sleep(0.2)  # consumer is slow: frames pile up and get replaced
+        # the consumer is slow: wait until the grabber has replaced a frame nobody took
+        wait_until(lambda: grabber.dropped > 0, message="a dropped frame")
         frame = grabber.latest(timeout=1.0)
         assert frame is not None
         assert grabber.dropped > 0 and grabber.captured >= grabber.dropped

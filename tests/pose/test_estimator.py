@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("FIELDMAT_SHARED", REPO / ".." / "shared")).resolve()
 
 
+@pytest.mark.subprocess
 def test_importing_pose_and_cli_does_not_load_mediapipe_or_cv2() -> None:
     code = (
         "import sys, app.cli, app.cli_pose, pose.pipeline, pose.camera, pose.draw, pose.timeline, "
@@ -53,7 +54,7 @@ def _task_file() -> Path | None:
     return found[0] if found else None
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_tasks_backend_with_a_real_model(photos_dir: Path) -> None:
     task = _task_file()
     if task is None:
@@ -68,7 +69,7 @@ def test_tasks_backend_with_a_real_model(photos_dir: Path) -> None:
     assert lm is not None and lm.image.shape == (33, 4) and lm.world is not None
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_mediapipe_estimator_on_a_photo(photos_dir: Path) -> None:
     est = create_estimator(static_image_mode=True)
     try:
@@ -83,7 +84,7 @@ def test_mediapipe_estimator_on_a_photo(photos_dir: Path) -> None:
     assert nobody is None
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_staged_run_processes_every_frame_in_order(photos_dir: Path, tmp_path: Path) -> None:
     video = tmp_path / "still.mp4"
     frame = cv2.resize(cv2.imread(str(photos_dir / "warrior_ii" / sorted(os.listdir(photos_dir / "warrior_ii"))[0])),

@@ -14,7 +14,7 @@ from app.cli import main as cli_main
 from pose.library import PoseLibrary
 from tests.pose.caption_agreement import caption_agreement
 
-pytestmark = [pytest.mark.shared, pytest.mark.slow]
+pytestmark = [pytest.mark.shared, pytest.mark.mediapipe]
 
 
 def _analyze_json(video: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:

@@ -36,7 +36,7 @@ def test_mirrored_photos_are_recognised_too(library: PoseLibrary,
     assert mirrored.top1 == pytest.approx(plain.top1)
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_eval_poses_cli_on_real_photos(photos_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["eval-poses", str(photos_dir)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
@@ -47,7 +47,7 @@ def test_eval_poses_cli_on_real_photos(photos_dir: Path, capsys: pytest.CaptureF
     assert any(line.startswith("confusion") for line in out)
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 def test_eval_poses_skips_unknown_labels_and_counts_no_person(
         photos_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with (photos_dir / "labels.csv").open() as fh:

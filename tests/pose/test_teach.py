@@ -47,7 +47,7 @@ def test_teach_rejects_bad_ids_and_malformed_files(tmp_path: Path) -> None:
         PoseLibrary.load(tmp_path)
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
 def test_teach_from_a_photo(photos_dir: Path, tmp_path: Path) -> None:
     import cv2

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from app.config import load_settings
+from app.context import AppContext
 from pose.camera import WebcamSource
+from tests.fakes import FakeCapture
 from ui.bus import ChangeBus
 from ui.practice.panel import PracticePanel
 from ui.practice.worker import LiveFrame, PracticeConfig, PracticeWorker
@@ -23,40 +23,27 @@ from ui.practice.worker import LiveFrame, PracticeConfig, PracticeWorker
 REPO = Path(__file__).resolve().parents[2]
 
 
-class FakeCapture:
-    """The camera edge: a cv2.VideoCapture look-alike (missing, or ~100 fps of grey frames)."""
-
-    def __init__(self, opened: bool = True) -> None:
-        self.opened = opened
-        self.reads = 0
-
-    def isOpened(self) -> bool:
-        return self.opened
-
-    def read(self) -> tuple[bool, Any]:
-        time.sleep(0.01)
-        self.reads += 1
-        return True, np.full((240, 320, 3), 90, dtype=np.uint8)
-
-    def release(self) -> None:
-        self.opened = False
+def grey_camera(opened: bool) -> FakeCapture:
+    """A camera at ~100 fps of grey frames (or a missing one)."""
+    return FakeCapture(opened, frames=None, delay=0.01, shape=(240, 320, 3), fill=90, mark=False)
 
 
 def webcam_factory(opened: bool, calls: list[str] | None = None) -> Any:
     def factory(spec: str, mirror: bool) -> WebcamSource:
         if calls is not None:
             calls.append(spec)
-        return WebcamSource(int(spec), mirror=mirror, capture_factory=lambda i: FakeCapture(opened))
+        return WebcamSource(int(spec), mirror=mirror, capture_factory=lambda i: grey_camera(opened))
 
     return factory
 
 
-def make_panel(qtbot: QtBot, ctx: Any, factory: Any = None) -> PracticePanel:
+def make_panel(qtbot: QtBot, ctx: AppContext, factory: Any = None) -> PracticePanel:
     panel = PracticePanel(ctx, ChangeBus(), speech_engine="mock", source_factory=factory)
     qtbot.addWidget(panel)
     return panel
 
 
+@pytest.mark.subprocess
 def test_startup_opens_no_camera_and_imports_no_model() -> None:
     code = (
         "import sys\n"
@@ -74,7 +61,7 @@ def test_startup_opens_no_camera_and_imports_no_model() -> None:
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_camera_is_opened_only_on_start_and_missing_camera_is_explained(qtbot: QtBot, ctx: Any) -> None:
+def test_camera_is_opened_only_on_start_and_missing_camera_is_explained(qtbot: QtBot, ctx: AppContext) -> None:
     calls: list[str] = []
     ctx.settings.camera_source = "0"
     panel = make_panel(qtbot, ctx, webcam_factory(opened=False, calls=calls))
@@ -87,15 +74,17 @@ def test_camera_is_opened_only_on_start_and_missing_camera_is_explained(qtbot: Q
     assert panel.start_button.text() == "Start" and panel.start_button.isEnabled()
 
 
-@pytest.mark.slow
-def test_worker_keeps_at_most_one_frame_in_flight(qtbot: QtBot, ctx: Any) -> None:
+@pytest.mark.mediapipe
+def test_worker_keeps_at_most_one_frame_in_flight(qtbot: QtBot, ctx: AppContext) -> None:
     worker = PracticeWorker(ctx, PracticeConfig(source="0"), webcam_factory(opened=True))
     frames: list[LiveFrame] = []
     worker.frame.connect(frames.append)  # never calls frame_shown(): the GUI "lags" forever
     worker.start()
     try:
         qtbot.waitUntil(lambda: worker.processed >= 8, timeout=30_000)
-        qtbot.wait(100)
+        # deliver whatever the worker has posted (no fixed wait): seven processed frames or
+        # more, one emitted, the rest dropped
+        QCoreApplication.sendPostedEvents()
         assert len(frames) == 1
         assert worker.dropped >= 6
         worker.frame_shown()
@@ -108,8 +97,8 @@ def test_worker_keeps_at_most_one_frame_in_flight(qtbot: QtBot, ctx: Any) -> Non
         assert worker.wait(10_000)
 
 
-@pytest.mark.slow
-def test_running_practice_shows_frames_saves_snapshot_and_shuts_down(qtbot: QtBot, ctx: Any) -> None:
+@pytest.mark.mediapipe
+def test_running_practice_shows_frames_saves_snapshot_and_shuts_down(qtbot: QtBot, ctx: AppContext) -> None:
     ctx.settings.camera_source = "0"
     panel = make_panel(qtbot, ctx, webcam_factory(opened=True))
     panel.show()
@@ -128,8 +117,8 @@ def test_running_practice_shows_frames_saves_snapshot_and_shuts_down(qtbot: QtBo
     assert not panel.running
 
 
-@pytest.mark.slow
-def test_destroying_a_running_panel_stops_its_worker(qtbot: QtBot, ctx: Any) -> None:
+@pytest.mark.mediapipe
+def test_destroying_a_running_panel_stops_its_worker(qtbot: QtBot, ctx: AppContext) -> None:
     ctx.settings.camera_source = "0"
     panel = PracticePanel(ctx, ChangeBus(), speech_engine="mock", source_factory=webcam_factory(opened=True))
     panel.start()
@@ -140,7 +129,7 @@ def test_destroying_a_running_panel_stops_its_worker(qtbot: QtBot, ctx: Any) -> 
     qtbot.waitUntil(worker.isFinished, timeout=15_000)
 
 
-def test_f11_opens_full_screen_practice_mode_with_large_type(qtbot: QtBot, ctx: Any) -> None:
+def test_f11_opens_full_screen_practice_mode_with_large_type(qtbot: QtBot, ctx: AppContext) -> None:
     panel = make_panel(qtbot, ctx)
     panel.show()
     normal = panel.view.pose_label.font().pointSize()
@@ -160,7 +149,7 @@ def test_f11_opens_full_screen_practice_mode_with_large_type(qtbot: QtBot, ctx: 
     assert not panel.in_practice_mode
 
 
-def test_mute_button_is_saved_in_settings(qtbot: QtBot, ctx: Any) -> None:
+def test_mute_button_is_saved_in_settings(qtbot: QtBot, ctx: AppContext) -> None:
     panel = make_panel(qtbot, ctx)
     assert panel.mute_button.text() == "Mute cues"
     qtbot.mouseClick(panel.mute_button, Qt.MouseButton.LeftButton)
@@ -172,7 +161,7 @@ def test_mute_button_is_saved_in_settings(qtbot: QtBot, ctx: Any) -> None:
     assert load_settings(ctx.home).speech_enabled is True
 
 
-def test_user_sequences_are_offered_and_bad_files_reported(qtbot: QtBot, ctx: Any) -> None:
+def test_user_sequences_are_offered_and_bad_files_reported(qtbot: QtBot, ctx: AppContext) -> None:
     folder = ctx.home / "sequences"
     folder.mkdir()
     good = {"name": "My flow", "steps": [{"pose": "tree", "hold_s": 10}]}
@@ -189,7 +178,7 @@ def test_user_sequences_are_offered_and_bad_files_reported(qtbot: QtBot, ctx: An
     assert single is not None and [(s.pose, s.hold_s) for s in single.steps] == [("warrior_ii", 45.0)]
 
 
-def test_file_source_without_a_path_asks_for_one(qtbot: QtBot, ctx: Any) -> None:
+def test_file_source_without_a_path_asks_for_one(qtbot: QtBot, ctx: AppContext) -> None:
     panel = make_panel(qtbot, ctx)
     panel.source_picker.kind.setCurrentIndex(1)  # Video file, no path
     assert not panel.start()

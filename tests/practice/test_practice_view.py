@@ -15,6 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models.sync import OutboxEntry
 from app.practice.service import PracticeService
 from ui.bus import ChangeBus
@@ -63,9 +64,9 @@ def practice_video(shared_dir: Path, tmp_path: Path) -> Path:
     return make_video(tmp_path / "practice.avi", photos)
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
-def test_video_practice_shows_poses_and_logs_the_session(qtbot: QtBot, ctx: Any, practice_video: Path) -> None:
+def test_video_practice_shows_poses_and_logs_the_session(qtbot: QtBot, ctx: AppContext, practice_video: Path) -> None:
     from ui.practice.panel import PracticePanel
 
     ctx.settings.auto_start_session = True
@@ -112,9 +113,11 @@ def test_video_practice_shows_poses_and_logs_the_session(qtbot: QtBot, ctx: Any,
     panel.shutdown()
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
-def test_guided_sequence_from_a_user_file_runs_to_completion(qtbot: QtBot, ctx: Any, practice_video: Path) -> None:
+def test_guided_sequence_from_a_user_file_runs_to_completion(
+    qtbot: QtBot, ctx: AppContext, practice_video: Path
+) -> None:
     from ui.practice.panel import PracticePanel
 
     folder = ctx.home / "sequences"

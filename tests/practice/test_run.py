@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models.practice import PoseHold
 from app.models.sync import OutboxEntry
 from app.practice.run import PracticeRun, StepChanged
@@ -29,12 +30,12 @@ def figures() -> dict[str, Landmarks]:
 
 
 @pytest.fixture
-def service(ctx: Any) -> PracticeService:
+def service(ctx: AppContext) -> PracticeService:
     ctx.clock = lambda: T0
     return PracticeService(ctx)
 
 
-def holds_in_db(ctx: Any) -> list[str]:
+def holds_in_db(ctx: AppContext) -> list[str]:
     with ctx.db.session() as s:
         return [h.pose_id for h in s.exec(select(PoseHold).order_by(PoseHold.started_at)).all()]  # type: ignore[arg-type]
 
@@ -49,7 +50,7 @@ def feed(run: PracticeRun, lm: Landmarks | None, t: float, seconds: float) -> tu
 
 
 def test_free_practice_auto_starts_and_writes_each_hold_when_it_ends(
-    service: PracticeService, ctx: Any, figures: dict[str, Landmarks]
+    service: PracticeService, ctx: AppContext, figures: dict[str, Landmarks]
 ) -> None:
     run = PracticeRun(service, PosePipeline(LIBRARY, None, hold_seconds=2.0), auto_start=True)
     assert run.begin() == []
@@ -81,7 +82,7 @@ def test_free_practice_auto_starts_and_writes_each_hold_when_it_ends(
 
 
 def test_manual_start_opens_the_session_at_once_and_short_poses_are_not_logged(
-    service: PracticeService, ctx: Any, figures: dict[str, Landmarks]
+    service: PracticeService, ctx: AppContext, figures: dict[str, Landmarks]
 ) -> None:
     run = PracticeRun(service, PosePipeline(LIBRARY, None, hold_seconds=2.0), auto_start=False)
     [started] = run.begin()
@@ -93,7 +94,7 @@ def test_manual_start_opens_the_session_at_once_and_short_poses_are_not_logged(
 
 
 def test_guided_sequence_scores_the_target_and_moves_on(
-    service: PracticeService, ctx: Any, figures: dict[str, Landmarks]
+    service: PracticeService, ctx: AppContext, figures: dict[str, Landmarks]
 ) -> None:
     sequence = Sequence("Test flow", (SequenceStep("warrior_ii", 3), SequenceStep("tree", 2.5)))
     pipeline = PosePipeline(LIBRARY, None, hold_seconds=2.0)

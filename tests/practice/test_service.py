@@ -8,22 +8,14 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from app.context import AppContext
 from app.errors import NotFound, ValidationError
 from app.models.practice import PoseHold, PracticeSession
 from app.models.sync import OutboxEntry
 from app.practice.service import NewHold, PracticeService
+from tests.fakes import FakeClock
 
 T0 = datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """The wall clock is an OS edge: tests set it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def hold(pose: str, start_s: float, end_s: float, accuracy: float) -> NewHold:
@@ -41,18 +33,18 @@ def hold(pose: str, start_s: float, end_s: float, accuracy: float) -> NewHold:
 
 
 @pytest.fixture
-def service(ctx: Any) -> PracticeService:
+def service(ctx: AppContext) -> PracticeService:
     ctx.clock = FakeClock(T0)
     return PracticeService(ctx)
 
 
-def outbox(ctx: Any) -> list[tuple[str, str, str]]:
+def outbox(ctx: AppContext) -> list[tuple[str, str, str]]:
     with ctx.db.session() as s:
         rows = s.exec(select(OutboxEntry).order_by(OutboxEntry.seq)).all()  # type: ignore[arg-type]
         return [(r.entity, r.entity_id, r.op) for r in rows]
 
 
-def test_start_record_stop_stores_the_cloud_model(service: PracticeService, ctx: Any) -> None:
+def test_start_record_stop_stores_the_cloud_model(service: PracticeService, ctx: AppContext) -> None:
     started = service.start_session(started_at=T0)
     sid = started.session.id
     assert started.recovered == []
@@ -81,7 +73,7 @@ def test_start_record_stop_stores_the_cloud_model(service: PracticeService, ctx:
     assert outbox(ctx) == [("practice_session", sid, "upsert")]
 
 
-def test_hold_and_outbox_entry_commit_together(service: PracticeService, ctx: Any, monkeypatch: Any) -> None:
+def test_hold_and_outbox_entry_commit_together(service: PracticeService, ctx: AppContext, monkeypatch: Any) -> None:
     sid = service.start_session(started_at=T0).session.id
     import app.practice.service as svc
 
@@ -100,7 +92,7 @@ def test_hold_and_outbox_entry_commit_together(service: PracticeService, ctx: An
     assert outbox(ctx) == [("practice_session", sid, "upsert")]
 
 
-def test_interrupted_session_is_closed_on_next_start(service: PracticeService, ctx: Any) -> None:
+def test_interrupted_session_is_closed_on_next_start(service: PracticeService, ctx: AppContext) -> None:
     crashed = service.start_session(started_at=T0).session.id
     service.record_hold(crashed, hold("warrior_ii", 2, 30, 75))
     service.record_hold(crashed, hold("triangle", 35, 50, 65))
@@ -123,7 +115,9 @@ def test_interrupted_session_is_closed_on_next_start(service: PracticeService, c
     assert [s.id for s in service.list_sessions()] == [result.session.id, crashed]
 
 
-def test_stop_without_holds_discards_and_stopped_session_rejects_holds(service: PracticeService, ctx: Any) -> None:
+def test_stop_without_holds_discards_and_stopped_session_rejects_holds(
+    service: PracticeService, ctx: AppContext
+) -> None:
     sid = service.start_session(started_at=T0).session.id
     assert service.stop_session(sid).discarded
     with pytest.raises(NotFound):
@@ -139,7 +133,7 @@ def test_stop_without_holds_discards_and_stopped_session_rejects_holds(service: 
         service.start_session(mode="karaoke")
 
 
-def test_delete_is_soft_and_queued(service: PracticeService, ctx: Any) -> None:
+def test_delete_is_soft_and_queued(service: PracticeService, ctx: AppContext) -> None:
     sid = service.start_session(started_at=T0).session.id
     service.record_hold(sid, hold("tree", 0, 5, 90))
     service.stop_session(sid)

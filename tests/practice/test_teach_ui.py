@@ -7,7 +7,6 @@ Real widgets, real files, real MediaPipe (on the shared photos); only the camera
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from app.errors import NotFound, ValidationError
 from app.practice.user_poses import (
     check_new_pose,
@@ -31,6 +31,7 @@ from pose.camera import WebcamSource
 from pose.library import PoseLibrary
 from pose.synthetic import build_landmarks
 from pose.types import FrameAnalysis, Landmarks
+from tests.fakes import FakeCapture
 from ui.bus import ChangeBus
 from ui.practice.panel import PracticePanel
 from ui.practice.pose_dialogs import TeachPoseDialog
@@ -45,7 +46,7 @@ def t_pose(visibility: float = 1.0) -> Landmarks:
     return build_landmarks(T_POSE, visibility=visibility)
 
 
-def make_panel(qtbot: QtBot, ctx: Any, factory: Any = None) -> PracticePanel:
+def make_panel(qtbot: QtBot, ctx: AppContext, factory: Any = None) -> PracticePanel:
     panel = PracticePanel(ctx, ChangeBus(), speech_engine="mock", source_factory=factory)
     qtbot.addWidget(panel)
     return panel
@@ -135,7 +136,7 @@ def test_built_ins_cannot_be_deleted_and_bad_files_do_not_hide_good_ones(tmp_pat
 
 
 # -- the Practice view ----------------------------------------------------------------------
-def test_teach_dialog_validates_names_and_what_is_on_screen(qtbot: QtBot, ctx: Any) -> None:
+def test_teach_dialog_validates_names_and_what_is_on_screen(qtbot: QtBot, ctx: AppContext) -> None:
     panel = make_panel(qtbot, ctx)
     assert not panel.teach_button.isEnabled()
     assert not panel.teach_from_live()  # nothing shown yet
@@ -178,7 +179,7 @@ def test_teach_dialog_validates_names_and_what_is_on_screen(qtbot: QtBot, ctx: A
 
 
 def test_library_lists_every_pose_and_deletes_only_the_users_own(
-    qtbot: QtBot, ctx: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = user_pose_dir(ctx.home)
     create_pose(t_pose(), "Star", folder, PoseLibrary.load(), sanskrit="Tara", description="Arms out wide.")
@@ -226,9 +227,9 @@ def test_library_lists_every_pose_and_deletes_only_the_users_own(
     assert not dialog.isVisible()
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
-def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: Any, shared_dir: Path) -> None:
+def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: AppContext, shared_dir: Path) -> None:
     from pose.pipeline import PosePipeline
 
     photo = goddess_photo(shared_dir)
@@ -264,9 +265,9 @@ def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: Any, sha
     panel.shutdown()
 
 
-@pytest.mark.slow
+@pytest.mark.mediapipe
 @pytest.mark.shared
-def test_teach_from_the_live_view_reaches_the_running_pipeline(qtbot: QtBot, ctx: Any, shared_dir: Path) -> None:
+def test_teach_from_the_live_view_reaches_the_running_pipeline(qtbot: QtBot, ctx: AppContext, shared_dir: Path) -> None:
     import cv2
 
     frame = cv2.imread(str(goddess_photo(shared_dir)))
@@ -274,21 +275,9 @@ def test_teach_from_the_live_view_reaches_the_running_pipeline(qtbot: QtBot, ctx
     scale = 480 / max(h, w)
     frame = np.ascontiguousarray(cv2.resize(frame, (round(w * scale), round(h * scale))), dtype=np.uint8)
 
-    class PhotoCapture:
-        """The camera edge: a cv2.VideoCapture look-alike that films one photo (~50 fps)."""
-
-        def isOpened(self) -> bool:
-            return True
-
-        def read(self) -> tuple[bool, Any]:
-            time.sleep(0.02)
-            return True, frame.copy()
-
-        def release(self) -> None:
-            pass
-
     def factory(spec: str, mirror: bool) -> WebcamSource:
-        return WebcamSource(int(spec), mirror=mirror, capture_factory=lambda i: PhotoCapture())
+        camera = FakeCapture(frames=None, delay=0.02, image=frame)  # the camera edge: ~50 fps of one photo
+        return WebcamSource(int(spec), mirror=mirror, capture_factory=lambda i: camera)
 
     ctx.settings.camera_source = "0"
     panel = make_panel(qtbot, ctx, factory)

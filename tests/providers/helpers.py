@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 
+from app.context import AppContext
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator
+from tests.fakes import FakeMonotonic
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-
-
-@dataclass
-class FakeClock:
-    """Monotonic seconds for the token bucket; ``sleep`` advances it and records the wait."""
-
-    t: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def __call__(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
+FakeClock = FakeMonotonic  # the provider tests' name for it: monotonic seconds for the token bucket
 
 
 def play_browser(url: str) -> httpx.Response:
@@ -34,7 +20,7 @@ def play_browser(url: str) -> httpx.Response:
     return httpx.get(url, follow_redirects=True, timeout=10.0)
 
 
-def connect_whoop(ctx: Any, emu: WhoopEmulator, server: LocalServer, http: httpx.Client) -> str:
+def connect_whoop(ctx: AppContext, emu: WhoopEmulator, server: LocalServer, http: httpx.Client) -> str:
     """Connect ``ctx`` to the emulator through the real OAuth flow."""
     from sync.whoop.oauth import begin_authorization
 

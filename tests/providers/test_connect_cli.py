@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from app.context import AppContext
 from app.models.sync import ProviderAccount
 from tests.emulators.reboot import RebootEmulator
 from tests.emulators.server import LocalServer
@@ -23,7 +24,7 @@ def _args(**kw: Any) -> argparse.Namespace:
 
 
 def test_connect_whoop_prints_url_and_waits_for_the_redirect(
-    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], monkeypatch: pytest.MonkeyPatch,
+    ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import sync.whoop.cli as cli
@@ -50,7 +51,7 @@ def test_connect_whoop_prints_url_and_waits_for_the_redirect(
     assert ctx.settings.provider("whoop").base_url == server.url
 
 
-def test_connect_whoop_refuses_plain_http_to_a_remote_host(ctx: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_connect_whoop_refuses_plain_http_to_a_remote_host(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
     from sync.whoop import connect_cli
 
     assert connect_cli(_args(url="http://whoop.example.com", client_id="x"), ctx) == 1
@@ -58,7 +59,7 @@ def test_connect_whoop_refuses_plain_http_to_a_remote_host(ctx: Any, capsys: pyt
 
 
 def test_connect_reboot_with_api_key_on_stdin_and_with_password(
-    ctx: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from sync.reboot import connect_cli
 
@@ -83,7 +84,7 @@ def test_connect_reboot_with_api_key_on_stdin_and_with_password(
 
 
 def test_cli_disconnect_whoop_revokes_at_whoop_and_forgets_every_secret(
-    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], capsys: pytest.CaptureFixture[str]
+    ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     import httpx
 

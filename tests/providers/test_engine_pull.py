@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
 
+from app.context import AppContext
 from app.models.sync import ProviderAccount, SyncLog
 from sync import registry
 from sync.engine import SyncEngine
@@ -38,7 +38,7 @@ def test_registry_finds_both_providers() -> None:
 
 
 def test_sync_button_pulls_whoop_and_reboot(
-    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None
+    ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None
 ) -> None:
     emu, server = whoop_emulator
     ctx.clock = lambda: NOW
@@ -66,7 +66,7 @@ def test_sync_button_pulls_whoop_and_reboot(
 
 
 def test_refused_refresh_shows_reconnect_in_the_summary(
-    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None
+    ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None
 ) -> None:
     emu, server = whoop_emulator
     ctx.clock = lambda: NOW

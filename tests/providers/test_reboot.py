@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models.providers import RebootExport, RebootPlayer, RebootSession
 from app.models.sync import ProviderAccount
 from sync.errors import AuthRequired, ProtocolError
@@ -30,7 +31,7 @@ def reboot() -> Iterator[tuple[RebootEmulator, LocalServer]]:
 
 
 @pytest.fixture
-def keyed(ctx: Any, reboot: tuple[RebootEmulator, LocalServer], http: httpx.Client) -> Any:
+def keyed(ctx: AppContext, reboot: tuple[RebootEmulator, LocalServer], http: httpx.Client) -> Any:
     emu, server = reboot
     ctx.clock = lambda: NOW
     ctx.settings.backfill_days = 365
@@ -38,19 +39,19 @@ def keyed(ctx: Any, reboot: tuple[RebootEmulator, LocalServer], http: httpx.Clie
     return ctx
 
 
-def pull(ctx: Any, http: httpx.Client) -> SyncRun:
+def pull(ctx: AppContext, http: httpx.Client) -> SyncRun:
     run = SyncRun(ctx=ctx, client=http, provider="reboot", retry=no_sleep_policy(), phase="pull")
     RebootProvider(ctx, http).pull(run)
     return run
 
 
-def dump(ctx: Any) -> dict[str, list[dict[str, Any]]]:
+def dump(ctx: AppContext) -> dict[str, list[dict[str, Any]]]:
     with ctx.db.session() as s:
         return {t.__tablename__: sorted((r.model_dump() for r in s.exec(select(t)).all()), key=repr)  # type: ignore[attr-defined]
                 for t in (RebootPlayer, RebootSession, RebootExport)}
 
 
-def test_wrong_api_key_is_refused_and_not_stored(ctx: Any, reboot: Any, http: httpx.Client) -> None:
+def test_wrong_api_key_is_refused_and_not_stored(ctx: AppContext, reboot: Any, http: httpx.Client) -> None:
     _, server = reboot
     with pytest.raises(AuthRequired, match="API key"):
         connect_api_key(ctx, "wrong", url=server.url, client=http, retry=no_sleep_policy())
@@ -119,7 +120,7 @@ def test_updated_session_is_fetched_again(keyed: Any, reboot: Any, http: httpx.C
     assert len(emu.exports) == 4
 
 
-def test_password_sign_in_and_silent_relogin(ctx: Any, reboot: Any, http: httpx.Client) -> None:
+def test_password_sign_in_and_silent_relogin(ctx: AppContext, reboot: Any, http: httpx.Client) -> None:
     emu, server = reboot
     ctx.clock = lambda: NOW
     with pytest.raises(AuthRequired):

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models.providers import WhoopCycle, WhoopProfile, WhoopRecovery, WhoopSleep, WhoopWorkout
 from app.models.sync import ProviderAccount, SyncCursor
 from sync.errors import AuthRequired, ProtocolError
@@ -33,14 +34,14 @@ TABLES = (WhoopProfile, WhoopCycle, WhoopRecovery, WhoopSleep, WhoopWorkout)
 
 
 @pytest.fixture
-def connected(ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client) -> Any:
+def connected(ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client) -> Any:
     emu, server = whoop_emulator
     ctx.clock = lambda: NOW
     connect_whoop(ctx, emu, server, http)
     return ctx
 
 
-def pull(ctx: Any, http: httpx.Client, clock: FakeClock | None = None) -> SyncRun:
+def pull(ctx: AppContext, http: httpx.Client, clock: FakeClock | None = None) -> SyncRun:
     clock = clock or FakeClock()
     run = SyncRun(ctx=ctx, client=http, provider="whoop", retry=no_sleep_policy(), phase="pull")
     run.retry.sleep = clock.sleep
@@ -49,14 +50,14 @@ def pull(ctx: Any, http: httpx.Client, clock: FakeClock | None = None) -> SyncRu
     return run
 
 
-def dump(ctx: Any) -> dict[str, list[dict[str, Any]]]:
+def dump(ctx: AppContext) -> dict[str, list[dict[str, Any]]]:
     with ctx.db.session() as s:
         return {t.__tablename__: sorted((r.model_dump() for r in s.exec(select(t)).all()), key=repr)  # type: ignore[attr-defined]
                 for t in TABLES}
 
 
 def test_connect_plays_browser_and_keeps_secrets_in_keychain(
-    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client
+    ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client
 ) -> None:
     emu, server = whoop_emulator
     account = connect_whoop(ctx, emu, server, http)
@@ -75,7 +76,7 @@ def test_connect_plays_browser_and_keeps_secrets_in_keychain(
 
 
 def test_redirect_with_wrong_state_is_refused(
-    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client
+    ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client
 ) -> None:
     from sync.whoop.oauth import begin_authorization
 
@@ -187,7 +188,7 @@ class SimulatedCrash(BaseException):
     """Stands for the process dying (not an Exception: nothing may catch it)."""
 
 
-def _crash_on(ctx: Any, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+def _crash_on(ctx: AppContext, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     real_set = ctx.secrets.set
 
     def set_or_crash(provider: str, key: str, value: str) -> None:
@@ -262,7 +263,8 @@ def test_two_refreshes_at_once_spend_the_token_once(connected: Any, whoop_emulat
     assert emu.refused_refreshes == 0
 
 
-def test_refresh_lock_excludes_other_processes(ctx: Any) -> None:
+@pytest.mark.subprocess
+def test_refresh_lock_excludes_other_processes(ctx: AppContext) -> None:
     code = (
         "import sys; from pathlib import Path; from sync.file_lock import InterProcessLock, LockBusy\n"
         "try:\n"
@@ -358,14 +360,14 @@ def test_disconnect_revokes_then_forgets(connected: Any, whoop_emulator: Any, ht
         assert s.get(ProviderAccount, "whoop") is None
 
 
-def test_endpoints_derive_from_one_base_url(ctx: Any) -> None:
+def test_endpoints_derive_from_one_base_url(ctx: AppContext) -> None:
     ep = WhoopEndpoints.from_context(ctx)
     assert ep.api_base == "https://api.prod.whoop.com/developer"
     assert ep.authorize_url == "https://api.prod.whoop.com/oauth/oauth2/auth"
     assert ep.token_url == "https://api.prod.whoop.com/oauth/oauth2/token"
 
 
-def test_authorization_url_carries_state_and_loopback_redirect(ctx: Any) -> None:
+def test_authorization_url_carries_state_and_loopback_redirect(ctx: AppContext) -> None:
     from sync.whoop.oauth import begin_authorization
 
     pending = begin_authorization(ctx, "cid", "secret")
@@ -398,7 +400,7 @@ def test_cancel_while_paging_writes_nothing_for_that_resource(connected: Any, ht
         assert s.exec(select(WhoopProfile)).all()  # the finished resource before it stays
 
 
-def test_sign_in_wait_times_out_or_is_cancelled(ctx: Any) -> None:
+def test_sign_in_wait_times_out_or_is_cancelled(ctx: AppContext) -> None:
     from sync.oauth_loopback import OAuthCancelled, OAuthTimeout
     from sync.whoop.oauth import begin_authorization
 
@@ -413,7 +415,7 @@ def test_sign_in_wait_times_out_or_is_cancelled(ctx: Any) -> None:
         pending.wait(timeout=10)
 
 
-def test_user_denies_access_in_the_browser(ctx: Any) -> None:
+def test_user_denies_access_in_the_browser(ctx: AppContext) -> None:
     from sync.oauth_loopback import OAuthDenied
     from sync.whoop.oauth import begin_authorization
 
@@ -425,7 +427,7 @@ def test_user_denies_access_in_the_browser(ctx: Any) -> None:
     assert ctx.secrets.get("whoop", "client_secret") is None
 
 
-def test_busy_redirect_port_is_a_clear_error(ctx: Any) -> None:
+def test_busy_redirect_port_is_a_clear_error(ctx: AppContext) -> None:
     import socket
 
     from sync.oauth_loopback import OAuthError

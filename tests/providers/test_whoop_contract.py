@@ -22,6 +22,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models.providers import WhoopCycle, WhoopProfile, WhoopRecovery, WhoopSleep, WhoopWorkout
 from sync.http import make_client, no_sleep_policy
 from sync.provider import SyncRun
@@ -31,6 +32,8 @@ from sync.whoop.pull import pull_all
 from sync.whoop.ratelimit import TokenBucket
 from sync.whoop.tokens import WhoopAuth, WhoopTokens
 from tests.providers.helpers import NOW
+
+pytestmark = pytest.mark.subprocess
 
 REPO = Path(__file__).resolve().parents[2]
 PRISM = REPO / "node_modules" / ".bin" / "prism"
@@ -86,7 +89,7 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def prism_ctx(ctx: Any) -> Any:
+def prism_ctx(ctx: AppContext) -> Any:
     """A context whose WHOOP access token is valid (Prism accepts any bearer)."""
     ctx.clock = lambda: NOW
     ctx.settings.provider("whoop").client_id = "prism-client"
@@ -97,7 +100,7 @@ def prism_ctx(ctx: Any) -> Any:
     return ctx
 
 
-def _client(ctx: Any, http: httpx.Client, base: str) -> WhoopClient:
+def _client(ctx: AppContext, http: httpx.Client, base: str) -> WhoopClient:
     endpoints = WhoopEndpoints(api_base=base, authorize_url=base + "/oauth", token_url=base + "/token")
     return WhoopClient(http, base, WhoopAuth(WhoopTokens(ctx, endpoints)), bucket=TokenBucket(6000, burst=100),
                        max_attempts=1)

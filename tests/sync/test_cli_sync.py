@@ -16,7 +16,7 @@ from tests.emulators.server import LocalServer
 from tests.emulators.team import TeamServer
 from tests.sync.helpers import EMAIL, PASSWORD, add_events, add_match, add_team
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.subprocess
 
 
 def run_cli(

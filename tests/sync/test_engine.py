@@ -228,6 +228,7 @@ def test_run_interrupted_by_a_crash_is_closed_next_time(ctx: AppContext, fake_re
     assert statuses == ["failed", "synced"]
 
 
+@pytest.mark.subprocess
 def test_run_is_refused_while_another_process_syncs(ctx: AppContext, fake_registered: None) -> None:
     """The window and `fieldmat sync` (or two windows) on one data folder never sync at once."""
     import subprocess

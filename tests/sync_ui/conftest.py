@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from tests.emulators.server import LocalServer
 from tests.sync_ui.helpers import EMAIL, PASSWORD
 from ui.bus import ChangeBus
@@ -32,7 +33,7 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def make_panel(qtbot: QtBot, ctx: Any, browser: Browser) -> Iterator[Callable[..., SyncPanel]]:
+def make_panel(qtbot: QtBot, ctx: AppContext, browser: Browser) -> Iterator[Callable[..., SyncPanel]]:
     """Build SyncPanels; each one is shut down (timer stopped, work cancelled) after the test."""
     panels: list[SyncPanel] = []
 
@@ -81,7 +82,7 @@ def team_url(team_app: Any, serve: Callable[[Any], LocalServer]) -> str:
 
 
 @pytest.fixture
-def team_connected(ctx: Any, team_url: str) -> Any:
+def team_connected(ctx: AppContext, team_url: str) -> Any:
     from sync import accounts
 
     accounts.connect(ctx, "team", team_url, EMAIL, PASSWORD)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.context import AppContext
+
 EMAIL = "coach@example.org"
 PASSWORD = "s3cret-Pa55word!"
 
 
-def fast_engine(ctx: Any) -> Any:
+def fast_engine(ctx: AppContext) -> Any:
     """The real engine with short timeouts and no retry sleeps (the emulators answer at once)."""
     import httpx
 
@@ -18,7 +20,7 @@ def fast_engine(ctx: Any) -> Any:
     return SyncEngine(ctx, client_factory=lambda: make_client(timeout=httpx.Timeout(10.0)), retry=no_sleep_policy(2))
 
 
-def add_squad(ctx: Any, players: int = 12) -> int:
+def add_squad(ctx: AppContext, players: int = 12) -> int:
     """A team, players and a match made through the match service; returns the outbox entries made."""
     from datetime import UTC, datetime
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from app.models.sync import ProviderAccount
 from tests.emulators.reboot import RebootEmulator
 from tests.emulators.server import LocalServer
@@ -15,7 +16,7 @@ from ui.sync.reboot_card import RebootAccountCard
 
 
 def test_connect_reboot_with_a_key_or_a_password(
-    qtbot: QtBot, ctx: Any, serve: Callable[[Any], LocalServer], make_panel: Callable[..., SyncPanel]
+    qtbot: QtBot, ctx: AppContext, serve: Callable[[Any], LocalServer], make_panel: Callable[..., SyncPanel]
 ) -> None:
     emulator = RebootEmulator()
     ctx.settings.provider("reboot").base_url = serve(emulator).url

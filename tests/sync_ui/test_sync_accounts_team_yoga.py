@@ -7,6 +7,7 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from app.models.sync import ProviderAccount
 from tests.emulators.server import LocalServer
 from tests.sync_ui.helpers import EMAIL, PASSWORD, add_squad
@@ -21,7 +22,7 @@ def _card(panel: SyncPanel, provider: str) -> PasswordAccountCard:
 
 
 def test_connect_team_server_through_the_accounts_screen(
-    qtbot: QtBot, ctx: Any, team_url: str, make_panel: Callable[..., SyncPanel]
+    qtbot: QtBot, ctx: AppContext, team_url: str, make_panel: Callable[..., SyncPanel]
 ) -> None:
     add_squad(ctx, players=2)
     panel = make_panel()
@@ -62,7 +63,7 @@ def test_connect_team_server_through_the_accounts_screen(
 
 
 def test_create_a_yoga_account(
-    qtbot: QtBot, ctx: Any, serve: Callable[[Any], LocalServer], make_panel: Callable[..., SyncPanel]
+    qtbot: QtBot, ctx: AppContext, serve: Callable[[Any], LocalServer], make_panel: Callable[..., SyncPanel]
 ) -> None:
     from tests.emulators.yoga import YogaServer
 
@@ -87,7 +88,7 @@ def test_create_a_yoga_account(
     assert not card.signup_box.isVisibleTo(card)
 
 
-def test_keychain_warning_is_shown(qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]) -> None:
+def test_keychain_warning_is_shown(qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel]) -> None:
     ctx.secrets.persistent = False
     panel = make_panel()
     assert panel.accounts.keychain_warning.isVisibleTo(panel)

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from app.models.sync import ProviderAccount
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator
@@ -15,7 +16,7 @@ from ui.sync.accounts import WhoopAccountCard
 from ui.sync.panel import SyncPanel
 
 
-def _whoop(ctx: Any, serve: Callable[[Any], LocalServer]) -> tuple[WhoopEmulator, LocalServer]:
+def _whoop(ctx: AppContext, serve: Callable[[Any], LocalServer]) -> tuple[WhoopEmulator, LocalServer]:
     emulator = WhoopEmulator()
     server = serve(emulator)
     ctx.settings.provider("whoop").base_url = server.url
@@ -23,7 +24,11 @@ def _whoop(ctx: Any, serve: Callable[[Any], LocalServer]) -> tuple[WhoopEmulator
 
 
 def test_connect_whoop_in_the_browser(
-    qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel], serve: Callable[[Any], LocalServer], browser: Any
+    qtbot: QtBot,
+    ctx: AppContext,
+    make_panel: Callable[..., SyncPanel],
+    serve: Callable[[Any], LocalServer],
+    browser: Any,
 ) -> None:
     emulator, server = _whoop(ctx, serve)
     panel = make_panel()
@@ -67,7 +72,11 @@ def test_connect_whoop_in_the_browser(
 
 
 def test_whoop_wrong_secret_is_shown_in_words(
-    qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel], serve: Callable[[Any], LocalServer], browser: Any
+    qtbot: QtBot,
+    ctx: AppContext,
+    make_panel: Callable[..., SyncPanel],
+    serve: Callable[[Any], LocalServer],
+    browser: Any,
 ) -> None:
     emulator, _server = _whoop(ctx, serve)
     panel = make_panel()
@@ -83,7 +92,7 @@ def test_whoop_wrong_secret_is_shown_in_words(
         assert s.get(ProviderAccount, "whoop") is None
 
 
-def test_whoop_stop_waiting(qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel], serve: Any) -> None:
+def test_whoop_stop_waiting(qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel], serve: Any) -> None:
     emulator, _server = _whoop(ctx, serve)
     panel = make_panel()
     card = panel.accounts.cards["whoop"]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from app.match.service import MatchService
 from ui.sync.panel import SyncPanel
 
 
 def test_badge_counts_changes_waiting_after_a_local_change(
-    qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]
+    qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel]
 ) -> None:
     panel = make_panel()
     assert panel.badge_count == 0
@@ -33,7 +33,9 @@ def test_badge_counts_changes_waiting_after_a_local_change(
     qtbot.waitUntil(lambda: panel.badge_count == 2)
 
 
-def test_offline_when_no_account_is_connected(qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]) -> None:
+def test_offline_when_no_account_is_connected(
+    qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel]
+) -> None:
     MatchService(ctx.db).create_team("Lions")
     panel = make_panel()
     qtbot.waitUntil(lambda: panel.badge_count == 1)

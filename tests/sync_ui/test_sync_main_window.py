@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QToolBar
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from tests.sync_ui.helpers import add_squad, fast_engine
 from ui.main_window import MainWindow
 from ui.sync.panel import SyncPanel
@@ -57,7 +58,7 @@ def test_sync_button_works_before_the_sync_area_is_built(
     window.close()
 
 
-def test_warm_up_builds_the_sync_area_first_and_shows_the_keychain_warning(qtbot: QtBot, ctx: Any) -> None:
+def test_warm_up_builds_the_sync_area_first_and_shows_the_keychain_warning(qtbot: QtBot, ctx: AppContext) -> None:
     ctx.secrets.persistent = False  # as when keyring has no usable backend
     window = MainWindow(ctx)
     qtbot.addWidget(window)

@@ -8,6 +8,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models.sync import SyncConflict
 from sync import accounts
 from tests.emulators.server import LocalServer
@@ -16,7 +17,7 @@ from ui.sync.panel import SyncPanel
 
 
 def test_unreachable_server_means_offline_and_auto_sync_when_it_answers_again(
-    qtbot: QtBot, ctx: Any, team_app: Any, make_panel: Callable[..., SyncPanel]
+    qtbot: QtBot, ctx: AppContext, team_app: Any, make_panel: Callable[..., SyncPanel]
 ) -> None:
     server = LocalServer(team_app).start()
     accounts.connect(ctx, "team", server.url, EMAIL, PASSWORD)
@@ -79,7 +80,9 @@ def _serve_on(app: Any, port: int) -> LocalServer:
     return again
 
 
-def test_conflicts_are_listed_and_dismissed(qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]) -> None:
+def test_conflicts_are_listed_and_dismissed(
+    qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel]
+) -> None:
     with ctx.db.write() as s:
         s.add(SyncConflict(provider="team", entity="player", entity_id="p-123456789", winner="remote",
                            kept_version={"name": "Ada (my edit)", "shirt_number": 9}))
@@ -101,7 +104,9 @@ def test_conflicts_are_listed_and_dismissed(qtbot: QtBot, ctx: Any, make_panel: 
     assert dismissed == ["player"]
 
 
-def test_refused_changes_can_be_queued_again(qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]) -> None:
+def test_refused_changes_can_be_queued_again(
+    qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel]
+) -> None:
     from app.models.sync import OutboxEntry
 
     add_squad(ctx, players=1)
@@ -119,7 +124,7 @@ def test_refused_changes_can_be_queued_again(qtbot: QtBot, ctx: Any, make_panel:
 
 
 def test_auto_sync_uses_the_core_connection_check(
-    qtbot: QtBot, ctx: Any, team_app: Any, make_panel: Callable[..., SyncPanel]
+    qtbot: QtBot, ctx: AppContext, team_app: Any, make_panel: Callable[..., SyncPanel]
 ) -> None:
     """The real check (the engine's GET /api/health) in a worker, then a sync, when the server is back."""
     server = LocalServer(team_app).start()

@@ -9,13 +9,14 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.context import AppContext
 from app.models.sync import OutboxEntry, SyncLog
 from tests.sync_ui.helpers import EMAIL, PASSWORD, add_squad, fast_engine
 from ui.sync.accounts import ConnectDialog
 from ui.sync.panel import SyncPanel
 
 
-def _outbox(ctx: Any) -> list[OutboxEntry]:
+def _outbox(ctx: AppContext) -> list[OutboxEntry]:
     with ctx.db.session() as s:
         return list(s.exec(select(OutboxEntry)).all())
 

@@ -10,6 +10,7 @@ import segno
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from app.context import AppContext
 from app.match.service import MatchService
 from tests.sync_ui.helpers import fast_engine
 from ui.sync.panel import SyncPanel
@@ -49,7 +50,7 @@ def test_share_a_synced_match(
     dialog.close()
 
 
-def test_share_an_unsynced_match_says_why(qtbot: QtBot, ctx: Any) -> None:
+def test_share_an_unsynced_match_says_why(qtbot: QtBot, ctx: AppContext) -> None:
     match = MatchService(ctx.db).create_match("A", "B", datetime(2026, 5, 2, 10, tzinfo=UTC))
     dialog = ShareDialog(ctx, match.id)
     qtbot.addWidget(dialog)

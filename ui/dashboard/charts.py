@@ -1,7 +1,7 @@
-"""The Dashboard's charts: pens and date axes, drawing the data, and the shared time axis.
+"""The Dashboard's chart helpers: pens and date axes, the whole range, and the shared time axis.
 
-GUI thread only. The drawing functions take the panel and touch only the pages it has built
-(``ui.dashboard.pages`` creates the plot items they fill). Practice, WHOOP recovery/sleep and
+GUI thread only. The pages (``ui.dashboard.pages``) own their plots and draw on them with
+these helpers; this module knows no page and no panel. Practice, WHOOP recovery/sleep and
 strain (``TIME_CHARTS``) share one time axis: the same time range, panned and zoomed together
 (not pyqtgraph's setXLink, which lines views up by their on-screen position, and these sit in
 different tabs and columns).
@@ -9,9 +9,9 @@ different tabs and columns).
 
 from __future__ import annotations
 
-import html
 import math
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, tzinfo
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,10 +20,6 @@ from app.stats import DashboardData
 from app.stats.practice import Series
 from ui.dashboard.widgets import ChartBox
 
-if TYPE_CHECKING:
-    from ui.dashboard.panel import DashboardPanel
-
-MAX_JOINT_CURVES = 6
 DAY_S = 86400.0
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 TIME_CHARTS = ("minutes", "accuracy", "whoop", "strain")  # one shared time axis
@@ -33,91 +29,20 @@ def pen(index: int, width: float = 2.0) -> Any:
     return pg.mkPen(COLORS[index % len(COLORS)], width=width)
 
 
-def date_axis(panel: DashboardPanel) -> pg.DateAxisItem:
-    """A date axis in the panel's time zone when one was given, else in the system's."""
-    offset = None
-    if panel._fixed_tz:
-        delta = panel.ctx.clock().astimezone(panel.tz).utcoffset()
-        offset = -int(delta.total_seconds()) if delta is not None else 0
-    return pg.DateAxisItem(orientation="bottom", utcOffset=offset)
+def date_axis(utc_offset: int | None) -> pg.DateAxisItem:
+    """A date axis ``utc_offset`` seconds west of UTC (pyqtgraph's sign), or in the system's zone if None."""
+    return pg.DateAxisItem(orientation="bottom", utcOffset=utc_offset)
 
 
-# ---------------------------------------------------------------- drawing
-def apply_practice(panel: DashboardPanel, data: DashboardData) -> None:
-    """Fill the Practice page's pose selector and charts (the page is built)."""
-    panel.pose_combo.blockSignals(True)
-    panel.pose_combo.clear()
-    for p in data.poses:
-        panel.pose_combo.addItem(p.pose_name, p.pose_id)
-    if data.accuracy_pose is not None:
-        panel.pose_combo.setCurrentIndex(max(0, panel.pose_combo.findData(data.accuracy_pose)))
-    panel.pose_combo.blockSignals(False)
-    set_accuracy(panel, data.accuracy)
-
-    m = data.minutes
-    has_minutes = any(v > 0 for v in m.minutes)
-    x = np.asarray(m.x, dtype=float) + DAY_S / 2
-    panel.minutes_bars.setOpts(x=x, height=np.asarray(m.minutes, dtype=float), width=DAY_S * 0.8)
-    panel.charts["minutes"].set_has_data(has_minutes)
-
-    names = [p.pose_name for p in data.poses]
-    holds = np.asarray([p.holds for p in data.poses], dtype=float)
-    y = np.arange(len(names), dtype=float)
-    panel.mix_bars.setOpts(x0=np.zeros(len(names)), y=y, width=holds, height=0.7)
-    panel.pose_axis.setTicks([[(float(i), n) for i, n in enumerate(names)]])
-    mix = panel.charts["pose_mix"]
-    mix.set_has_data(bool(names))
-    if names:
-        mix.plot.setYRange(-0.6, len(names) - 0.4, padding=0)
-        mix.plot.setXRange(0, float(holds.max()) * 1.05, padding=0)
+def utc_offset(tz: tzinfo, now: datetime) -> int:
+    """pyqtgraph's ``utcOffset`` for ``tz`` at ``now``: seconds *west* of UTC."""
+    delta = now.astimezone(tz).utcoffset()
+    return -int(delta.total_seconds()) if delta is not None else 0
 
 
-def set_accuracy(panel: DashboardPanel, series: Series) -> None:
-    """Draw one pose's accuracy over time (the Practice page is built)."""
-    panel.acc_curve.setData(np.asarray(series.x, dtype=float), np.asarray(series.y, dtype=float))
-    panel.charts["accuracy"].set_has_data(bool(series.x))
-
-
-def apply_providers(panel: DashboardPanel, data: DashboardData) -> None:
-    """Fill the WHOOP & Reboot page (built); the joint chosen survives when the new data has it."""
-    w = data.whoop
-    panel.recovery_curve.setData(np.asarray(w.recovery.x, dtype=float), np.asarray(w.recovery.y, dtype=float))
-    panel.sleep_curve.setData(np.asarray(w.sleep.x, dtype=float), np.asarray(w.sleep.y, dtype=float))
-    panel.strain_curve.setData(np.asarray(w.strain.x, dtype=float), np.asarray(w.strain.y, dtype=float))
-    panel.charts["whoop"].set_has_data(bool(w.recovery.x or w.sleep.x))
-    panel.charts["strain"].set_has_data(bool(w.strain.x))
-    joints = data.joints
-    chosen = panel.joint_combo.currentData()
-    panel.joint_combo.clear()
-    if joints is not None:
-        panel.joint_combo.addItem(f"First {min(MAX_JOINT_CURVES, len(joints.columns))} joints", "")
-        for name in joints.columns:
-            panel.joint_combo.addItem(name, name)
-        panel.joint_combo.setCurrentIndex(max(0, panel.joint_combo.findData(chosen)))  # keep the user's choice
-        title = html.escape(joints.title)
-        panel.charts["joints"].title.setText(f"<b>Reboot Motion joint angles</b> — {title}")
-    draw_joints(panel)
-
-
-def draw_joints(panel: DashboardPanel) -> None:
-    """Draw the joint chosen (or the first MAX_JOINT_CURVES) of the panel's data."""
-    box = panel.charts["joints"]
-    for curve in panel.joint_curves:
-        box.plot.removeItem(curve)
-    panel.joint_curves = []
-    joints = panel.data.joints if panel.data is not None else None
-    if joints is None:
-        box.set_has_data(False)
-        return
-    chosen = panel.joint_combo.currentData()
-    names = [chosen] if chosen else list(joints.columns)[:MAX_JOINT_CURVES]
-    frames = np.asarray(joints.frames, dtype=float)
-    for i, name in enumerate(names):
-        values = np.asarray(joints.columns[name], dtype=float)
-        curve = box.plot.plot(frames, values, pen=pen(i), name=name, connect="finite")
-        panel.joint_curves.append(curve)
-    box.plot.setLabel("bottom", joints.frame_label)
-    box.set_has_data(True)
+def xy(series: Series) -> tuple[np.ndarray, np.ndarray]:
+    """A series' points as float arrays, as pyqtgraph's ``setData`` takes them."""
+    return np.asarray(series.x, dtype=float), np.asarray(series.y, dtype=float)
 
 
 # ---------------------------------------------------------------- shared time axis
@@ -136,11 +61,18 @@ def whole_range(data: DashboardData) -> tuple[float, float]:
 
 
 class TimeAxis:
-    """Keeps the built ``TIME_CHARTS`` of ``charts`` (the panel's dict, filled as pages are built) on one range."""
+    """Keeps the ``TIME_CHARTS`` joined to it (as their pages are built) on one range."""
 
-    def __init__(self, charts: dict[str, ChartBox]) -> None:
-        self._charts = charts
+    def __init__(self) -> None:
+        self._charts: dict[str, ChartBox] = {}
         self._syncing = False
+
+    def join(self, box: ChartBox) -> bool:
+        """Put ``box`` on the shared axis if it is one of ``TIME_CHARTS``; True if it joined."""
+        if box.key not in TIME_CHARTS:
+            return False
+        self._charts[box.key] = box
+        return True
 
     def set_range(self, start: float, end: float) -> None:
         """Put every time chart built on [start, end] (UNIX seconds)."""

@@ -1,98 +1,80 @@
-"""The Practice page's history actions: load more sessions, open one, delete one.
+"""The practice history the Dashboard shows: sessions loaded a page at a time, and the work
+its actions (load more, open, delete) do in the panel's worker pool.
 
-GUI thread only. Each function takes the panel; the queries and the delete run in the panel's
-worker pool (``DashboardPanel._side``) and their results are applied on the GUI thread. The
-history shows the panel's ``history`` rows, one page (``history_page`` sessions) at a time.
+``SessionHistory`` is plain state (GUI thread); the ``*_work`` functions run in a worker and
+touch no widget. ``DashboardPanel`` wires them to the Practice page; nothing here knows the
+panel or the page.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.db import Database
 from app.errors import NotFound
 from app.practice.service import PracticeService
-from app.stats.practice import HistoryRow, session_history, session_holds
-from ui.dashboard.dialogs import SessionDialog
+from app.stats.periods import Period
+from app.stats.practice import HistoryRow, HoldRow, session_history, session_holds
 from ui.dashboard.tables import history_rows
-from ui.ops import CancelToken, Op
 
-if TYPE_CHECKING:
-    from ui.dashboard.panel import DashboardPanel
+PageRows = tuple[list[HistoryRow], Any]  # the sessions, and their table (cells, ids)
 
 
-def update_note(panel: DashboardPanel) -> None:
-    """Show how many sessions are loaded of how many; "Load more" only while some are left."""
-    total = panel.data.history_total if panel.data is not None else len(panel.history)
-    shown = len(panel.history)
-    panel.tables["history"].note.setText(f"{shown} of {total} sessions" if total > shown else f"{total} sessions")
-    panel.more_button.setEnabled(total > shown)
+class SessionHistory:
+    """The sessions loaded so far (newest first) of ``total`` in the range; ``page_size`` per load."""
 
+    def __init__(self, page_size: int) -> None:
+        self.page_size = page_size
+        self.rows: list[HistoryRow] = []
+        self.total = 0
+        self.generation = 0  # bumped by each reset: a page loaded before it is stale
 
-def load_more(panel: DashboardPanel) -> Op | None:
-    """Load the next page of the practice history (newest first); None before the first data."""
-    if panel.data is None:
-        return None
-    db, period, tz, offset, page = panel.ctx.db, panel.data.period, panel.tz, len(panel.history), panel.history_page
+    def reset(self, rows: Sequence[HistoryRow], total: int) -> None:
+        """Start over from the first page of a new computation."""
+        self.rows = list(rows)
+        self.total = total
+        self.generation += 1
 
-    def work(token: CancelToken) -> tuple[list[HistoryRow], Any]:
-        rows = session_history(db, period, limit=page, offset=offset)
-        return rows, history_rows(rows, tz)
-
-    def done(result: tuple[list[HistoryRow], Any]) -> None:
-        rows, (cells, ids) = result
-        if len(panel.history) != offset:  # refreshed meanwhile
-            return
-        panel.history.extend(rows)
-        panel.tables["history"].model.append_rows(cells, ids)
-        update_note(panel)
-
-    return panel._side(work, done)
-
-
-def open_session(panel: DashboardPanel, session_id: str) -> Op:
-    """Open the dialog listing the holds of a session (loaded in the worker), closing one open."""
-    db = panel.ctx.db
-    row = next((h for h in panel.history if h.session_id == session_id), None)
-
-    def show(holds: Any) -> None:
-        if panel.dialog is not None:
-            panel.dialog.close()
-        panel.dialog = SessionDialog(row, holds, panel.tz, panel)
-        panel.dialog.open()
-
-    return panel._side(lambda token: session_holds(db, session_id), show)
-
-
-def delete_session(panel: DashboardPanel, session_id: str, *, confirm: bool) -> Op | None:
-    """Delete a practice session (soft delete, synced), after asking when ``confirm``.
-
-    None when the user says no. Once done, "practice" is announced (unless the session was
-    already gone) and the panel refreshes.
-    """
-    if confirm:
-        answer = QMessageBox.question(
-            panel,
-            "Delete practice session",
-            "Delete this practice session? It is removed from the history and from the yoga cloud "
-            "at the next sync.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
-    service = PracticeService(panel.ctx)
-
-    def work(token: CancelToken) -> bool:
-        try:
-            service.delete_session(session_id)  # soft delete + outbox, one transaction
-        except NotFound:
-            return False  # already gone (deleted elsewhere meanwhile)
+    def extend(self, generation: int, offset: int, rows: Sequence[HistoryRow]) -> bool:
+        """Add the page loaded from ``offset`` in ``generation``; False (nothing added) if that is stale."""
+        if generation != self.generation or len(self.rows) != offset:
+            return False
+        self.rows.extend(rows)
         return True
 
-    def done(deleted: bool) -> None:
-        if deleted:
-            panel.bus.announce("practice")
-        panel._dirty = True
-        panel.refresh()
+    def find(self, session_id: str) -> HistoryRow | None:
+        return next((h for h in self.rows if h.session_id == session_id), None)
 
-    return panel._side(work, done)
+
+def load_page_work(db: Database, period: Period, tz: tzinfo, offset: int, limit: int) -> PageRows:
+    """Worker: the sessions ``offset .. offset+limit`` of ``period``, with their table rows."""
+    rows = session_history(db, period, limit=limit, offset=offset)
+    return rows, history_rows(rows, tz)
+
+
+def holds_work(db: Database, session_id: str) -> list[HoldRow]:
+    """Worker: the holds of one session, for the session dialog."""
+    return list(session_holds(db, session_id))
+
+
+def delete_work(service: PracticeService, session_id: str) -> bool:
+    """Worker: soft-delete a session (with its outbox entry, one transaction); False if already gone."""
+    try:
+        service.delete_session(session_id)
+    except NotFound:
+        return False  # deleted elsewhere meanwhile
+    return True
+
+
+def confirm_delete(parent: QWidget) -> bool:
+    """Ask the user before deleting a practice session."""
+    answer = QMessageBox.question(
+        parent,
+        "Delete practice session",
+        "Delete this practice session? It is removed from the history and from the yoga cloud at the next sync.",
+    )
+    return answer == QMessageBox.StandardButton.Yes

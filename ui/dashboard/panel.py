@@ -12,9 +12,10 @@ Only the Practice page is built with the panel: the Matches and the WHOOP & Rebo
 theirs is exported), and then get the data the panel already holds. ``charts`` and ``tables``
 hold what is built; ``ensure_page`` builds a page on demand.
 
-The panel composes: ``ui.dashboard.pages`` builds the pages, ``ui.dashboard.charts`` draws
-on the charts and keeps the shared time axis, ``ui.dashboard.history`` holds the history's
-actions (load more, open, delete).
+The panel composes: each page of ``ui.dashboard.pages`` owns its plots and controls and draws
+the data it is given; ``ui.dashboard.charts`` keeps the shared time axis; ``ui.dashboard.history``
+holds the loaded history and the work of its actions (load more, open, delete). None of them
+imports the panel: pages speak to it through their signals.
 """
 
 from __future__ import annotations
@@ -22,27 +23,26 @@ from __future__ import annotations
 import logging
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.context import AppContext
+from app.practice.service import PracticeService
 from app.stats import RANGES, DashboardData, compute_dashboard, local_timezone
 from app.stats.cache import DashboardCache
 from app.stats.dashboard import HISTORY_PAGE
 from app.stats.practice import HistoryRow, Series, pose_accuracy, session_history
 from ui.bus import ChangeBus
-from ui.dashboard import charts, history, pages
-from ui.dashboard.charts import TIME_CHARTS, TimeAxis
+from ui.dashboard.charts import TimeAxis, utc_offset, whole_range
 from ui.dashboard.dialogs import SessionDialog
+from ui.dashboard.history import SessionHistory, confirm_delete, delete_work, holds_work, load_page_work
+from ui.dashboard.pages import MatchesPage, Page, PracticePage, ProvidersPage
 from ui.dashboard.tables import history_rows, player_rows, result_rows, top_rows
 from ui.dashboard.widgets import Card, ChartBox, TableBox, write_csv
 from ui.ops import CancelToken, Op, run_op
-
-if TYPE_CHECKING:
-    import pyqtgraph as pg
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,16 @@ CHART_KEYS = ("accuracy", "minutes", "pose_mix", "whoop", "strain", "joints")
 TABLE_KEYS = ("history", "results", "players", "top")
 PAGES = ("practice", "matches", "providers")  # the tabs, in order
 PAGE_OF = {
-    "accuracy": "practice", "minutes": "practice", "pose_mix": "practice", "history": "practice",
-    "results": "matches", "players": "matches", "top": "matches",
-    "whoop": "providers", "strain": "providers", "joints": "providers",
+    "accuracy": "practice",
+    "minutes": "practice",
+    "pose_mix": "practice",
+    "history": "practice",
+    "results": "matches",
+    "players": "matches",
+    "top": "matches",
+    "whoop": "providers",
+    "strain": "providers",
+    "joints": "providers",
 }
 
 
@@ -63,21 +70,6 @@ class DashboardPanel(QWidget):
     """Cards, charts and tables over the local database; see the module docstring."""
 
     refreshed = Signal()  # every chart and table holds the newest data
-
-    # the pages' plot items and controls, set when their page is built (ui.dashboard.pages)
-    pose_combo: QComboBox
-    acc_curve: pg.PlotDataItem
-    minutes_bars: pg.BarGraphItem
-    pose_axis: pg.AxisItem
-    mix_bars: pg.BarGraphItem
-    open_button: QPushButton
-    delete_button: QPushButton
-    more_button: QPushButton
-    recovery_curve: pg.PlotDataItem
-    sleep_curve: pg.PlotDataItem
-    strain_curve: pg.PlotDataItem
-    joint_combo: QComboBox
-    joint_curves: list[pg.PlotDataItem]
 
     def __init__(
         self,
@@ -96,8 +88,7 @@ class DashboardPanel(QWidget):
         self._fixed_tz = tz is not None
         self.data: DashboardData | None = None
         self.pose_id: str | None = None
-        self.history: list[HistoryRow] = []
-        self.history_page = HISTORY_PAGE  # sessions per page of the practice history
+        self._history = SessionHistory(HISTORY_PAGE)
         self.dialog: SessionDialog | None = None
         self._dirty = True
         self._closed = False
@@ -106,7 +97,7 @@ class DashboardPanel(QWidget):
         self._side_ops: list[Op] = []
         self._populated = False
         self._rows: dict[str, Any] = {}  # the newest table rows, for pages built later
-        self._built: set[str] = set()
+        self.pages: dict[str, Page] = {}  # the pages built so far, by name (one of PAGES)
         self._cache = DashboardCache(ctx.db)  # results per data version: an idle refresh is free
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
@@ -150,9 +141,7 @@ class DashboardPanel(QWidget):
             cards.addWidget(card)
         root.addLayout(cards)
 
-        self.charts: dict[str, ChartBox] = {}
-        self.tables: dict[str, TableBox] = {}
-        self._time_axis = TimeAxis(self.charts)  # practice, WHOOP and strain share one time axis
+        self._time_axis = TimeAxis()  # practice, WHOOP and strain share one time axis
         self.tabs = QTabWidget()
         self._page_hosts: dict[str, QVBoxLayout] = {}
         for name, title in zip(PAGES, ("Practice", "Matches", "WHOOP && Reboot"), strict=True):
@@ -168,34 +157,81 @@ class DashboardPanel(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         root.addWidget(self.tabs, 1)
 
-    def ensure_page(self, name: str) -> None:
-        """Build page ``name`` (one of PAGES) unless built, and put the newest data on it."""
-        if name in self._built:
-            return
-        self._built.add(name)
-        self._page_hosts[name].addWidget(pages.build(self, name))
-        for key in TIME_CHARTS:
-            if PAGE_OF[key] == name:
-                self.charts[key].plot_item.getViewBox().sigXRangeChanged.connect(self._time_range_moved)
+    def ensure_page(self, name: str) -> Page:
+        """Page ``name`` (one of PAGES), built and given the newest data if it was not yet."""
+        if name in self.pages:
+            return self.pages[name]
+        page = self._make_page(name)
+        self.pages[name] = page
+        self._page_hosts[name].addWidget(page)
+        for table in page.tables.values():
+            table.csv_requested.connect(self._csv_requested)
+        for box in page.charts.values():
+            if self._time_axis.join(box):
+                box.plot_item.getViewBox().sigXRangeChanged.connect(self._time_range_moved)
         if self.data is not None:
-            self._apply_page(name, self.data)
+            self._show_on(name, self.data)
             # join the shared time axis where it is now (the user may have panned it)
-            if name != "practice" and "minutes" in self.charts:
-                self.set_time_range(*self.time_range("minutes"))
+            if name != "practice" and "practice" in self.pages:
+                self.set_time_range(*self._time_axis.range_of("minutes"))
             else:
                 self._set_time_range(self.data)
+        return page
 
-    def _apply_page(self, name: str, data: DashboardData) -> None:
-        """Put ``data`` (and the table rows computed with it) on page ``name``, which is built."""
+    def _make_page(self, name: str) -> Page:
+        offset = utc_offset(self.tz, self.ctx.clock()) if self._fixed_tz else None  # else the system's zone
         if name == "practice":
-            charts.apply_practice(self, data)
-            self.tables["history"].model.set_rows(*self._rows["history"])
-            history.update_note(self)
-        elif name == "matches":
-            for key in ("results", "players", "top"):
-                self.tables[key].model.set_rows(*self._rows[key])
-        else:
-            charts.apply_providers(self, data)
+            practice = PracticePage(offset)
+            practice.pose_chosen.connect(self._pose_chosen)
+            practice.open_requested.connect(self.open_session)
+            practice.delete_requested.connect(self._delete_requested)
+            practice.more_requested.connect(self.load_more_history)
+            return practice
+        if name == "matches":
+            return MatchesPage()
+        return ProvidersPage(offset)
+
+    @property
+    def practice_page(self) -> PracticePage:
+        page = self.ensure_page("practice")
+        assert isinstance(page, PracticePage)
+        return page
+
+    @property
+    def providers_page(self) -> ProvidersPage:
+        page = self.ensure_page("providers")
+        assert isinstance(page, ProvidersPage)
+        return page
+
+    @property
+    def charts(self) -> dict[str, ChartBox]:
+        """The chart boxes of the pages built so far, by key (one of CHART_KEYS)."""
+        return {key: box for page in self.pages.values() for key, box in page.charts.items()}
+
+    @property
+    def tables(self) -> dict[str, TableBox]:
+        """The table boxes of the pages built so far, by key (one of TABLE_KEYS)."""
+        return {key: box for page in self.pages.values() for key, box in page.tables.items()}
+
+    @property
+    def history(self) -> list[HistoryRow]:
+        """The practice sessions loaded so far (newest first)."""
+        return self._history.rows
+
+    @property
+    def history_page(self) -> int:
+        """Sessions per page of the practice history."""
+        return self._history.page_size
+
+    @history_page.setter
+    def history_page(self, size: int) -> None:
+        self._history.page_size = size
+
+    def _show_on(self, name: str, data: DashboardData) -> None:
+        """Put ``data`` (and the table rows computed with it) on page ``name``, which is built."""
+        self.pages[name].show_data(data, self._rows)
+        if name == "practice":
+            self._show_history_count()
 
     # signal handlers are methods, not lambdas holding ``self``: a lambda kept by a child's
     # connection holds the panel's wrapper in a cycle Python's collector cannot see through,
@@ -204,16 +240,13 @@ class DashboardPanel(QWidget):
     def _range_changed(self, _index: int) -> None:
         self.refresh()
 
-    def _history_double_clicked(self, _index: Any) -> None:
-        self._open_selected()
-
-    def _joint_chosen(self, _index: int) -> None:
-        charts.draw_joints(self)
-
     def _csv_requested(self, path: Path) -> None:
         box = self.sender()
         if isinstance(box, TableBox):
             self.export_table_csv(box.key, path)
+
+    def _delete_requested(self, session_id: str) -> None:
+        self.delete_session(session_id)
 
     def _tab_changed(self, index: int) -> None:
         if 0 <= index < len(PAGES):
@@ -286,11 +319,10 @@ class DashboardPanel(QWidget):
         data, rows = result
         self.data = data
         self._rows = rows
-        self.history = list(data.history)
+        self._history.reset(data.history, data.history_total)
         self._apply_cards(data)
-        for name in PAGES:
-            if name in self._built:
-                self._apply_page(name, data)
+        for name in self.pages:
+            self._show_on(name, data)
         self._set_time_range(data)
         stamp = self.ctx.clock().astimezone(self.tz).strftime("%H:%M:%S")
         self.status.setText(f"{RANGE_TITLES[data.period.name]} · updated {stamp}")
@@ -311,7 +343,7 @@ class DashboardPanel(QWidget):
     # ---------------------------------------------------------------- time axis
     def _set_time_range(self, data: DashboardData) -> None:
         """Show the whole range on the shared time axis (from the first data for "all")."""
-        self.set_time_range(*charts.whole_range(data))
+        self.set_time_range(*whole_range(data))
 
     def set_time_range(self, start: float, end: float) -> None:
         """Put every time chart on [start, end] (UNIX seconds)."""
@@ -322,18 +354,17 @@ class DashboardPanel(QWidget):
         return self._time_axis.range_of(key)
 
     # ---------------------------------------------------------------- pose / history
-    def _pose_chosen(self, _index: int) -> None:
-        pose_id = self.pose_combo.currentData()
-        if not pose_id or self.data is None:
+    def _pose_chosen(self, pose_id: str) -> None:
+        if self.data is None:
             return
-        self.pose_id = str(pose_id)
+        self.pose_id = pose_id
         db, period = self.ctx.db, self.data.period
 
         def done(series: Series) -> None:
             if self.data is not None and self.data.period == period:  # not stale (range unchanged)
-                charts.set_accuracy(self, series)
+                self.practice_page.set_accuracy(series)
 
-        self._side(lambda token: pose_accuracy(db, str(pose_id), period), done)
+        self._side(lambda token: pose_accuracy(db, pose_id, period), done)
 
     def _side(self, work: Any, done: Any) -> Op:
         """Run a small query in the worker pool; ``done`` gets its result on the GUI thread."""
@@ -360,41 +391,66 @@ class DashboardPanel(QWidget):
             if op in self._side_ops:
                 self._side_ops.remove(op)
 
-    def load_more_history(self) -> Op | None:
-        """Load the next page of the practice history (newest first)."""
-        return history.load_more(self)
+    def _show_history_count(self) -> None:
+        self.practice_page.show_history_count(len(self._history.rows), self._history.total)
 
-    def _open_selected(self) -> None:
-        session_id = self.tables["history"].selected_id()
-        if session_id is not None:
-            self.open_session(session_id)
+    def load_more_history(self) -> Op | None:
+        """Load the next page of the practice history (newest first); None before the first data."""
+        if self.data is None:
+            return None
+        history = self._history
+        db, period, tz, limit = self.ctx.db, self.data.period, self.tz, history.page_size
+        generation, offset = history.generation, len(history.rows)
+
+        def done(result: tuple[list[HistoryRow], Any]) -> None:
+            rows, (cells, ids) = result
+            if history.extend(generation, offset, rows):  # else refreshed meanwhile
+                self.practice_page.append_history(cells, ids)
+                self._show_history_count()
+
+        return self._side(lambda token: load_page_work(db, period, tz, offset, limit), done)
 
     def open_session(self, session_id: str) -> Op:
-        """Open the dialog listing the holds of a session (loaded in the worker)."""
-        return history.open_session(self, session_id)
+        """Open the dialog listing the holds of a session (loaded in the worker), closing one open."""
+        db, row = self.ctx.db, self._history.find(session_id)
 
-    def _delete_selected(self) -> None:
-        session_id = self.tables["history"].selected_id()
-        if session_id is not None:
-            self.delete_session(session_id)
+        def show(holds: Any) -> None:
+            if self.dialog is not None:
+                self.dialog.close()
+            self.dialog = SessionDialog(row, holds, self.tz, self)
+            self.dialog.open()
+
+        return self._side(lambda token: holds_work(db, session_id), show)
 
     def delete_session(self, session_id: str, *, confirm: bool = True) -> Op | None:
-        """Delete a practice session (soft delete, synced), after asking when ``confirm``."""
-        return history.delete_session(self, session_id, confirm=confirm)
+        """Delete a practice session (soft delete, synced), after asking when ``confirm``.
+
+        None when the user says no. Once done, "practice" is announced (unless the session was
+        already gone) and the panel refreshes.
+        """
+        if confirm and not confirm_delete(self):
+            return None
+        service = PracticeService(self.ctx)
+
+        def done(deleted: bool) -> None:
+            if deleted:
+                self.bus.announce("practice")
+            self._dirty = True
+            self.refresh()
+
+        return self._side(lambda token: delete_work(service, session_id), done)
 
     # ---------------------------------------------------------------- export
     def export_chart_png(self, key: str, path: Path) -> Path:
         """Write chart ``key`` (one of CHART_KEYS) as a PNG image (building its page if need be)."""
-        self.ensure_page(PAGE_OF[key])
-        return self.charts[key].export_png(Path(path))
+        return self.ensure_page(PAGE_OF[key]).charts[key].export_png(Path(path))
 
     def export_table_csv(self, key: str, path: Path) -> Op:
         """Write table ``key`` (one of TABLE_KEYS) as CSV in the worker.
 
         The history exports every session of the range, not only the loaded pages.
         """
-        self.ensure_page(PAGE_OF[key])
-        box = self.tables[key]
+        box = self.ensure_page(PAGE_OF[key]).tables[key]
         headers = list(box.model.headers)
         path = Path(path)
         if key == "history" and self.data is not None:
@@ -413,6 +469,15 @@ class DashboardPanel(QWidget):
         return self._side(work, lambda p: self.status.setText(f"Exported {p}"))
 
     # ---------------------------------------------------------------- state
+    def refresh_pending(self) -> bool:
+        """True while a refresh is due: waiting out the debounce, computing, or queued behind one."""
+        return self._debounce.isActive() or self._op is not None or self._rerun
+
+    @property
+    def stale(self) -> bool:
+        """True when the data shown may be out of date (a change came, or none was loaded yet)."""
+        return self._dirty
+
     def charts_populated(self) -> bool:
         """True once the newest data is on every chart and table built (the others get it when built)."""
         return self._populated and self._op is None

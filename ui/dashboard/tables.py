@@ -59,7 +59,15 @@ def player_rows(rows: Sequence[PlayerLine]) -> tuple[list[list[Cell]], list[str]
     out: list[list[Cell]] = []
     for p in rows:
         numbers = (
-            p.appearances, p.minutes, p.goals, p.assists, p.saves, p.tackles, p.cards, p.yellow_cards, p.red_cards,
+            p.appearances,
+            p.minutes,
+            p.goals,
+            p.assists,
+            p.saves,
+            p.tackles,
+            p.cards,
+            p.yellow_cards,
+            p.red_cards,
         )
         out.append([(p.name, p.name), (p.team, p.team), *((str(n), n) for n in numbers)])
     return out, [p.player_id for p in rows]
