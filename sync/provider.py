@@ -118,8 +118,15 @@ class SyncRun:
     ) -> Api:
         """An ``Api`` on the shared client with this run's retry policy, budget and cancel check."""
         return Api(
-            self.client, base_url, label, auth=auth, retry=self.retry, cancelled=self.is_cancelled,
-            budget=self.budget, before_send=before_send, on_rate_limited=on_rate_limited,
+            self.client,
+            base_url,
+            label,
+            auth=auth,
+            retry=self.retry,
+            cancelled=self.is_cancelled,
+            budget=self.budget,
+            before_send=before_send,
+            on_rate_limited=on_rate_limited,
         )
 
     # -- reporting ----------------------------------------------------------------------------

@@ -84,7 +84,10 @@ def test_refused_refresh_shows_reconnect_in_the_summary(
 
 
 def test_spent_refresh_token_is_not_spent_again_and_failure_is_logged(
-    ctx: Any, whoop_emulator: tuple[WhoopEmulator, LocalServer], http: httpx.Client, fast_whoop: None,
+    ctx: AppContext,
+    whoop_emulator: tuple[WhoopEmulator, LocalServer],
+    http: httpx.Client,
+    fast_whoop: None,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     emu, server = whoop_emulator

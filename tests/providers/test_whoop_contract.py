@@ -62,7 +62,9 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (folder / "prism.log").open("w")
     proc = subprocess.Popen(
         [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec_path)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=folder,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -102,16 +104,20 @@ def prism_ctx(ctx: AppContext) -> Any:
 
 def _client(ctx: AppContext, http: httpx.Client, base: str) -> WhoopClient:
     endpoints = WhoopEndpoints(api_base=base, authorize_url=base + "/oauth", token_url=base + "/token")
-    return WhoopClient(http, base, WhoopAuth(WhoopTokens(ctx, endpoints)), bucket=TokenBucket(6000, burst=100),
-                       max_attempts=1)
+    return WhoopClient(
+        http, base, WhoopAuth(WhoopTokens(ctx, endpoints)), bucket=TokenBucket(6000, burst=100), max_attempts=1
+    )
 
 
 def _violations(responses: list[httpx.Response]) -> list[str]:
-    return [f"{r.request.method} {r.request.url}: {r.headers['sl-violations']}"
-            for r in responses if "sl-violations" in r.headers]
+    return [
+        f"{r.request.method} {r.request.url}: {r.headers['sl-violations']}"
+        for r in responses
+        if "sl-violations" in r.headers
+    ]
 
 
-def test_every_request_matches_the_official_spec(prism: str, prism_ctx: Any) -> None:
+def test_every_request_matches_the_official_spec(prism: str, prism_ctx: AppContext) -> None:
     seen: list[httpx.Response] = []
     http = make_client(timeout=30.0)
     http.event_hooks["response"].append(seen.append)
@@ -124,8 +130,15 @@ def test_every_request_matches_the_official_spec(prism: str, prism_ctx: Any) -> 
     assert _violations(seen) == []
     assert all(r.status_code in (200, 204) for r in seen), [(str(r.request.url), r.status_code) for r in seen]
     paths = {r.request.url.path for r in seen}
-    assert {"/v2/user/profile/basic", "/v2/user/measurement/body", "/v2/cycle", "/v2/recovery",
-            "/v2/activity/sleep", "/v2/activity/workout", "/v2/user/access"} <= paths
+    assert {
+        "/v2/user/profile/basic",
+        "/v2/user/measurement/body",
+        "/v2/cycle",
+        "/v2/recovery",
+        "/v2/activity/sleep",
+        "/v2/activity/workout",
+        "/v2/user/access",
+    } <= paths
     # Prism's static mock repeats next_token: we asked for page 2 once and stopped
     assert len([r for r in seen if r.request.url.path == "/v2/cycle"]) == 2
     with prism_ctx.db.session() as s:

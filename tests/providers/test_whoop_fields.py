@@ -19,6 +19,7 @@ import httpx
 import pytest
 from sqlmodel import SQLModel, select
 
+from app.context import AppContext
 from app.models.providers import WhoopCycle, WhoopProfile, WhoopRecovery, WhoopSleep, WhoopWorkout
 from sync.http import no_sleep_policy
 from sync.provider import SyncRun
@@ -94,7 +95,7 @@ def spec_schemas(shared_dir: Path) -> dict[str, Any]:
     return dict(spec["components"]["schemas"])
 
 
-def test_every_documented_field_survives_a_pull(ctx: Any, spec_schemas: dict[str, Any]) -> None:
+def test_every_documented_field_survives_a_pull(ctx: AppContext, spec_schemas: dict[str, Any]) -> None:
     values = Values(spec_schemas)
     records = {name: values.build(spec_schemas[name], name) for name in RESOURCES}
     records["Recovery"]["cycle_id"] = records["Cycle"]["id"]

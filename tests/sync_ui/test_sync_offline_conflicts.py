@@ -28,7 +28,7 @@ def test_unreachable_server_means_offline_and_auto_sync_when_it_answers_again(
     probes: list[list[str]] = []
     answers = [False]
 
-    def probe(_ctx: Any, providers: list[str]) -> bool:
+    def probe(_ctx: AppContext, providers: list[str]) -> bool:
         probes.append(providers)
         return answers[-1]
 
@@ -58,8 +58,9 @@ def test_unreachable_server_means_offline_and_auto_sync_when_it_answers_again(
         answers.append(True)
         panel.controller.check_reachability()
         qtbot.waitUntil(lambda: len(probes) == 2)
-        qtbot.waitUntil(lambda: panel.controller.last_summary is not None and panel.controller.last_summary.ok,
-                        timeout=20_000)
+        qtbot.waitUntil(
+            lambda: panel.controller.last_summary is not None and panel.controller.last_summary.ok, timeout=20_000
+        )
         qtbot.waitUntil(lambda: panel.badge_count == 0)
         assert not panel.controller.offline
         qtbot.waitUntil(lambda: not panel.controller.reachability_timer_active)  # after the status re-read
@@ -84,10 +85,24 @@ def test_conflicts_are_listed_and_dismissed(
     qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel]
 ) -> None:
     with ctx.db.write() as s:
-        s.add(SyncConflict(provider="team", entity="player", entity_id="p-123456789", winner="remote",
-                           kept_version={"name": "Ada (my edit)", "shirt_number": 9}))
-        s.add(SyncConflict(provider="team", entity="match", entity_id="m-987654321", winner="local",
-                           kept_version={"venue": "North pitch"}))
+        s.add(
+            SyncConflict(
+                provider="team",
+                entity="player",
+                entity_id="p-123456789",
+                winner="remote",
+                kept_version={"name": "Ada (my edit)", "shirt_number": 9},
+            )
+        )
+        s.add(
+            SyncConflict(
+                provider="team",
+                entity="match",
+                entity_id="m-987654321",
+                winner="local",
+                kept_version={"venue": "North pitch"},
+            )
+        )
     panel = make_panel()
     view = panel.conflicts
     assert view.tree.topLevelItemCount() == 2
@@ -146,8 +161,9 @@ def test_auto_sync_uses_the_core_connection_check(
     again = _serve_on(team_app, port)
     try:
         panel.controller.check_reachability()
-        qtbot.waitUntil(lambda: panel.controller.last_summary is not None and panel.controller.last_summary.ok,
-                        timeout=20_000)
+        qtbot.waitUntil(
+            lambda: panel.controller.last_summary is not None and panel.controller.last_summary.ok, timeout=20_000
+        )
         assert sum(1 for _m, path, _s in team_app.hits if path == "/api/health") == health_before + 1
         qtbot.waitUntil(lambda: panel.badge_count == 0)
         assert not panel.controller.offline

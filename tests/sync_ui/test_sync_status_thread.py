@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
+from app.context import AppContext
 from sync.engine import ProviderStatus, SyncEngine
 from tests.sync_ui.helpers import add_squad
 from ui.sync.panel import SyncPanel
@@ -24,7 +25,9 @@ class ThreadRecordingEngine(SyncEngine):
         return super().status()
 
 
-def test_status_query_runs_off_the_gui_thread(qtbot: QtBot, ctx: Any, make_panel: Callable[..., SyncPanel]) -> None:
+def test_status_query_runs_off_the_gui_thread(
+    qtbot: QtBot, ctx: AppContext, make_panel: Callable[..., SyncPanel]
+) -> None:
     ThreadRecordingEngine.threads = []
     add_squad(ctx, players=2)
     panel = make_panel(engine_factory=ThreadRecordingEngine)
@@ -37,7 +40,7 @@ def test_status_query_runs_off_the_gui_thread(qtbot: QtBot, ctx: Any, make_panel
     assert all(t is not gui for t in ThreadRecordingEngine.threads), "status() ran on the GUI thread"
 
 
-def test_status_is_a_few_count_queries(ctx: Any) -> None:
+def test_status_is_a_few_count_queries(ctx: AppContext) -> None:
     add_squad(ctx, players=30)
     statements: list[str] = []
 
