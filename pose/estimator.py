@@ -138,11 +138,24 @@ class TasksPoseEstimator:
         self._landmarker.close()
 
 
-def create_estimator(task_file: Path | None = None, *, static_image_mode: bool = False) -> PoseEstimator:
+def create_estimator(task_file: Path | None = None, *, static_image_mode: bool = False,
+                     search: bool = True) -> PoseEstimator:
     """The Tasks backend when ``task_file`` is given, else the bundled MediaPipe Pose.
 
     ``static_image_mode`` selects per-image detection (photos) instead of tracking.
+    ``search`` wraps it in :class:`pose.search.SearchingEstimator`: when nobody is found,
+    enhanced / zoomed / rotated copies are tried (on a live stream at most twice a second).
     """
-    if task_file is not None:
-        return TasksPoseEstimator(task_file, video=not static_image_mode)
-    return MediaPipePoseEstimator(static_image_mode=static_image_mode)
+    def make(static: bool) -> PoseEstimator:
+        if task_file is not None:
+            return TasksPoseEstimator(task_file, video=not static)
+        return MediaPipePoseEstimator(static_image_mode=static)
+
+    primary = make(static_image_mode)
+    if not search:
+        return primary
+    from pose.search import SearchingEstimator
+
+    if static_image_mode:
+        return SearchingEstimator(primary)
+    return SearchingEstimator(primary, lambda: make(True), search_every_s=0.5)
