@@ -30,6 +30,11 @@ FALLOFF: dict[str, float] = {"angle": 35.0, "inclination": 35.0, "distance": 0.7
 MIN_COVERAGE = 0.4
 #: Best score needed to call a pose recognised.
 MIN_RECOGNITION_SCORE = 0.6
+#: Confidence (score blended with the margin over the runner-up) needed to SHOW a pose:
+#: below it two poses fit about equally, which is what a transition between them looks like.
+MIN_CONFIDENCE = 0.5
+#: Guided mode: the target counts as present only if no other pose beats it by more than this.
+GUIDED_MARGIN = 0.05
 
 
 def feature_score(deviation: float, tol: float, falloff: float) -> float:
@@ -222,3 +227,19 @@ def recognise(
 def score_against(features: dict[str, float], pose: PoseDefinition) -> PoseScore | None:
     """Guided mode: score against a chosen pose regardless of recognition."""
     return score_pose(features, pose)
+
+
+def guided_presence(features: dict[str, float], library: PoseLibrary, target: PoseDefinition,
+                    min_score: float = MIN_RECOGNITION_SCORE) -> tuple[PoseScore | None, PoseScore | None]:
+    """Guided mode: (score against ``target``, that score if the target is PRESENT else None).
+
+    Present = the target scores at least ``min_score`` AND no other pose fits clearly better
+    (by more than :data:`GUIDED_MARGIN`): a wide-leg stance can score 0.7 against Mountain,
+    but it is not Mountain when Pyramid fits at 0.9.
+    """
+    score = score_pose(features, target)
+    if score is None or score.score < min_score:
+        return score, None
+    ranked = rank_poses(features, library)
+    rival = next((r.score for r in ranked if r.pose.id != target.id), 0.0)
+    return score, (score if score.score >= rival - GUIDED_MARGIN else None)
