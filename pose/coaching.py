@@ -36,3 +36,14 @@ def spoken_cue(analysis: FrameAnalysis) -> str | None:
     """The one cue worth saying for this frame (the speaker applies cooldown and mute)."""
     cues = shown_cues(analysis)
     return cues[0] if cues else None
+
+
+#: What the pose line says while a person is seen but no pose is recognised.
+MOVING = "Moving…"
+#: ... and while nobody is seen.
+NO_POSE = "–"
+
+
+def pose_placeholder(analysis: FrameAnalysis) -> str:
+    """The pose line's text when no pose is named: "Moving…" with a person, "–" without."""
+    return MOVING if analysis.landmarks is not None and analysis.pose_id is None else NO_POSE

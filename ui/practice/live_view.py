@@ -133,8 +133,11 @@ class LiveView(QWidget):
         self._image = image
         self._render()
 
-    def show_pose(self, english: str | None, sanskrit: str | None, accuracy: float | None) -> None:
-        self.pose_label.setText(english or "–")
+    def show_pose(
+        self, english: str | None, sanskrit: str | None, accuracy: float | None, placeholder: str = "–"
+    ) -> None:
+        """The pose's names and accuracy; ``placeholder`` stands in for no pose ("Moving…", "–")."""
+        self.pose_label.setText(english or placeholder)
         self.sanskrit_label.setText(sanskrit or "")
         self.gauge.set_value(accuracy)
 
@@ -155,6 +158,8 @@ class LiveView(QWidget):
         self.video.setText(message)
         self.show_pose(None, None, None)
         self.show_cues([])
+        self.show_timers(0.0, None)
+        self.show_step("")
 
     def current_pixmap(self) -> QPixmap | None:
         return self.video.pixmap() if self._image is not None else None
