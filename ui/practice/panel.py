@@ -439,7 +439,10 @@ class PracticePanel(QWidget):
         note = ""
         if similar:
             names = ", ".join(f"{p.english} ({score * 100:.0f}%)" for p, score in similar[:3])
-            note = f"This already looks like {names}. When both match as well, your new pose is shown."
+            note = (
+                f"This already looks like {names}. Your pose is named only where it fits clearly better;"
+                " where both fit about as well, the built-in pose is named."
+            )
         dialog = TeachPoseDialog(
             image, save, lambda name: check_new_pose(name, self.library), source=source, note=note, parent=self
         )
