@@ -7,8 +7,13 @@ the later checks are unreliable until the earlier ones are fixed):
 1. too dark              → "It's too dark — turn on a light"
 2. nobody found          → "Step into the picture"
 3. feet not in the frame → "Step back so your feet are in the picture"
-4. body off centre       → "Move to the centre"
-5. a side-judged pose seen from the front → "Turn side-on to the camera"
+4. hands not in the frame → "Step back so your hands are in the picture"
+5. body off centre       → "Move to the centre"
+6. a side-judged pose seen from the front → "Turn side-on to the camera"
+
+This is how the app says what it cannot see: a pose whose defining joints are out of the
+picture is not guessed (scoring skips unknown joints and needs enough of a pose's weight),
+and the cue names what to bring into view.
 
 Pure functions, thread-safe.
 """
@@ -22,6 +27,7 @@ from pose.types import Landmarks
 DARK = "It's too dark — turn on a light"
 STEP_IN = "Step into the picture"
 FEET = "Step back so your feet are in the picture"
+HANDS = "Step back so your hands are in the picture"
 CENTRE = "Move to the centre"
 SIDE_ON = "Turn side-on to the camera"
 
@@ -31,7 +37,7 @@ SIDE_ON = "Turn side-on to the camera"
 TOO_DARK_LUMA = 60.0
 #: The body's mid-point must lie within this share of the width around the centre.
 CENTRE_BAND = (0.2, 0.8)
-#: A landmark this close to the bottom edge (normalised) is at the edge of the picture.
+#: A landmark beyond this (normalised, from either edge) is at the edge of the picture.
 EDGE = 0.98
 #: Poses whose alignment (hips, spine, legs) is judged from the side.
 SIDE_VIEW_POSES = frozenset({"downward_dog", "plank", "cobra", "pyramid", "chair", "bridge", "dancer"})
@@ -39,14 +45,24 @@ SIDE_VIEW_POSES = frozenset({"downward_dog", "plank", "cobra", "pyramid", "chair
 SIDE_ON_RATIO = 0.45
 
 
-def feet_out_of_frame(lm: Landmarks, visibility: float = DEFAULT_VISIBILITY) -> bool:
-    """True when neither foot is visible inside the picture."""
+def _out_of_frame(lm: Landmarks, parts: tuple[str, ...], visibility: float) -> bool:
+    """True when none of ``parts`` (either side) is visible inside the picture."""
     for side in SIDES:
-        for part in ("ankle", "heel", "foot"):
-            i = SIDE_INDEX[side][part]
-            if lm.image[i, 3] >= visibility and lm.image[i, 1] < EDGE:
+        for part in parts:
+            x, y, _z, vis = lm.image[SIDE_INDEX[side][part]]
+            if vis >= visibility and 1 - EDGE < x < EDGE and 1 - EDGE < y < EDGE:
                 return False
     return True
+
+
+def feet_out_of_frame(lm: Landmarks, visibility: float = DEFAULT_VISIBILITY) -> bool:
+    """True when neither foot is visible inside the picture."""
+    return _out_of_frame(lm, ("ankle", "heel", "foot"), visibility)
+
+
+def hands_out_of_frame(lm: Landmarks, visibility: float = DEFAULT_VISIBILITY) -> bool:
+    """True when neither wrist is visible inside the picture."""
+    return _out_of_frame(lm, ("wrist",), visibility)
 
 
 def off_centre(lm: Landmarks) -> bool:
@@ -78,6 +94,8 @@ def framing_cue(lm: Landmarks | None, luma: float | None, pose_id: str | None = 
         return STEP_IN
     if feet_out_of_frame(lm):
         return FEET
+    if hands_out_of_frame(lm):
+        return HANDS
     if off_centre(lm):
         return CENTRE
     if pose_id in SIDE_VIEW_POSES and facing_camera(lm):

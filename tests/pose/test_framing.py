@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pose.coaching import MOVING, NO_POSE, held_well, pose_placeholder, shown_cues, spoken_cue
-from pose.framing import CENTRE, DARK, FEET, SIDE_ON, STEP_IN, framing_cue
+from pose.framing import CENTRE, DARK, FEET, HANDS, SIDE_ON, STEP_IN, framing_cue
 from pose.library import PoseLibrary
 from pose.pipeline import PosePipeline
 from pose.synthetic import build_landmarks, fit_params
@@ -36,6 +36,9 @@ def test_each_framing_problem_has_its_cue(mountain: Landmarks) -> None:
     feet_low = shifted(mountain, dy=0.5)  # the figure slides down: its feet leave the picture
     assert float(feet_low.image[27:33, 1].min()) > 1.0
     assert framing_cue(feet_low, BRIGHT) == FEET
+    hidden = Landmarks(mountain.image.copy(), mountain.width, mountain.height)
+    hidden.image[[15, 16], 3] = 0.1  # both wrists unseen (e.g. out of a close camera's picture)
+    assert framing_cue(hidden, BRIGHT) == HANDS
     assert framing_cue(shifted(mountain, dx=0.4), BRIGHT) == CENTRE
     # Mountain's stick figure faces the camera: fine for mountain, not for a side-judged pose.
     assert framing_cue(mountain, BRIGHT, "pyramid") == SIDE_ON
