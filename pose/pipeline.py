@@ -15,7 +15,14 @@ from pose.feedback import make_cues
 from pose.framing import framing_cue
 from pose.geometry import DEFAULT_VISIBILITY
 from pose.library import PoseLibrary
-from pose.scoring import MIN_CONFIDENCE, MIN_RECOGNITION_SCORE, PoseScore, guided_presence, recognise
+from pose.scoring import (
+    MIN_CONFIDENCE,
+    MIN_RECOGNITION_SCORE,
+    PoseScore,
+    guided_presence,
+    recognise,
+    score_pose,
+)
 from pose.search import mean_luma
 from pose.smoothing import LandmarkSmoother
 from pose.tracking import HoldTracker
@@ -104,11 +111,21 @@ class PosePipeline:
             present.accuracy if present is not None else None,
             [c.text for c in raw_cues],
         )
-        # Shown only while the tracker's (stable) pose is the one recognised in THIS frame:
-        # between poses the view says so and gives no correction, and no hold time runs.
-        shown = present is not None and state.pose_id == present.pose.id
-        # Guided mode keeps scoring and coaching towards the chosen pose: that is the guidance.
-        coached = present if shown else (score if self._target is not None else None)
+        # Shown only while the tracker's (stable) pose is recognised: in this frame, or - when
+        # no other pose is - within the tracker's switch time (one noisy frame is flicker, not
+        # a transition).  Between poses the view says so and gives no correction, and no hold
+        # time runs.
+        now = present is not None and state.pose_id == present.pose.id
+        recent = present is None and state.seen_s is not None and t_s - state.seen_s <= self._tracker.switch_s
+        shown = state.pose_id is not None and (now or recent)
+        coached: PoseScore | None
+        if now:
+            coached = present
+        elif shown and state.pose_id is not None:
+            coached = score_pose(features, self.library.get(state.pose_id))
+        else:
+            # Guided mode keeps scoring and coaching towards the chosen pose: that is the guidance.
+            coached = score if self._target is not None else None
         analysis = FrameAnalysis(
             t_s=t_s,
             landmarks=lm,

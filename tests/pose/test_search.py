@@ -97,3 +97,33 @@ def test_on_a_live_stream_an_empty_room_is_searched_at_most_twice_a_second() -> 
     assert searcher.calls == 2 * per_search  # at 0 s and at 0.5 s
     search.close()
     assert primary.closed and searcher.closed
+
+
+class BiasedEstimator(MarkerEstimator):
+    """A model that places every landmark 3% of the width to the right of where it is."""
+
+    def estimate(self, frame_bgr: Frame, t_s: float | None = None) -> Landmarks | None:
+        lm = super().estimate(frame_bgr, t_s)
+        if lm is None:
+            return None
+        image = lm.image.copy()
+        image[:, 0] += 0.03
+        image[11, 0] += 0.05  # and the left shoulder further still: the sides must come back swapped
+        return Landmarks(image, lm.width, lm.height)
+
+
+def test_the_flip_test_averages_the_picture_and_its_mirror() -> None:
+    est = BiasedEstimator()
+    plain = SearchingEstimator(est).estimate(frame_with_marker(100, 50))
+    flipped = SearchingEstimator(est, flip_test=True)
+    lm = flipped.estimate(frame_with_marker(100, 50))
+    assert plain is not None and lm is not None and est.calls == 3
+    centre = 110 / 320
+    assert plain.image[0, 0] == pytest.approx(centre + 0.03, abs=0.005)
+    # The mirror's error points the other way: the average cancels the model's bias.
+    assert lm.image[0, 0] == pytest.approx(centre, abs=0.005)
+    # The mirror's "left shoulder" is the body's right one: swapped back, each shoulder keeps
+    # half of the extra error (unswapped, both would average to the centre).
+    assert lm.image[11, 0] == pytest.approx(centre + 0.025, abs=0.005)
+    assert lm.image[12, 0] == pytest.approx(centre - 0.025, abs=0.005)
+    assert flipped.found_by == {"mirror": 1, "first": 1}
