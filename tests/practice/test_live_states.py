@@ -113,3 +113,30 @@ def test_a_folder_of_photos_that_ends_says_the_photos_are_done(qtbot: QtBot, ctx
     qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
     assert "The photos are done." in panel.message.text()
     assert "The video ended." not in panel.message.text()
+
+
+def test_the_framing_cue_is_shown_alone_and_spoken_with_the_cooldown_and_mute(qtbot: QtBot, ctx: Any) -> None:
+    from pose.framing import FEET
+    from pose.types import Cue
+
+    ctx.settings.speech_cooldown_s = 5.0
+    panel = make_panel(qtbot, ctx)
+    now = [100.0]
+    panel.speaker._clock = lambda: now[0]  # the clock edge
+    spoken: list[str] = []
+    panel.speaker.spoken.connect(spoken.append)
+    correction = Cue("Bend your front (left) knee more", "left_knee", "left", "bend_more", 12.0)
+    analysis = FrameAnalysis(0.0, None, "warrior_ii", "Warrior II", 0.9, 70.0, cues=[correction], framing=FEET)
+    panel._on_frame(live(analysis))
+    assert [label.text() for label in panel.view.cue_labels] == [f"• {FEET}", ""]  # one at a time
+    assert spoken == [FEET]
+    now[0] += 1.0  # within the cooldown: not said again
+    panel._on_frame(live(analysis))
+    assert spoken == [FEET]
+    panel.set_muted(True)
+    now[0] += 60.0
+    panel._on_frame(live(analysis))
+    assert spoken == [FEET]
+    # Framed well: the correction takes the cue line.
+    panel._on_frame(live(FrameAnalysis(0.0, None, "warrior_ii", "Warrior II", 0.9, 70.0, cues=[correction])))
+    assert panel.view.cue_labels[0].text() == f"• {correction.text}"
