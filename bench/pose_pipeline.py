@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +106,43 @@ def full_pipeline(clip: Path) -> tuple[float, int, int]:
     return elapsed / n, n, recognised
 
 
+def stage_costs(clip: Path, frames: int = 60) -> dict[str, float]:
+    """Milliseconds per call of each stage added for poor pictures, on the clip's frames.
+
+    Every frame pays ``luma`` and ``framing``; the search stages run only on a frame where
+    the plain pass found nobody (a live stream: at most twice a second), each = making the
+    copy + one per-image model pass.
+    """
+    import numpy as np
+
+    from pose.camera import VideoFileSource
+    from pose.estimator import MediaPipePoseEstimator
+    from pose.framing import framing_cue
+    from pose.search import brighten, mean_luma, variants
+
+    source = VideoFileSource(clip)
+    images = [f.image for _, f in zip(range(frames), source.frames(), strict=False)]
+    source.close()
+    static = MediaPipePoseEstimator(static_image_mode=True)
+    static.estimate(images[0])
+    lm = static.estimate(images[0])
+    out: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[np.ndarray], object]) -> None:
+        start = time.perf_counter()
+        for image in images:
+            fn(image)
+        out[name] = (time.perf_counter() - start) / len(images) * 1000
+
+    timed("luma (every frame)", mean_luma)
+    timed("framing cue (every frame)", lambda image: framing_cue(lm, 120.0, "pyramid"))
+    timed("denoise+gain copy (dark, nobody found)", brighten)
+    timed("search: all copies made (nobody found)", lambda image: list(variants(image)))
+    timed("search: one per-image model pass", static.estimate)
+    static.close()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=300)
@@ -128,6 +166,8 @@ def main() -> int:
             pipe_runs.append(pipe_s)
             print(f"  run: model {model_runs[-1] * 1000:.2f} ms, pipeline {pipe_s * 1000:.2f} ms")
         model_s, pipe_s = min(model_runs), min(pipe_runs)
+        for name, ms in stage_costs(clip).items():
+            print(f"stage {name:<42} {ms:7.2f} ms")
     print(f"model-only  {model_s * 1000:.2f} ms/frame ({1 / model_s:.1f} fps)")
     print(f"pipeline    {pipe_s * 1000:.2f} ms/frame ({1 / pipe_s:.1f} fps), "
           f"{done} frames, {recognised} with a recognised pose")

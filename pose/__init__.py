@@ -13,6 +13,8 @@ Public API (import from the submodules; this package imports nothing heavy):
 * :mod:`pose.teach` – ``teach_pose``, ``teach_pose_from_photo``.
 * :mod:`pose.timeline` / :mod:`pose.evaluation` – ``fieldmat analyze`` / ``eval-poses``.
 * :mod:`pose.stages` – ``run_staged`` (decode/draw overlapped with inference).
+* :mod:`pose.search` – ``SearchingEstimator`` (retries when nobody is found; flip test for photos).
+* :mod:`pose.framing` / :mod:`pose.coaching` – the framing cue; which cues are shown and said.
 
 mediapipe and cv2 are imported lazily, on first use.
 """

@@ -142,8 +142,16 @@ class VideoFileSource(_CaptureSource):
         super().__init__(cap, path.name, mirror, fps)
 
 
+class NoPhotos(FileNotFoundError):
+    """An image folder without a single photo; the message is meant for the user."""
+
+
 class ImageFolderSource:
-    """Images of a folder in name order, one frame per image, ``t_s = index / fps``."""
+    """Images of a folder in name order, one frame per image, ``t_s = index / fps``.
+
+    Raises ``FileNotFoundError`` for a missing folder and :class:`NoPhotos` for one
+    without images, at once (before any model is loaded).
+    """
 
     def __init__(self, folder: Path, *, fps: float = 1.0, mirror: bool = False) -> None:
         if not folder.is_dir():
@@ -152,6 +160,8 @@ class ImageFolderSource:
         self.fps = fps
         self.mirror = mirror
         self.paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not self.paths:
+            raise NoPhotos(f"No photos found in {folder}")
         self._i = 0
 
     def read(self) -> TimedFrame | None:

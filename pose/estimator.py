@@ -51,15 +51,17 @@ class MediaPipePoseEstimator:
     False tracks between frames (video / camera; faster and steadier).
     """
 
-    def __init__(self, *, static_image_mode: bool = False, model_complexity: int = 1,
-                 min_detection_confidence: float = 0.5) -> None:
+    def __init__(
+        self, *, static_image_mode: bool = False, model_complexity: int = 1, min_detection_confidence: float = 0.5
+    ) -> None:
         import cv2
         import mediapipe as mp
 
         self._cv2_cvt = cv2.cvtColor
         self._rgb = cv2.COLOR_BGR2RGB
         self._pose = mp.solutions.pose.Pose(
-            static_image_mode=static_image_mode, model_complexity=model_complexity,
+            static_image_mode=static_image_mode,
+            model_complexity=model_complexity,
             min_detection_confidence=min_detection_confidence,
             # The pipeline smooths with its own One Euro filter; smoothing twice only adds lag.
             smooth_landmarks=False,
@@ -107,7 +109,8 @@ class TasksPoseEstimator:
         mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(task_file)),
-            running_mode=mode, num_poses=1,
+            running_mode=mode,
+            num_poses=1,
         )
         try:
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
@@ -138,11 +141,27 @@ class TasksPoseEstimator:
         self._landmarker.close()
 
 
-def create_estimator(task_file: Path | None = None, *, static_image_mode: bool = False) -> PoseEstimator:
+def create_estimator(
+    task_file: Path | None = None, *, static_image_mode: bool = False, search: bool = True
+) -> PoseEstimator:
     """The Tasks backend when ``task_file`` is given, else the bundled MediaPipe Pose.
 
     ``static_image_mode`` selects per-image detection (photos) instead of tracking.
+    ``search`` wraps it in :class:`pose.search.SearchingEstimator`: when nobody is found,
+    enhanced / zoomed / rotated copies are tried (on a live stream at most twice a second);
+    photos are also estimated mirrored and the two estimates averaged (flip test).
     """
-    if task_file is not None:
-        return TasksPoseEstimator(task_file, video=not static_image_mode)
-    return MediaPipePoseEstimator(static_image_mode=static_image_mode)
+
+    def make(static: bool) -> PoseEstimator:
+        if task_file is not None:
+            return TasksPoseEstimator(task_file, video=not static)
+        return MediaPipePoseEstimator(static_image_mode=static)
+
+    primary = make(static_image_mode)
+    if not search:
+        return primary
+    from pose.search import SearchingEstimator
+
+    if static_image_mode:
+        return SearchingEstimator(primary, flip_test=True)
+    return SearchingEstimator(primary, lambda: make(True), search_every_s=0.5)

@@ -8,12 +8,22 @@ analysis (``completed_hold``) and queued for :meth:`pop_completed`.
 
 from __future__ import annotations
 
+from pose.coaching import held_well
 from pose.estimator import Frame, PoseEstimator
 from pose.features import extract_features
 from pose.feedback import make_cues
+from pose.framing import framing_cue
 from pose.geometry import DEFAULT_VISIBILITY
 from pose.library import PoseLibrary
-from pose.scoring import MIN_RECOGNITION_SCORE, PoseScore, recognise, score_pose
+from pose.scoring import (
+    MIN_CONFIDENCE,
+    MIN_RECOGNITION_SCORE,
+    PoseScore,
+    guided_presence,
+    recognise,
+    score_pose,
+)
+from pose.search import mean_luma
 from pose.smoothing import LandmarkSmoother
 from pose.tracking import HoldTracker
 from pose.types import FrameAnalysis, HoldRecord, Landmarks
@@ -68,26 +78,31 @@ class PosePipeline:
         """Estimate and analyse one BGR frame taken at ``t_s`` seconds."""
         if self.estimator is None:
             raise RuntimeError("PosePipeline has no estimator; use process_landmarks")
-        return self.process_landmarks(self.estimator.estimate(frame_bgr, t_s), t_s)
+        luma = mean_luma(frame_bgr)
+        return self.process_landmarks(self.estimator.estimate(frame_bgr, t_s), t_s, luma=luma)
 
-    def process_landmarks(self, landmarks: Landmarks | None, t_s: float) -> FrameAnalysis:
-        """Analyse already-estimated landmarks (None = nobody in the frame)."""
+    def process_landmarks(self, landmarks: Landmarks | None, t_s: float, *, luma: float | None = None) -> FrameAnalysis:
+        """Analyse already-estimated landmarks (None = nobody in the frame).
+
+        ``luma`` is the frame's mean luminance (0-255) for the framing cue; None = not judged.
+        """
         if landmarks is None:
             if self._smoother is not None:
                 self._smoother.reset()
             state = self._tracker.update(t_s, None)
-            return self._emit(FrameAnalysis(t_s, None, None, None, 0.0, None), state.completed)
+            empty = FrameAnalysis(t_s, None, None, None, 0.0, None, framing=framing_cue(None, luma))
+            return self._emit(empty, state.completed)
         lm = self._smoother(landmarks, t_s) if self._smoother is not None else landmarks
         features = extract_features(lm, self.visibility_threshold, use_depth=False)
         score: PoseScore | None
         if self._target is not None:
-            score = score_pose(features, self.library.get(self._target))
+            score, present = guided_presence(features, self.library, self.library.get(self._target), self.min_score)
             confidence = score.score if score is not None else 0.0
-            present = score if score is not None and score.score >= self.min_score else None
         else:
             rec = recognise(features, self.library, self.min_score)
-            present, confidence = rec.best, rec.confidence
-            score = present
+            confidence = rec.confidence
+            # Transitions are not poses: a pose that only just wins over another is not shown.
+            present = rec.best if confidence >= MIN_CONFIDENCE else None
         raw_cues = make_cues(present) if present is not None else []
         state = self._tracker.update(
             t_s,
@@ -96,24 +111,36 @@ class PosePipeline:
             present.accuracy if present is not None else None,
             [c.text for c in raw_cues],
         )
-        # Report the tracker's stable pose so the label does not flicker frame to frame.
-        if state.pose_id is not None and (score is None or score.pose.id != state.pose_id):
-            score = score_pose(features, self.library.get(state.pose_id))
-        if state.pose_id is None and self._target is None:
-            score = None  # nothing recognised: nothing to score against
+        # Shown only while the tracker's (stable) pose is recognised: in this frame, or - when
+        # no other pose is - within the tracker's switch time (one noisy frame is flicker, not
+        # a transition).  Between poses the view says so and gives no correction, and no hold
+        # time runs.
+        now = present is not None and state.pose_id == present.pose.id
+        recent = present is None and state.seen_s is not None and t_s - state.seen_s <= self._tracker.switch_s
+        shown = state.pose_id is not None and (now or recent)
+        coached: PoseScore | None
+        if now:
+            coached = present
+        elif shown and state.pose_id is not None:
+            coached = score_pose(features, self.library.get(state.pose_id))
+        else:
+            # Guided mode keeps scoring and coaching towards the chosen pose: that is the guidance.
+            coached = score if self._target is not None else None
         analysis = FrameAnalysis(
             t_s=t_s,
             landmarks=lm,
-            pose_id=state.pose_id,
-            pose_name=state.pose_name,
+            pose_id=state.pose_id if shown else None,
+            pose_name=state.pose_name if shown else None,
             confidence=confidence,
-            accuracy=score.accuracy if score is not None else None,
-            deviations=dict(score.deviations) if score is not None else {},
-            cues=make_cues(score) if score is not None else [],
-            held=state.held,
-            hold_s=state.hold_s,
-            in_transition=not state.held,
+            accuracy=coached.accuracy if coached is not None else None,
+            deviations=dict(coached.deviations) if coached is not None else {},
+            cues=make_cues(coached) if coached is not None else [],
+            held=state.held and shown,
+            hold_s=state.hold_s if shown else 0.0,
+            in_transition=not (state.held and shown),
         )
+        if not held_well(analysis.held, analysis.accuracy):
+            analysis.framing = framing_cue(lm, luma, analysis.pose_id or self._target)
         return self._emit(analysis, state.completed)
 
     def _emit(self, analysis: FrameAnalysis, completed: HoldRecord | None) -> FrameAnalysis:

@@ -30,6 +30,14 @@ FALLOFF: dict[str, float] = {"angle": 35.0, "inclination": 35.0, "distance": 0.7
 MIN_COVERAGE = 0.4
 #: Best score needed to call a pose recognised.
 MIN_RECOGNITION_SCORE = 0.6
+#: Confidence (score blended with the margin over the runner-up) needed to SHOW a pose:
+#: below it two poses fit about equally, which is what a transition between them looks like.
+MIN_CONFIDENCE = 0.5
+#: Guided mode: the target counts as present only if no other pose beats it by more than this.
+GUIDED_MARGIN = 0.05
+#: A taught pose is scored against the very body it was taught from, so it fits that user
+#: better than any built-in ever can: it wins over the best built-in only by more than this.
+TAUGHT_MARGIN = 0.05
 
 
 def feature_score(deviation: float, tol: float, falloff: float) -> float:
@@ -79,9 +87,7 @@ class PoseScore:
         return t.value, t.tol
 
 
-def _score_oriented(
-    features: dict[str, float], pose: PoseDefinition, mirrored: bool
-) -> PoseScore | None:
+def _score_oriented(features: dict[str, float], pose: PoseDefinition, mirrored: bool) -> PoseScore | None:
     total_w = sum(t.weight for t in pose.targets.values())
     known_w = 0.0
     acc = 0.0
@@ -104,8 +110,13 @@ def _score_oriented(
     raw = acc / known_w
     roles = {(mirror_name(k) if mirrored else k): v for k, v in pose.roles.items()}
     return PoseScore(
-        pose=pose, score=raw * (0.85 + 0.15 * coverage), coverage=coverage,
-        mirrored=mirrored, deviations=deviations, feature_scores=scores, roles=roles,
+        pose=pose,
+        score=raw * (0.85 + 0.15 * coverage),
+        coverage=coverage,
+        mirrored=mirrored,
+        deviations=deviations,
+        feature_scores=scores,
+        roles=roles,
     )
 
 
@@ -192,8 +203,19 @@ def rank_poses(features: dict[str, float], library: PoseLibrary) -> list[RankedP
     for (pose, mirrored), sc in zip(m.rows, scores.tolist(), strict=True):
         if sc >= 0 and (pose.id not in best or sc > best[pose.id].score):
             best[pose.id] = RankedPose(pose, sc, mirrored)
-    # On equal scores the user's own (taught) pose wins: they asked for it explicitly.
-    return sorted(best.values(), key=lambda r: (round(r.score, 9), not r.pose.builtin), reverse=True)
+    ranked = sorted(best.values(), key=lambda r: (round(r.score, 9), r.pose.builtin), reverse=True)
+    return _builtins_first_within_margin(ranked)
+
+
+def _builtins_first_within_margin(ranked: list[RankedPose]) -> list[RankedPose]:
+    """Taught poses must not swallow the built-ins they resemble: the best built-in goes
+    before every taught pose that does not beat it by more than :data:`TAUGHT_MARGIN`."""
+    builtin = next((r for r in ranked if r.pose.builtin), None)
+    if builtin is None or ranked[0] is builtin:
+        return ranked
+    ahead = [r for r in ranked if not r.pose.builtin and r.score > builtin.score + TAUGHT_MARGIN]
+    rest = [r for r in ranked if r is not builtin and r not in ahead]
+    return [*ahead, builtin, *rest]
 
 
 def recognise(
@@ -208,12 +230,22 @@ def recognise(
     ranked = rank_poses(features, library)
     if not ranked:
         return Recognition(None, 0.0, [])
-    second = ranked[1].score if len(ranked) > 1 else 0.0
+    # Taught poses put behind a built-in (see rank_poses) were settled in its favour: they
+    # do not make the built-in less certain.
+    settled = ranked[0].pose.builtin
+    second = max(
+        (
+            r.score
+            for r in ranked[1:]
+            if not (settled and not r.pose.builtin and r.score <= ranked[0].score + TAUGHT_MARGIN)
+        ),
+        default=0.0,
+    )
     top = _score_oriented(features, ranked[0].pose, ranked[0].mirrored)
     if top is None:  # cannot happen: the matrix applies the same coverage rule
         return Recognition(None, 0.0, ranked)
     # A clear winner (margin >= 0.15) keeps its full score as confidence.
-    margin = min(1.0, (top.score - second) / 0.15)
+    margin = max(0.0, min(1.0, (top.score - second) / 0.15))
     confidence = top.score * (0.5 + 0.5 * margin)
     best = top if top.score >= min_score else None
     return Recognition(best, confidence, ranked)
@@ -222,3 +254,20 @@ def recognise(
 def score_against(features: dict[str, float], pose: PoseDefinition) -> PoseScore | None:
     """Guided mode: score against a chosen pose regardless of recognition."""
     return score_pose(features, pose)
+
+
+def guided_presence(
+    features: dict[str, float], library: PoseLibrary, target: PoseDefinition, min_score: float = MIN_RECOGNITION_SCORE
+) -> tuple[PoseScore | None, PoseScore | None]:
+    """Guided mode: (score against ``target``, that score if the target is PRESENT else None).
+
+    Present = the target scores at least ``min_score`` AND no other pose fits clearly better
+    (by more than :data:`GUIDED_MARGIN`): a wide-leg stance can score 0.7 against Mountain,
+    but it is not Mountain when Pyramid fits at 0.9.
+    """
+    score = score_pose(features, target)
+    if score is None or score.score < min_score:
+        return score, None
+    ranked = rank_poses(features, library)
+    rival = next((r.score for r in ranked if r.pose.id != target.id), 0.0)
+    return score, (score if score.score >= rival - GUIDED_MARGIN else None)

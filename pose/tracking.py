@@ -43,6 +43,7 @@ class HoldState:
     held: bool
     hold_s: float
     completed: HoldRecord | None
+    seen_s: float | None = None  # when the current pose was last recognised
 
 
 class HoldTracker:
@@ -86,7 +87,7 @@ class HoldTracker:
         if cur is None:
             return HoldState(None, None, False, 0.0, completed)
         hold_s = max(0.0, cur.last_s - cur.start_s)
-        return HoldState(cur.pose_id, cur.pose_name, hold_s >= self.hold_seconds, hold_s, completed)
+        return HoldState(cur.pose_id, cur.pose_name, hold_s >= self.hold_seconds, hold_s, completed, cur.last_s)
 
     def finish(self, t_s: float | None = None) -> HoldRecord | None:
         """Close the run in progress (end = last frame it was seen, capped at ``t_s``)."""

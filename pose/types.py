@@ -84,7 +84,9 @@ class FrameAnalysis:
     pose to score against.  ``deviations`` maps feature names to signed
     deviation in degrees (measured minus target; positive means "more open /
     higher" for that feature).  ``cues`` holds at most two cues, most impactful
-    first.  ``completed_hold`` is set on the frame on which a hold ended.
+    first.  ``completed_hold`` is set on the frame on which a hold ended.  A pose is
+    named (and ``hold_s`` runs) only on frames where it is recognised with
+    confidence; between poses ``pose_id`` is None and ``cues`` is empty.
     """
 
     t_s: float
@@ -99,6 +101,9 @@ class FrameAnalysis:
     hold_s: float = 0.0
     in_transition: bool = False
     completed_hold: HoldRecord | None = None
+    #: The one framing instruction (see :mod:`pose.framing`), None when framing is fine
+    #: or the pose is held well.
+    framing: str | None = None
 
 
 @dataclass(frozen=True)

@@ -190,9 +190,14 @@ class GuidedRun:
     def done(self) -> bool:
         return self.current is None
 
+    def step_credit(self, pose_id: str | None, hold_s: float) -> float:
+        """Seconds credited to the current step: the hold time only while ITS pose is held."""
+        step = self.current
+        return hold_s if step is not None and pose_id == step.pose else 0.0
+
     def is_step_done(self, pose_id: str | None, hold_s: float) -> bool:
         step = self.current
-        return step is not None and pose_id == step.pose and hold_s >= step.hold_s
+        return step is not None and self.step_credit(pose_id, hold_s) >= step.hold_s
 
     def advance(self) -> SequenceStep | None:
         if self.index < len(self.sequence.steps):

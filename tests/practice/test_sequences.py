@@ -97,6 +97,18 @@ def test_guided_run_progresses_only_when_the_target_pose_is_held_long_enough() -
     assert run.advance() is None
 
 
+def test_step_credit_counts_only_time_in_the_steps_own_pose() -> None:
+    run = GuidedRun(Sequence("S", (SequenceStep("mountain", 15), SequenceStep("tree", 10))))
+    assert run.step_credit("mountain", 2.0) == 2.0
+    # A wide-leg stance held 5 s is not Mountain time; nor is standing between poses.
+    assert run.step_credit("pyramid", 5.0) == 0.0
+    assert run.step_credit(None, 5.0) == 0.0
+    run.advance()
+    assert run.step_credit("mountain", 20.0) == 0.0 and run.step_credit("tree", 3.5) == 3.5
+    run.advance()
+    assert run.step_credit("tree", 3.5) == 0.0  # the sequence is done
+
+
 def test_single_pose_sequence_checks_the_hold_time() -> None:
     assert single_pose("tree", "Tree", 30).steps == (SequenceStep("tree", 30.0),)
     with pytest.raises(SequenceError):

@@ -1,18 +1,23 @@
 """The live practice view: video with skeleton, pose names, accuracy gauge, cues, timers.
 
 Pure display (GUI thread only): the panel feeds it; it computes nothing about poses.
-``set_large(True)`` switches to the very large type used in full-screen practice mode,
-readable from the mat 2-3 m away.
+``set_large(True)`` switches to the full-screen practice layout, readable from the mat
+2-3 m away: type sized from the window's height (so it scales with the screen), one
+correction at a time, the timers stacked, and every text shrunk until it fits its box
+(wrapped, never cut).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-# Point sizes: (normal, large) per role.
-_SIZES = {"name": (24, 64), "sanskrit": (16, 40), "cue": (15, 38), "timer": (16, 40), "step": (14, 32)}
+# Point sizes in the normal layout, per role.
+_SIZES = {"name": 24, "sanskrit": 16, "cue": 15, "timer": 16, "step": 14}
+# Large layout: pixel size as a share of the view's height, and the most lines a text may take.
+_LARGE = {"name": (0.085, 2), "sanskrit": (0.04, 2), "cue": (0.055, 3), "timer": (0.05, 1), "step": (0.036, 2)}
+_MIN_PX = 12
 
 
 def accuracy_colour(value: float) -> QColor:
@@ -106,19 +111,19 @@ class LiveView(QWidget):
         side.addWidget(self.pose_label)
         side.addWidget(self.sanskrit_label)
         side.addWidget(self.gauge, 2)
-        timers = QGridLayout()
-        timers.addWidget(self.hold_label, 0, 0)
-        timers.addWidget(self.session_label, 0, 1)
-        side.addLayout(timers)
+        self._timers = QGridLayout()
+        self._timers.addWidget(self.hold_label, 0, 0)
+        self._timers.addWidget(self.session_label, 0, 1)
+        side.addLayout(self._timers)
         side.addWidget(self.step_label)
         for label in self.cue_labels:
             side.addWidget(label)
         side.addStretch(1)
-        layout = QGridLayout(self)
-        layout.addWidget(self.video, 0, 0)
-        layout.addLayout(side, 0, 1)
-        layout.setColumnStretch(0, 3)
-        layout.setColumnStretch(1, 2)
+        self._grid = QGridLayout(self)
+        self._grid.addWidget(self.video, 0, 0)
+        self._grid.addLayout(side, 0, 1)
+        self._grid.setColumnStretch(0, 3)
+        self._grid.setColumnStretch(1, 2)
         self._apply_fonts()
 
     @property
@@ -127,27 +132,42 @@ class LiveView(QWidget):
 
     def set_large(self, large: bool) -> None:
         self._large = large
+        # Stacked timers and one correction at a time: big type needs the whole width.
+        self._timers.addWidget(self.session_label, 1 if large else 0, 0 if large else 1)
+        self.cue_labels[1].setVisible(not large)
+        self._grid.setColumnStretch(0, 5 if large else 3)
+        self._grid.setColumnStretch(1, 3 if large else 2)
         self._apply_fonts()
 
     def show_image(self, image: QImage) -> None:
         self._image = image
         self._render()
 
-    def show_pose(self, english: str | None, sanskrit: str | None, accuracy: float | None) -> None:
-        self.pose_label.setText(english or "–")
-        self.sanskrit_label.setText(sanskrit or "")
+    def show_pose(
+        self, english: str | None, sanskrit: str | None, accuracy: float | None, placeholder: str = "–"
+    ) -> None:
+        """The pose's names and accuracy; ``placeholder`` stands in for no pose ("Moving…", "–")."""
+        self._set(self.pose_label, english or placeholder)
+        self._set(self.sanskrit_label, sanskrit or "")
         self.gauge.set_value(accuracy)
 
     def show_cues(self, cues: list[str]) -> None:
+        """Show the cues given (the selection rule is pose.coaching's); full screen shows the first."""
         for label, text in zip(self.cue_labels, [*cues[:2], "", ""], strict=False):
-            label.setText(f"• {text}" if text else "")
+            self._set(label, f"• {text}" if text else "")
 
     def show_timers(self, hold_s: float, session_s: float | None) -> None:
-        self.hold_label.setText(f"Hold {format_clock(hold_s)}")
-        self.session_label.setText("Session –" if session_s is None else f"Session {format_clock(session_s)}")
+        self._set(self.hold_label, f"Hold {format_clock(hold_s)}")
+        self._set(self.session_label, "Session –" if session_s is None else f"Session {format_clock(session_s)}")
 
     def show_step(self, text: str) -> None:
-        self.step_label.setText(text)
+        self._set(self.step_label, text)
+
+    def _set(self, label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+            if self._large:
+                self._fit(label)
 
     def reset(self, message: str = "Press Start to begin.") -> None:
         self._image = None
@@ -155,12 +175,16 @@ class LiveView(QWidget):
         self.video.setText(message)
         self.show_pose(None, None, None)
         self.show_cues([])
+        self.show_timers(0.0, None)
+        self.show_step("")
 
     def current_pixmap(self) -> QPixmap | None:
         return self.video.pixmap() if self._image is not None else None
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        if self._large:
+            self._apply_fonts()
         self._render()
 
     def _render(self) -> None:
@@ -172,16 +196,45 @@ class LiveView(QWidget):
             pixmap = pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
         self.video.setPixmap(pixmap)
 
-    def _apply_fonts(self) -> None:
-        i = 1 if self._large else 0
-        roles = {
+    def _roles(self) -> dict[str, list[QLabel]]:
+        return {
             "name": [self.pose_label], "sanskrit": [self.sanskrit_label], "cue": self.cue_labels,
             "timer": [self.hold_label, self.session_label], "step": [self.step_label],
         }
-        for role, labels in roles.items():
+
+    def _apply_fonts(self) -> None:
+        for role, labels in self._roles().items():
             for label in labels:
                 font = QFont(label.font())
-                font.setPointSize(_SIZES[role][i])
+                if not self._large:
+                    font.setPointSize(_SIZES[role])
                 font.setBold(role in ("name", "timer"))
                 font.setItalic(role == "sanskrit")
                 label.setFont(font)
+                if self._large:
+                    self._fit(label)
+
+    def _side_width(self) -> int:
+        """Width of the side column in the large layout (before the layout has run)."""
+        margins = self._grid.contentsMargins()
+        inner = self.width() - margins.left() - margins.right() - self._grid.horizontalSpacing()
+        return max(80, inner * 3 // 8)
+
+    def _fit(self, label: QLabel) -> None:
+        """Large layout: the biggest pixel size (from the view's height) at which the text wraps
+        into its role's line budget within the side column's width."""
+        role = next(r for r, labels in self._roles().items() if label in labels)
+        share, max_lines = _LARGE[role]
+        px = max(_MIN_PX, int(self.height() * share))
+        width = self._side_width()
+        font = QFont(label.font())
+        text = label.text() or "Xg"
+        while True:
+            font.setPixelSize(px)
+            metrics = QFontMetrics(font)
+            words_fit = all(metrics.horizontalAdvance(w) <= width for w in text.split())
+            box = metrics.boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text)
+            if px <= _MIN_PX or (words_fit and box.height() <= max_lines * metrics.lineSpacing()):
+                break
+            px = max(_MIN_PX, int(px * 0.9))
+        label.setFont(font)

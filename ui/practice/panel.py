@@ -42,6 +42,7 @@ from app.practice.user_poses import (
     similar_poses,
     user_pose_dir,
 )
+from pose.coaching import pose_placeholder, shown_cues, spoken_cue
 from pose.library import PoseDefinition
 from ui.bus import ChangeBus
 from ui.ops import CancelToken, Op, run_op
@@ -61,6 +62,7 @@ __all__ = ["USER_POSES_DIR", "PracticePanel"]
 PHOTO_FILTER = "Images (*.jpg *.jpeg *.png *.bmp *.webp);;All files (*)"
 ENDED_MESSAGES = {
     "end_of_source": "The video ended.",
+    "end_of_photos": "The photos are done.",
     "sequence_complete": "Sequence complete. Well done!",
     "stopped": "Practice stopped.",
 }
@@ -191,7 +193,7 @@ class PracticePanel(QWidget):
         self._handle.worker = worker
         self._last_frame = None
         self._sequence = config.sequence
-        self.view.reset("Starting… (loading the pose model)")
+        self.view.reset("Starting… (loading the pose model)")  # also clears the step line and timers
         if config.sequence is not None:
             first = config.sequence.steps[0]
             self.view.show_step(f"Step 1/{len(config.sequence.steps)}: {self._pose_name(first.pose)}")
@@ -233,20 +235,19 @@ class PracticePanel(QWidget):
             pose = self.library.get(a.pose_id)
             english, sanskrit = pose.english, pose.sanskrit
         self.view.show_image(live.image)
-        self.view.show_pose(english, sanskrit, a.accuracy)
-        self.view.show_cues([c.text for c in a.cues[:2]])
+        self.view.show_pose(english, sanskrit, a.accuracy, placeholder=pose_placeholder(a))
+        self.view.show_cues(shown_cues(a))
         session_s = None
         if live.session_started_at is not None:
             session_s = (self.ctx.clock() - live.session_started_at).total_seconds()
-        self.view.show_timers(a.hold_s if a.pose_id else 0.0, session_s)
+        self.view.show_timers(a.hold_s, session_s)
         if live.step is not None and live.step_index is not None:
             seq = self._sequence
             total = len(seq.steps) if seq is not None else live.step_index + 1
-            held = a.hold_s if a.pose_id == live.step.pose else 0.0
             name = self._pose_name(live.step.pose)
-            self.view.show_step(step_line(live.step_index, total, name, held, live.step.hold_s))
-        if a.pose_id is not None and a.cues:
-            self.speaker.offer(a.cues[0].text)
+            self.view.show_step(step_line(live.step_index, total, name, live.step_held_s, live.step.hold_s))
+        if (spoken := spoken_cue(a)) is not None:
+            self.speaker.offer(spoken)
         self.snapshot_button.setEnabled(True)
         self.teach_button.setEnabled(True)
         worker = self._handle.worker
@@ -438,7 +439,10 @@ class PracticePanel(QWidget):
         note = ""
         if similar:
             names = ", ".join(f"{p.english} ({score * 100:.0f}%)" for p, score in similar[:3])
-            note = f"This already looks like {names}. When both match as well, your new pose is shown."
+            note = (
+                f"This already looks like {names}. Your pose is named only where it fits clearly better;"
+                " where both fit about as well, the built-in pose is named."
+            )
         dialog = TeachPoseDialog(
             image, save, lambda name: check_new_pose(name, self.library), source=source, note=note, parent=self
         )

@@ -38,7 +38,7 @@ from app.practice.run import PracticeRun
 from app.practice.sequences import Sequence, SequenceStep
 from app.practice.service import PracticeService
 from app.practice.user_poses import load_catalog, with_pose_first
-from pose.camera import CameraUnavailable, FrameSource, ImageFolderSource, LatestFrameGrabber, open_source
+from pose.camera import CameraUnavailable, FrameSource, ImageFolderSource, LatestFrameGrabber, NoPhotos, open_source
 from pose.library import PoseDefinition
 from pose.types import FrameAnalysis
 
@@ -76,6 +76,7 @@ class LiveFrame:
     step: SequenceStep | None
     session_started_at: datetime | None
     dropped: int
+    step_held_s: float = 0.0  # seconds credited to the current step (app.practice.sequences.GuidedRun)
 
 
 def to_qimage(bgr: NDArray[np.uint8]) -> QImage:
@@ -87,6 +88,8 @@ def to_qimage(bgr: NDArray[np.uint8]) -> QImage:
 
 def user_message(exc: BaseException, source: str) -> str:
     """What to tell the athlete when the practice cannot run."""
+    if isinstance(exc, NoPhotos):
+        return str(exc)
     if isinstance(exc, CameraUnavailable):
         if source.strip().isdigit():
             return (
@@ -107,7 +110,7 @@ class PracticeWorker(QThread):
     frame = Signal(object)  # LiveFrame
     session_event = Signal(object)  # app.practice.run.Event
     failed = Signal(str)
-    ended = Signal(str)  # "stopped" | "end_of_source" | "sequence_complete" | "error"
+    ended = Signal(str)  # "stopped" | "end_of_source" | "end_of_photos" | "sequence_complete" | "error"
     pose_added = Signal(str)  # id of a pose given to add_pose(), once the pipeline recognises it
 
     def __init__(self, ctx: AppContext, config: PracticeConfig, source_factory: SourceFactory | None = None) -> None:
@@ -166,7 +169,9 @@ class PracticeWorker(QThread):
                 pace = getattr(source, "fps", None) if not cfg.source.strip().isdigit() else None
                 grabber = LatestFrameGrabber(source, pace_fps=pace)
                 try:
-                    return self._loop(run, grabber)
+                    reason = self._loop(run, grabber)
+                    photos = isinstance(source, ImageFolderSource)
+                    return "end_of_photos" if reason == "end_of_source" and photos else reason
                 finally:
                     self._emit_events(run.end())
             finally:
@@ -197,6 +202,7 @@ class PracticeWorker(QThread):
                 self._gui_ready.clear()
                 draw_skeleton(timed.image, analysis)
                 guided = run.guided
+                credit = guided.step_credit(analysis.pose_id, analysis.hold_s) if guided is not None else 0.0
                 self.frame.emit(
                     LiveFrame(
                         image=to_qimage(timed.image),
@@ -206,6 +212,7 @@ class PracticeWorker(QThread):
                         step=guided.current if guided is not None else None,
                         session_started_at=run.session_started_at if run.session_id is not None else None,
                         dropped=self.dropped + grabber.dropped,
+                        step_held_s=credit,
                     )
                 )
             else:
