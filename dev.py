@@ -3,6 +3,7 @@
 
     python3 dev.py run     # install (first time) and open Fieldmat
     python3 dev.py test    # install (first time) and run the whole test suite
+    python3 dev.py server  # install (first time) and run the club server's team API on SQLite
 
 Needs only Python 3.11 or 3.12. Creates ``.venv`` beside this file and installs the exact
 versions pinned in ``uv.lock`` (with uv from PyPI, itself pinned). Extra arguments are
@@ -55,7 +56,7 @@ def ensure_environment() -> None:
     print("Installing the locked dependencies (first run takes a few minutes) ...", flush=True)
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
     subprocess.run(
-        [str(uv), "sync", "--frozen", "--compile-bytecode", "--extra", "test", "--python", str(_python())],
+        [str(uv), "sync", "--frozen", "--compile-bytecode", "--extra", "test", "--extra", "server", "--python", str(_python())],
         cwd=ROOT,
         env=env,
         check=True,
@@ -71,7 +72,7 @@ def compile_sources() -> None:
     launch (~0.1 s of start-up). Only changed files are recompiled.
     """
     subprocess.run(
-        [str(_python()), "-m", "compileall", "-q", *(str(ROOT / p) for p in ("app", "ui", "pose", "sync"))],
+        [str(_python()), "-m", "compileall", "-q", *(str(ROOT / p) for p in ("app", "ui", "pose", "sync", "server"))],
         check=True,
     )
 
@@ -95,7 +96,7 @@ def ensure_test_tools() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "server"):
         print(__doc__)
         return 2
     ensure_environment()
@@ -103,6 +104,8 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "run":
         args = [str(BIN / "fieldmat"), *rest]
+    elif command == "server":
+        args = [str(BIN / "fieldmat-server"), "run", "--api", "team", *rest]
     else:
         ensure_test_tools()
         args = [str(_python()), "-m", "pytest", *rest]

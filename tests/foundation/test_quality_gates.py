@@ -28,7 +28,7 @@ def test_import_contracts() -> None:
 
 @pytest.mark.slow
 def test_mypy_strict_core() -> None:
-    result = _run(str(BIN / "mypy"), "app", "pose", "sync")
+    result = _run(str(BIN / "mypy"), "app", "pose", "sync", "server")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
