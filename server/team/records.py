@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.models import EventRow, MatchRow, PlayerRow, TeamRow
@@ -47,12 +47,20 @@ def fields_of(kind: str, row: Row) -> dict[str, Any]:
     return {name: getattr(row, name) for name in FIELDS[kind]}
 
 
+SCORING = ("goal", "own_goal", "shootout_goal")
+
+
+def affects_score(kind: str, period: int) -> bool:
+    """Whether an event of this kind and period can change its match's score (see ``score``)."""
+    return kind in SCORING or period == 5
+
+
 def score(s: Session, match: MatchRow) -> dict[str, Any]:
     rows = s.execute(
         select(EventRow.kind, EventRow.team, EventRow.period).where(
             EventRow.match_id == match.id,
             EventRow.deleted.is_(False),
-            or_(EventRow.kind.in_(("goal", "own_goal", "shootout_goal")), EventRow.period == 5),
+            or_(EventRow.kind.in_(SCORING), EventRow.period == 5),
         )
     ).all()
     goals = {"home": 0, "away": 0}
@@ -135,13 +143,14 @@ def clock_time(events: list[EventRow], period: int) -> str:
     return clock_text(max(in_period)) if in_period else "00:00"
 
 
-def current_clock(s: Session, match: MatchRow) -> str:
-    clocks = s.execute(
-        select(EventRow.clock_ms).where(
+def latest_clock(s: Session, match: MatchRow) -> int | None:
+    """The clock of the latest event of the match's current period (``clock_time`` of the view)."""
+    latest: int | None = s.execute(
+        select(func.max(EventRow.clock_ms)).where(
             EventRow.match_id == match.id, EventRow.deleted.is_(False), EventRow.period == match.current_period
         )
-    ).scalars()
-    return clock_time([EventRow(clock_ms=c, period=match.current_period) for c in clocks], match.current_period)
+    ).scalar_one_or_none()
+    return latest
 
 
 def _bad(detail: str) -> HTTPException:

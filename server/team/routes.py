@@ -187,12 +187,12 @@ def sync_events(state: StateDep, who: CallerDep, body: AnyBody) -> dict[str, Any
         raise HTTPException(422, "events: at most 500 items per request")
     results: list[dict[str, Any]] = []
     with store.write(state.engine, who.club_id, state.live) as tx:
+        store.look_up_ids(tx, "event", [e.get("id") for e in events if isinstance(e, dict)])
         for item in events:
             item_id = item.get("id") if isinstance(item, dict) else None
             forced = {"match_id": item.get("match_id")} if isinstance(item, dict) else {}
-            try:
-                with tx.s.begin_nested():
-                    status, _ = store.create(tx, "event", item, forced)
+            try:  # a rejected item is refused before anything is written: no savepoint needed
+                status, _ = store.create(tx, "event", item, forced)
             except (Rejected, HTTPException) as exc:
                 detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
                 results.append({"id": item_id, "status": "rejected", "detail": detail})

@@ -24,12 +24,13 @@ from server.team.records import (
     FIELDS,
     MODELS,
     Row,
-    current_clock,
+    affects_score,
+    clock_text,
     fields_of,
+    latest_clock,
     now_micros,
     out,
     player_name,
-    score,
     timeline_item,
     to_micros,
 )
@@ -45,6 +46,32 @@ class Tx:
     s: Session
     club: Club
     notices: list[tuple[str, int, str]] = field(default_factory=list)
+    # Within one transaction: records made so far, ids known to be free (a batch looks them up
+    # at once), and each match's latest clock in its current period.
+    created: dict[str, Row] = field(default_factory=dict)
+    free_ids: set[str] = field(default_factory=set)
+    clocks: dict[str, int | None] = field(default_factory=dict)
+
+    def find(self, kind: str, record_id: str) -> Row | None:
+        if record_id in self.created:
+            return self.created[record_id]
+        if record_id in self.free_ids:
+            return None
+        return cast(Row | None, self.s.get(MODELS[kind], record_id))
+
+    def clock(self, match: MatchRow) -> str:
+        if match.id not in self.clocks:
+            self.clocks[match.id] = latest_clock(self.s, match)
+        latest = self.clocks[match.id]
+        return clock_text(latest) if latest is not None else "00:00"
+
+    def clock_moved(self, match: MatchRow, event: EventRow | None) -> None:
+        """A new event only moves the clock forward; anything else is read again when needed."""
+        latest = self.clocks.get(match.id)
+        if event is not None and match.id in self.clocks and event.period == match.current_period:
+            self.clocks[match.id] = event.clock_ms if latest is None else max(latest, event.clock_ms)
+        elif event is None or event.period == match.current_period:
+            self.clocks.pop(match.id, None)
 
     def stamp(self) -> int:
         self.club.last_stamp = max(now_micros(), self.club.last_stamp + 1)
@@ -105,32 +132,31 @@ def _id_of(body: Any) -> str | None:
         return None
 
 
-def _live_event(tx: Tx, event: EventRow, match: MatchRow, score_before: dict[str, Any] | None) -> None:
+def _live_event(tx: Tx, event: EventRow, match: MatchRow, scored: bool) -> None:
+    """The event's message, then the match's when the score may have changed."""
     name = player_name(tx.s, event.player_id, event.club_id)
-    tx.s.flush()
     tx.broadcast(
         match,
         {
             "type": "event",
             "event": out(tx.s, "event", event),
             "item": timeline_item(event, name),
-            "clock_time": current_clock(tx.s, match),
+            "clock_time": tx.clock(match),
         },
     )
-    if score_before is None or score(tx.s, match) != score_before:
+    if scored:
         live_match(tx, match)
 
 
 def live_match(tx: Tx, match: MatchRow) -> None:
-    tx.s.flush()
-    tx.broadcast(match, {"type": "match", "match": out(tx.s, "match", match), "clock_time": current_clock(tx.s, match)})
+    tx.broadcast(match, {"type": "match", "match": out(tx.s, "match", match), "clock_time": tx.clock(match)})
 
 
 def create(tx: Tx, kind: str, body: Any, forced: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """201 and the new record, or 200 and the stored one when the id exists (replay: nothing changes)."""
     record_id = _id_of(body)
     if record_id is not None:
-        existing = cast(Row | None, tx.s.get(MODELS[kind], record_id))
+        existing = tx.find(kind, record_id)
         if existing is not None:
             if existing.club_id != tx.club.id:
                 raise Rejected("id: already used by another record")
@@ -141,13 +167,12 @@ def create(tx: Tx, kind: str, body: Any, forced: dict[str, Any]) -> tuple[int, d
         match = tx.s.get(MatchRow, data["match_id"])
         if match is None or match.club_id != tx.club.id or match.deleted:
             raise not_found("match")
-    score_before = score(tx.s, match) if match is not None else None
     row = MODELS[kind](**data, club_id=tx.club.id, updated_at=tx.stamp(), deleted=False)
     tx.s.add(row)
+    tx.created[row.id] = row
     if isinstance(row, EventRow) and match is not None:
-        _live_event(tx, row, match, score_before)
-    else:
-        tx.s.flush()
+        tx.clock_moved(match, row)
+        _live_event(tx, row, match, affects_score(row.kind, row.period))
     return 201, out(tx.s, kind, row)
 
 
@@ -170,13 +195,15 @@ def update(tx: Tx, kind: str, record_id: str, body: Any, if_match: str | None) -
     changes.pop("team_id" if kind == "player" else "match_id", None)
     data = validate(kind, {**fields_of(kind, row), **changes, "id": row.id})
     match = own(tx.s, "match", row.match_id, tx.club.id) if isinstance(row, EventRow) else None
-    score_before = score(tx.s, match) if match is not None else None
+    scored = isinstance(row, EventRow) and affects_score(row.kind, row.period)
     for name in FIELDS[kind]:
         setattr(row, name, data[name])
     row.updated_at = tx.stamp()
     if isinstance(row, EventRow) and match is not None:
-        _live_event(tx, row, match, score_before)
+        tx.clock_moved(match, None)
+        _live_event(tx, row, match, scored or affects_score(row.kind, row.period))
     elif isinstance(row, MatchRow):
+        tx.clock_moved(row, None)
         live_match(tx, row)
     return 200, out(tx.s, kind, row)
 
@@ -198,7 +225,8 @@ def delete(tx: Tx, kind: str, record_id: str) -> None:
     elif isinstance(row, EventRow):
         match = tx.s.get(MatchRow, row.match_id)
         if match is not None:
-            _live_event(tx, row, match, None)
+            tx.clock_moved(match, None)
+            _live_event(tx, row, match, affects_score(row.kind, row.period))
 
 
 def team_of_club(s: Session, team_id: str, club_id: int) -> TeamRow:
@@ -209,3 +237,12 @@ def team_of_club(s: Session, team_id: str, club_id: int) -> TeamRow:
 def players_exist(s: Session, player_ids: list[str], club_id: int) -> bool:
     found = s.execute(select(PlayerRow.id).where(PlayerRow.id.in_(player_ids), PlayerRow.club_id == club_id)).scalars()
     return set(found) == set(player_ids)
+
+
+def look_up_ids(tx: Tx, kind: str, ids: list[Any]) -> None:
+    """Loads the records of a batch in one query; the other ids are marked free."""
+    wanted = {i for i in (_id_of({"id": v}) for v in ids) if i is not None}
+    model = MODELS[kind]
+    rows = cast(list[Row], list(tx.s.execute(select(model).where(model.id.in_(wanted))).scalars()))
+    found = {row.id for row in rows}
+    tx.free_ids |= wanted - found
