@@ -13,10 +13,12 @@ from server.models import EventRow, LineupRow, MatchRow, PlayerRow, TeamRow
 from server.team import store
 from server.team.auth import CallerDep, StateDep
 from server.team.records import match_view, page
-from server.team.schemas import LineupIn
+from server.team.schemas import LineupIn, canonical_uuid
 from server.team.store import Rejected, own
 
 router = APIRouter(prefix="/api")
+# Bodies are read as plain JSON and checked by the store, so unknown fields are ignored, a PUT
+# may send only what changes, and a missing body is an empty one.
 AnyBody = Annotated[Any, Body()]
 Since = Annotated[str | None, Query()]
 Cursor = Annotated[str | None, Query()]
@@ -33,6 +35,9 @@ def _create(state: StateDep, who: CallerDep, kind: str, body: Any, forced: dict[
         with store.write(state.engine, who.club_id, state.live) as tx:
             if kind == "player":
                 store.team_of_club(tx.s, forced["team_id"], who.club_id)
+            if kind == "event":
+                own(tx.s, "match", forced["match_id"], who.club_id)
+                forced = {"match_id": canonical_uuid(forced["match_id"])}
             status, record = store.create(tx, kind, body, forced)
     except Rejected as exc:
         raise HTTPException(422, str(exc)) from exc
@@ -64,7 +69,7 @@ def list_teams(state: StateDep, who: CallerDep, updated_since: Since = None, cur
 
 
 @router.post("/teams", status_code=201)
-def create_team(state: StateDep, who: CallerDep, body: AnyBody) -> JSONResponse:
+def create_team(state: StateDep, who: CallerDep, body: AnyBody = None) -> JSONResponse:
     return _create(state, who, "team", body, {})
 
 
@@ -78,12 +83,12 @@ def list_players(state: StateDep, who: CallerDep, team_id: str, updated_since: S
 
 
 @router.post("/teams/{team_id}/players", status_code=201)
-def create_player(state: StateDep, who: CallerDep, team_id: str, body: AnyBody) -> JSONResponse:
+def create_player(state: StateDep, who: CallerDep, team_id: str, body: AnyBody = None) -> JSONResponse:
     return _create(state, who, "player", body, {"team_id": team_id})
 
 
 @router.put("/players/{player_id}")
-def update_player(state: StateDep, who: CallerDep, player_id: str, body: AnyBody,
+def update_player(state: StateDep, who: CallerDep, player_id: str, body: AnyBody = None,
                   if_match: IfMatch = None) -> JSONResponse:  # fmt: skip
     return _update(state, who, "player", player_id, body, if_match)
 
@@ -101,7 +106,7 @@ def list_matches(state: StateDep, who: CallerDep, updated_since: Since = None, c
 
 
 @router.post("/matches", status_code=201)
-def create_match(state: StateDep, who: CallerDep, body: AnyBody) -> JSONResponse:
+def create_match(state: StateDep, who: CallerDep, body: AnyBody = None) -> JSONResponse:
     return _create(state, who, "match", body, {})
 
 
@@ -112,7 +117,7 @@ def get_match_view(state: StateDep, who: CallerDep, match_id: str) -> dict[str, 
 
 
 @router.put("/matches/{match_id}")
-def update_match(state: StateDep, who: CallerDep, match_id: str, body: AnyBody,
+def update_match(state: StateDep, who: CallerDep, match_id: str, body: AnyBody = None,
                  if_match: IfMatch = None) -> JSONResponse:  # fmt: skip
     return _update(state, who, "match", match_id, body, if_match)
 
@@ -140,8 +145,10 @@ def put_lineup(state: StateDep, who: CallerDep, match_id: str, body: LineupIn) -
     with store.write(state.engine, who.club_id, state.live) as tx:
         own(tx.s, "match", match_id, who.club_id)
         ids = [item.player_id for item in body.items]
-        if len(set(ids)) != len(ids) or not store.players_exist(tx.s, ids, who.club_id):
-            raise HTTPException(422, "items: unknown or repeated player")
+        if len(set(ids)) != len(ids):
+            raise HTTPException(422, "items: a player appears twice")
+        if not store.players_exist(tx.s, ids, who.club_id):
+            raise HTTPException(404, "player not found")
         for old in tx.s.execute(select(LineupRow).where(LineupRow.match_id == match_id)).scalars():
             tx.s.delete(old)
         tx.s.flush()
@@ -162,12 +169,12 @@ def list_events(state: StateDep, who: CallerDep, match_id: str, updated_since: S
 
 
 @router.post("/matches/{match_id}/events", status_code=201)
-def create_event(state: StateDep, who: CallerDep, match_id: str, body: AnyBody) -> JSONResponse:
+def create_event(state: StateDep, who: CallerDep, match_id: str, body: AnyBody = None) -> JSONResponse:
     return _create(state, who, "event", body, {"match_id": match_id})
 
 
 @router.put("/events/{event_id}")
-def update_event(state: StateDep, who: CallerDep, event_id: str, body: AnyBody,
+def update_event(state: StateDep, who: CallerDep, event_id: str, body: AnyBody = None,
                  if_match: IfMatch = None) -> JSONResponse:  # fmt: skip
     return _update(state, who, "event", event_id, body, if_match)
 
@@ -178,9 +185,9 @@ def delete_event(state: StateDep, who: CallerDep, event_id: str) -> Response:
 
 
 @router.post("/sync/events")
-def sync_events(state: StateDep, who: CallerDep, body: AnyBody) -> dict[str, Any]:
+def sync_events(state: StateDep, who: CallerDep, body: AnyBody = None) -> dict[str, Any]:
     """Each item as its own POST: one bad item is ``rejected`` and the others still go in."""
-    events = body.get("events") if isinstance(body, dict) else None
+    events = body.get("events", []) if isinstance(body, dict) else None
     if not isinstance(events, list):
         raise HTTPException(422, "events: a list is expected")
     if len(events) > 500:

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 EVENT_KINDS = (
     "goal", "assist", "key_pass", "save", "interception", "tackle", "foul", "penalty", "free_kick", "ball_out",
@@ -40,7 +40,21 @@ def _instant(value: str) -> str:
     return value
 
 
+def _json_integer(value: object) -> object:
+    """JSON Schema's integer: 3 and 3.0, never true or "3"."""
+    if isinstance(value, bool | str):
+        raise ValueError("a whole number is expected")
+    return value
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
 Uuid = Annotated[str, AfterValidator(canonical_uuid)]
+# An optional reference (player_id, home_team_id...): "" means none, as null does.
+RefUuid = Annotated[Uuid | None, BeforeValidator(_blank_is_none)]
+Integer = Annotated[int, BeforeValidator(_json_integer)]
 Instant = Annotated[str, Field(max_length=64), AfterValidator(_instant)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 
@@ -58,24 +72,24 @@ class PlayerIn(Incoming):
     id: Uuid
     team_id: Uuid
     name: Name
-    shirt_number: Annotated[StrictInt, Field(ge=0, le=99)] | None = None
+    shirt_number: Annotated[Integer, Field(ge=0, le=99)] | None = None
     position: Literal["GK", "DF", "MF", "FW"] | None = None
 
 
 class MatchIn(Incoming):
     id: Uuid
-    team_id: Uuid | None = None
+    team_id: RefUuid = None
     home_team: Annotated[str, Field(max_length=200)]
     away_team: Annotated[str, Field(max_length=200)]
-    home_team_id: Uuid | None = None
-    away_team_id: Uuid | None = None
-    regular_periods: Annotated[StrictInt, Field(ge=1, le=4)] = 2
-    extra_time_length_min: Annotated[StrictInt, Field(ge=1, le=30)] = 15
+    home_team_id: RefUuid = None
+    away_team_id: RefUuid = None
+    regular_periods: Annotated[Integer, Field(ge=1, le=4)] = 2
+    extra_time_length_min: Annotated[Integer, Field(ge=1, le=30)] = 15
     kickoff_at: Instant
     venue: Annotated[str, Field(max_length=200)] | None = None
     status: Literal["scheduled", "live", "finished"] = "scheduled"
-    current_period: Annotated[StrictInt, Field(ge=0, le=5)] = 0
-    period_length_min: Annotated[StrictInt, Field(ge=1, le=60)] = 45
+    current_period: Annotated[Integer, Field(ge=0, le=5)] = 0
+    period_length_min: Annotated[Integer, Field(ge=1, le=60)] = 45
 
 
 class EventIn(Incoming):
@@ -83,11 +97,11 @@ class EventIn(Incoming):
     match_id: Uuid
     kind: Literal[EVENT_KINDS]  # type: ignore[valid-type]
     team: Literal["home", "away"]
-    player_id: Uuid | None = None
-    related_player_id: Uuid | None = None
+    player_id: RefUuid = None
+    related_player_id: RefUuid = None
     reason: Literal["second_yellow"] | None = None
-    period: Annotated[StrictInt, Field(ge=1, le=5)]
-    clock_ms: Annotated[StrictInt, Field(ge=0, le=10**10)]
+    period: Annotated[Integer, Field(ge=1, le=5)]
+    clock_ms: Annotated[Integer, Field(ge=0, le=10**10)]
     note: Annotated[str, Field(max_length=500)] | None = None
     logged_at: Instant | None = None
 
@@ -95,11 +109,11 @@ class EventIn(Incoming):
 class LineupItemIn(Incoming):
     player_id: Uuid
     starting: StrictBool
-    shirt_number: Annotated[StrictInt, Field(ge=0, le=99)] | None = None
+    shirt_number: Integer | None = None  # the contract bounds a player's number, not a lineup's
 
 
 class LineupIn(Incoming):
-    items: list[LineupItemIn]
+    items: list[LineupItemIn] = Field(default_factory=list)
 
 
 class LoginIn(Incoming):

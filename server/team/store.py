@@ -107,7 +107,11 @@ def not_found(kind: str) -> HTTPException:
 
 
 def own(s: Session, kind: str, record_id: str, club_id: int, *, alive: bool = True) -> Any:
-    """The club's record, else 404 (another club's id answers exactly as an unknown one)."""
+    """The club's record, else 404 (another club's id, or no id at all, answers as an unknown one)."""
+    try:
+        record_id = canonical_uuid(record_id)
+    except ValueError:
+        raise not_found(kind) from None
     row = cast(Row | None, s.get(MODELS[kind], record_id))
     if row is None or row.club_id != club_id or (alive and row.deleted):
         raise not_found(kind)
@@ -188,6 +192,8 @@ def update(tx: Tx, kind: str, record_id: str, body: Any, if_match: str | None) -
     row = own(tx.s, kind, record_id, tx.club.id)
     if if_match is not None and _version(if_match) != row.updated_at:
         return 409, out(tx.s, kind, row)
+    if body is None:
+        body = {}
     if not isinstance(body, dict):
         raise Rejected("the body must be a JSON object")
     changes = {k: v for k, v in body.items() if k in FIELDS[kind]}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,13 +18,14 @@ from server.models import YogaSession, YogaUser
 from server.security import hash_password, verify_password
 from server.state import ServerState, server_state
 from server.team.records import iso, now_micros, to_micros
-from server.team.schemas import Instant, Uuid, parse_instant
+from server.team.schemas import Instant, Integer, Uuid, parse_instant
 from server.yoga.stats import practice_stats
 
 router = APIRouter()
 _bearer = HTTPBearer(auto_error=False)
 StateDep = Annotated[ServerState, Depends(server_state)]
 Percent = Annotated[float, Field(ge=0, le=100)]
+INT32_MAX = 2**31 - 1  # minutes are stored as 32-bit integers, as in the seed backend
 
 
 class Incoming(BaseModel):
@@ -32,10 +33,10 @@ class Incoming(BaseModel):
 
 
 class SignupIn(Incoming):
-    fullname: Annotated[str, Field(min_length=1, max_length=200)]
+    fullname: Annotated[str, Field(max_length=200)]
     email: Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
     password: Annotated[str, Field(min_length=8, max_length=1024)]
-    sex: Annotated[str, Field(min_length=1, max_length=32)]
+    sex: Annotated[str, Field(max_length=32)]
     dob: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
@@ -56,7 +57,7 @@ class PoseIn(Incoming):
 class SessionIn(Incoming):
     client_id: Uuid | None = None
     date: Instant | None = None
-    duration: Annotated[StrictInt, Field(ge=0, le=100_000)]
+    duration: Annotated[Integer, Field(ge=0, le=INT32_MAX)]
     avg_accuracy: Percent
     poses: Annotated[list[PoseIn], Field(max_length=1000)]
 
@@ -181,23 +182,27 @@ def stats(state: StateDep, uid: UserDep) -> dict[str, int | float]:
     return practice_stats(sessions, state.clock())
 
 
-def _own(s: Session, uid: int, session_id: int) -> YogaSession:
-    row = s.get(YogaSession, session_id)
+def _own(s: Session, uid: int, session_id: str) -> YogaSession:
+    """The user's session, else 404 (someone else's, or no such id)."""
+    row = s.get(YogaSession, int(session_id)) if session_id.isdigit() and len(session_id) < 10 else None
     if row is None or row.user_id != uid:
         raise HTTPException(404, "Session not found")
     return row
 
 
 @router.get("/api/sessions/{session_id}")
-def get_session(state: StateDep, uid: UserDep, session_id: int) -> dict[str, Any]:
+def get_session(state: StateDep, uid: UserDep, session_id: str) -> dict[str, Any]:
     with Session(state.read_engine) as s:
         return _out(_own(s, uid, session_id))
 
 
 @router.put("/api/sessions/{session_id}")
-def update_session(state: StateDep, uid: UserDep, session_id: int, body: SessionIn) -> dict[str, Any]:
+def update_session(state: StateDep, uid: UserDep, session_id: str, body: SessionIn | None = None) -> dict[str, Any]:
+    """Replaces the session's content; without a body it answers the session unchanged."""
     with Session(state.engine) as s:
         row = _own(s, uid, session_id)
+        if body is None:
+            return _out(row)
         row.date = _date(body) if body.date else row.date
         row.duration, row.avg_accuracy, row.poses = body.duration, body.avg_accuracy, _poses(body)
         s.commit()
@@ -205,7 +210,7 @@ def update_session(state: StateDep, uid: UserDep, session_id: int, body: Session
 
 
 @router.delete("/api/sessions/{session_id}", status_code=204)
-def delete_session(state: StateDep, uid: UserDep, session_id: int) -> Response:
+def delete_session(state: StateDep, uid: UserDep, session_id: str) -> Response:
     with Session(state.engine) as s:
         s.delete(_own(s, uid, session_id))
         s.commit()
