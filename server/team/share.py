@@ -30,6 +30,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGE = (STATIC / "share.html").read_text(encoding="utf-8")
 GONE = (STATIC / "gone.html").read_text(encoding="utf-8")
 WS_POLICY = 1008
+GONE_NOTICE: Notice = (-1, None)  # put by the reader when the viewer disconnects
 
 
 def _iso_seconds(micros: int) -> str:
@@ -131,13 +132,12 @@ def _current_seq(state: ServerState, match_id: str) -> int:
         return int(seq or 0)
 
 
-async def _drain(ws: WebSocket) -> None:
-    """Reads and ignores what a viewer sends (a share token is read-only) until it goes."""
-    with contextlib.suppress(WebSocketDisconnect):
-        while True:
-            message = await ws.receive()
-            if message["type"] == "websocket.disconnect":
-                return
+async def _drain(ws: WebSocket, queue: asyncio.Queue[Notice]) -> None:
+    """Reads and ignores what a viewer sends (a share token is read-only); wakes the sender when it goes."""
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while (await ws.receive())["type"] != "websocket.disconnect":
+            pass
+    queue.put_nowait(GONE_NOTICE)
 
 
 @router.websocket("/ws/match/{match_id}")
@@ -150,24 +150,22 @@ async def live_channel(ws: WebSocket, match_id: str, token: str = "", after_seq:
         return
     state.live.attach(asyncio.get_running_loop())
     queue = state.live.subscribe(match_id)  # before the snapshot, so nothing falls between the two
+    drain: asyncio.Task[None] | None = None
     try:
         await ws.accept()
         last = await _start(ws, state, match_id, after_seq)
-        drain = asyncio.create_task(_drain(ws))
-        try:
-            while True:
-                getter = asyncio.create_task(queue.get())
-                done, _ = await asyncio.wait({getter, drain}, return_when=asyncio.FIRST_COMPLETED)
-                if drain in done:
-                    getter.cancel()
-                    return
-                last = await _forward(ws, state, match_id, last, getter.result())
-        finally:
-            drain.cancel()
+        drain = asyncio.create_task(_drain(ws, queue))
+        while True:
+            notice = await queue.get()
+            if notice is GONE_NOTICE:
+                return
+            last = await _forward(ws, state, match_id, last, notice)
     except (WebSocketDisconnect, RuntimeError):
         return
     finally:
         state.live.unsubscribe(match_id, queue)
+        if drain is not None:
+            drain.cancel()
 
 
 async def _start(ws: WebSocket, state: ServerState, match_id: str, after_seq: int | None) -> int:
