@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -59,6 +60,11 @@ def test_share_page_follows_a_goal_synced_by_fieldmat(team_server: RunningServer
             expect(page.locator("#score-home")).to_have_text("0")
             expect(page.locator("#timeline li")).to_have_count(3)
             page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+            page.evaluate(
+                """new MutationObserver(() => { window.__changedAt = window.__changedAt || Date.now(); })
+                   .observe(document.getElementById('score-away'), {childList: true, characterData: true,
+                                                                     subtree: true})"""
+            )
 
             add_events(ctx, match, 1, player=scorer, kind="goal", start=50)
             synced = time.monotonic()
@@ -68,12 +74,19 @@ def test_share_page_follows_a_goal_synced_by_fieldmat(team_server: RunningServer
             expect(page.locator("#timeline li").first).to_contain_text("Goal")
             expect(page.locator("#timeline li").first).to_contain_text("Maya Okafor")
             assert page.evaluate("window.__sameDocument") is True
+            changed_at = page.evaluate("window.__changedAt") / 1000
             expect(page.locator("#status")).to_have_text("live")
             page.screenshot(path=str(tmp_path / "share_page.png"))
         finally:
             browser.close()
     assert all(u.startswith(team_server.url.replace("http", "ws")) or u.startswith(team_server.url) for u in requests)
     assert shown - synced < 10
+    with team_server.client(EMAIL) as c:
+        goal = next(e for e in c.get(f"/api/matches/{match.id}/events").json()["items"] if e["kind"] == "goal")
+    # From the server's stamp (inside the commit's transaction) to the page showing the new score.
+    latency = changed_at - datetime.fromisoformat(goal["updated_at"].replace("Z", "+00:00")).timestamp()
+    print(f"share page showed the synced goal {latency * 1000:.0f} ms after the server stamped it")
+    assert 0 < latency < 1.0  # the bar is 100 ms (bench/server_live.py); this guards against polling or reloads
     assert (tmp_path / "share_page.png").stat().st_size > 5000
     if os.environ.get("FIELDMAT_UPDATE_DOCS") == "1":
         shutil.copyfile(tmp_path / "share_page.png", SCREENSHOT)
