@@ -56,7 +56,18 @@ def ensure_environment() -> None:
     print("Installing the locked dependencies (first run takes a few minutes) ...", flush=True)
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
     subprocess.run(
-        [str(uv), "sync", "--frozen", "--compile-bytecode", "--extra", "test", "--extra", "server", "--python", str(_python())],
+        [
+            str(uv),
+            "sync",
+            "--frozen",
+            "--compile-bytecode",
+            "--extra",
+            "test",
+            "--extra",
+            "server",
+            "--python",
+            str(_python()),
+        ],
         cwd=ROOT,
         env=env,
         check=True,

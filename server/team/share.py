@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from server.models import LiveChange, MatchRow, ShareToken
 from server.state import ServerState, ws_state
 from server.team import store
 from server.team.auth import CallerDep, StateDep
-from server.team.records import match_view, now_micros
+from server.team.records import iso, match_view, now_micros
 from server.team.store import own
 
 router = APIRouter()
@@ -34,8 +35,6 @@ GONE_NOTICE: Notice = (-1, None)  # put by the reader when the viewer disconnect
 
 
 def _iso_seconds(micros: int) -> str:
-    from server.team.records import iso
-
     return iso(micros)[:19] + "Z"
 
 
@@ -106,8 +105,6 @@ def _authorize(state: ServerState, match_id: str, token: str) -> Access | None:
 
 
 def _snapshot(state: ServerState, match_id: str) -> tuple[int, str]:
-    import json
-
     with Session(state.read_engine) as s:
         match = s.get(MatchRow, match_id)
         if match is None:
