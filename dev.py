@@ -25,6 +25,7 @@ VENV = ROOT / ".venv"
 TOOLS = ROOT / ".tools"  # uv lives outside .venv: `uv sync` removes what the lock file does not list
 UV_VERSION = "0.13.9"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+EXTRAS = ["--extra", "test", "--extra", "server"]  # the test tools, and the club server (server/) and its tests
 
 
 def _python() -> Path:
@@ -56,18 +57,7 @@ def ensure_environment() -> None:
     print("Installing the locked dependencies (first run takes a few minutes) ...", flush=True)
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
     subprocess.run(
-        [
-            str(uv),
-            "sync",
-            "--frozen",
-            "--compile-bytecode",
-            "--extra",
-            "test",
-            "--extra",
-            "server",
-            "--python",
-            str(_python()),
-        ],
+        [str(uv), "sync", "--frozen", "--compile-bytecode", *EXTRAS, "--python", str(_python())],
         cwd=ROOT,
         env=env,
         check=True,
