@@ -7,7 +7,10 @@ PostgreSQL advisory lock so that several processes starting together do it once)
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
+import weakref
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,20 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     # A write takes the lock at once, so record stamps follow commit order; reads do not wait.
     conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("fieldmat_read") else "BEGIN IMMEDIATE")
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_REGISTRY_LOCK = threading.Lock()
+
+
+def write_lock(engine: Engine) -> AbstractContextManager[Any]:
+    """On SQLite, one writer at a time in this process: waiting on a Python lock wakes at once,
+    where SQLite's busy handler sleeps in steps of up to 100 ms (a latency spike under load).
+    PostgreSQL needs none: its row locks queue writers."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _REGISTRY_LOCK:
+        return _WRITE_LOCKS.setdefault(engine, threading.Lock())
 
 
 def make_engine(url: str) -> Engine:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from server.db import write_lock
 from server.live import CHANNEL, Live, encode_notice
 from server.models import Club, EventRow, LiveChange, MatchRow, PlayerRow, TeamRow
 from server.team.records import (
@@ -88,7 +89,7 @@ class Tx:
 @contextmanager
 def write(engine: Engine, club_id: int, live: Live) -> Iterator[Tx]:
     postgres = engine.dialect.name == "postgresql"
-    with Session(engine) as s:
+    with write_lock(engine), Session(engine) as s:
         club = s.execute(select(Club).where(Club.id == club_id).with_for_update()).scalar_one()
         tx = Tx(s, club)
         yield tx
