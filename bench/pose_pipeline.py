@@ -129,10 +129,8 @@ def main() -> int:
             print(f"  run: model {model_runs[-1] * 1000:.2f} ms, pipeline {pipe_s * 1000:.2f} ms")
         model_s, pipe_s = min(model_runs), min(pipe_runs)
     print(f"model-only  {model_s * 1000:.2f} ms/frame ({1 / model_s:.1f} fps)")
-    print(
-        f"pipeline    {pipe_s * 1000:.2f} ms/frame ({1 / pipe_s:.1f} fps), "
-        f"{done} frames, {recognised} with a recognised pose"
-    )
+    print(f"pipeline    {pipe_s * 1000:.2f} ms/frame ({1 / pipe_s:.1f} fps), "
+          f"{done} frames, {recognised} with a recognised pose")
     print(f"ratio {pipe_s / model_s:.3f} fps {1 / pipe_s:.1f}")
     return 0
 

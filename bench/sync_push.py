@@ -51,23 +51,14 @@ def main() -> int:
                 s.add(team)
                 s.flush()
                 enqueue(s, "team", team.id)
-                match = Match(
-                    team_id=team.id, home_team="Bench FC", away_team="Load XI", kickoff_at=now, updated_at=now
-                )
+                match = Match(team_id=team.id, home_team="Bench FC", away_team="Load XI", kickoff_at=now,
+                              updated_at=now)
                 s.add(match)
                 enqueue(s, "match", match.id)
                 s.flush()
                 for i in range(args.events):
-                    ev = MatchEvent(
-                        match_id=match.id,
-                        seq=i,
-                        kind="tackle",
-                        team="home" if i % 2 else "away",
-                        period=1 + i // 5000,
-                        clock_ms=i * 10,
-                        logged_at=now,
-                        updated_at=now,
-                    )
+                    ev = MatchEvent(match_id=match.id, seq=i, kind="tackle", team="home" if i % 2 else "away",
+                                    period=1 + i // 5000, clock_ms=i * 10, logged_at=now, updated_at=now)
                     s.add(ev)
                     enqueue(s, "event", ev.id)
             before = server.requests
