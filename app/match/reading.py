@@ -13,13 +13,13 @@ from app.match.base import ServiceBase
 from app.match.clock_store import clock_of
 from app.match.minutes import minutes_ms
 from app.match.records import match_row
-from app.match.rules import STAT_OF_KIND, score_of
+from app.match.rules import STAT_OF_KIND, event_side, score_of
 from app.match.types import PlayerStats, TimelineEvent
 from app.models.match import LineupEntry, Match, MatchEvent, Player
 
 _TIMELINE_SQL = (
     "SELECT e.id, e.seq, e.kind, e.team, e.player_id, p.name, e.related_player_id, r.name, e.period, "
-    "e.clock_ms, e.note, e.logged_at, e.deleted FROM match_event e "
+    "e.clock_ms, e.note, e.logged_at, e.deleted, e.reason FROM match_event e "
     "LEFT JOIN player p ON p.id = e.player_id LEFT JOIN player r ON r.id = e.related_player_id "
     "WHERE e.match_id = ?"
 )
@@ -38,13 +38,13 @@ class ReadingOps(ServiceBase):
                 _TIMELINE_SQL + ("" if include_deleted else " AND e.deleted = 0"), (match_id,)
             ).fetchall()
         rows.sort(key=lambda r: (r[8], r[9], r[1] or 0))
-        length = match.period_length_min
+        timing = (match.period_length_min, match.period_count, match.extra_time_length_min)
         return [
             TimelineEvent(
-                id=r[0], seq=r[1] or 0, match_id=match_id, kind=r[2], team=r[3], player_id=r[4], player_name=r[5],
-                related_player_id=r[6], related_player_name=r[7], period=r[8], clock_ms=r[9],
-                minute=clk.minute_label(r[8], r[9], length), note=r[10],
-                logged_at=datetime.fromisoformat(r[11]).replace(tzinfo=UTC), deleted=bool(r[12]),
+                id=r[0], seq=r[1] or 0, match_id=match_id, kind=r[2], team=event_side(r[2], r[3]), player_id=r[4],
+                player_name=r[5], related_player_id=r[6], related_player_name=r[7], period=r[8], clock_ms=r[9],
+                minute=clk.minute_label(r[8], r[9], *timing), note=r[10],
+                logged_at=datetime.fromisoformat(r[11]).replace(tzinfo=UTC), deleted=bool(r[12]), reason=r[13],
             )
             for r in rows
         ]
