@@ -36,7 +36,7 @@ from app.match.clock_store import clock_of
 from app.match.lineups import check_lineup
 from app.match.matches import check_squads
 from app.match.records import match_row
-from app.match.rules import SHOOTOUT_PERIOD, event_side, score_of, shootout_of
+from app.match.rules import event_side, score_with_shootout
 from app.match.schema import EventRecord, LineupRecord, MatchRecord, PlayerRecord, TeamRecord, aware, iso
 from app.match.service import MatchService
 from app.match.types import Change, ImportResult, LineupItem, PlayerStats
@@ -102,13 +102,10 @@ def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
 
 
 def score_doc(current_period: int, live: list[tuple[str, str]]) -> dict[str, Any]:
-    """The contract's Match.score: goals of periods 1-4, and the shoot-out's once period 5 was played."""
-    home, away = score_of(live)
-    shootout = None
-    if current_period >= SHOOTOUT_PERIOD:
-        sh, sa = shootout_of(live)
-        shootout = {"home": sh, "away": sa}
-    return {"home": home, "away": away, "shootout": shootout}
+    """The contract's Match.score (``score_with_shootout``) as JSON."""
+    score = score_with_shootout(current_period, live)
+    shootout = None if score.shootout is None else {"home": score.shootout[0], "away": score.shootout[1]}
+    return {"home": score.home, "away": score.away, "shootout": shootout}
 
 
 def _mmss(ms: int) -> str:

@@ -13,8 +13,9 @@ from app.match.base import ServiceBase
 from app.match.clock_store import clock_of
 from app.match.minutes import minutes_ms
 from app.match.records import match_row
-from app.match.rules import STAT_OF_KIND, event_side, score_of
-from app.match.types import PlayerStats, TimelineEvent
+from app.match.rules import STAT_OF_KIND, event_side, score_of, score_with_shootout
+from app.match.pitch import read_pitch_status
+from app.match.types import PlayerStats, Score, TimelineEvent
 from app.models.match import LineupEntry, Match, MatchEvent, Player
 
 _TIMELINE_SQL = (
@@ -61,6 +62,25 @@ class ReadingOps(ServiceBase):
                 )
             ).all()
         return score_of((k, t) for k, t in rows)
+
+    def match_score(self, match_id: str) -> Score:
+        """The score with the shoot-out's (``Score``)."""
+        with self.db.session() as s:
+            match = match_row(s, match_id)
+            rows = s.exec(
+                select(MatchEvent.kind, MatchEvent.team).where(
+                    MatchEvent.match_id == match_id,
+                    col(MatchEvent.deleted).is_(False),
+                    col(MatchEvent.kind).in_(("goal", "own_goal", "shootout_goal")),
+                )
+            ).all()
+        return score_with_shootout(match.current_period, [(k, t) for k, t in rows])
+
+    def pitch_status(self, match_id: str) -> dict[str, str]:
+        """Per lineup player: on | bench | subbed_off | sent_off (``app.match.pitch``)."""
+        with self.db.session() as s:
+            match_row(s, match_id)
+            return read_pitch_status(sqlite_cursor(s), match_id)
 
     def minutes_played(self, match_id: str, now: datetime | None = None) -> dict[str, int]:
         """Minutes on the pitch per player id: starters from kick-off, substitutes from

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from app.errors import ValidationError
+from app.match.types import Score
 from app.models.match import EVENT_KINDS
 
 SIDES = ("home", "away")
@@ -83,6 +84,13 @@ def shootout_of(events: Iterable[tuple[str, str]]) -> tuple[int, int]:
         if kind == "shootout_goal" and team in goals:
             goals[team] += 1
     return goals["home"], goals["away"]
+
+
+def score_with_shootout(current_period: int, events: Iterable[tuple[str, str]]) -> Score:
+    """``Score`` from (kind, team) pairs of live events; the shoot-out once period 5 was played."""
+    pairs = list(events)
+    home, away = score_of(pairs)
+    return Score(home, away, shootout_of(pairs) if current_period >= SHOOTOUT_PERIOD else None)
 
 
 def score_of(events: Iterable[tuple[str, str]]) -> tuple[int, int]:

@@ -55,6 +55,16 @@ class ClockState:
 
 
 @dataclass(frozen=True)
+class Score:
+    """The contract's Match.score: goals of periods 1-4 (own goals for the other side), and
+    the shoot-out's (home, away) once period 5 was played, else None."""
+
+    home: int
+    away: int
+    shootout: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class LineupItem:
     """One player in a match lineup (input to ``set_lineup`` and output of ``lineup``)."""
 

@@ -20,12 +20,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("match") as batch:
-        batch.add_column(sa.Column("extra_time_length_min", sa.Integer(), nullable=False, server_default="15"))
-        batch.add_column(sa.Column("home_team_id", sa.String(), nullable=True))
-        batch.add_column(sa.Column("away_team_id", sa.String(), nullable=True))
-        batch.create_foreign_key("fk_match_home_team_id_team", "team", ["home_team_id"], ["id"])
-        batch.create_foreign_key("fk_match_away_team_id_team", "team", ["away_team_id"], ["id"])
+    # Plain ADD COLUMNs (no table rebuild: a batch copy of ``match`` would trip the foreign
+    # keys of its events and lineups, and costs a copy of every row).
+    op.add_column("match", sa.Column("extra_time_length_min", sa.Integer(), nullable=False, server_default="15"))
+    # SQLite adds a referencing column in place when it defaults to NULL (alembic's add_column
+    # would ask for a batch rebuild because of the constraint).
+    op.execute("ALTER TABLE match ADD COLUMN home_team_id VARCHAR REFERENCES team (id)")
+    op.execute("ALTER TABLE match ADD COLUMN away_team_id VARCHAR REFERENCES team (id)")
     op.execute("UPDATE match SET home_team_id = team_id WHERE team_id IS NOT NULL AND our_side = 'home'")
     op.execute("UPDATE match SET away_team_id = team_id WHERE team_id IS NOT NULL AND our_side = 'away'")
     op.add_column("match_event", sa.Column("reason", sa.String(), nullable=True))
@@ -33,9 +34,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("match_event", "reason")
+    op.execute("PRAGMA foreign_keys = OFF")
     with op.batch_alter_table("match") as batch:
-        batch.drop_constraint("fk_match_away_team_id_team", type_="foreignkey")
-        batch.drop_constraint("fk_match_home_team_id_team", type_="foreignkey")
         batch.drop_column("away_team_id")
         batch.drop_column("home_team_id")
         batch.drop_column("extra_time_length_min")
+    op.execute("PRAGMA foreign_keys = ON")
