@@ -12,9 +12,9 @@ from app.match import clock as clk
 from app.match.base import ServiceBase
 from app.match.clock_store import clock_of
 from app.match.minutes import minutes_ms
+from app.match.pitch import read_pitch_status
 from app.match.records import match_row
 from app.match.rules import STAT_OF_KIND, event_side, score_of, score_with_shootout
-from app.match.pitch import read_pitch_status
 from app.match.types import PlayerStats, Score, TimelineEvent
 from app.models.match import LineupEntry, Match, MatchEvent, Player
 

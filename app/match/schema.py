@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, cast
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_serializer, model_validator
 
@@ -70,7 +70,8 @@ class Record(BaseModel):
     def from_row(cls, row: Any) -> Self:
         """The record of a local row, as stored: not validated, so a row the server would refuse
         still travels and is refused there (and an export stays a faithful copy)."""
-        return cls.model_construct(**{name: getattr(row, cls.COLUMNS.get(name, name)) for name in cls.model_fields})
+        values = {name: getattr(row, cls.COLUMNS.get(name, name)) for name in cls.model_fields}
+        return cast(Self, cls.model_construct(**values))
 
     @classmethod
     def content_fields(cls) -> tuple[str, ...]:
@@ -149,7 +150,8 @@ class LineupRecord(BaseModel):
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        return cls.model_construct(player_id=row.player_id, starting=row.starting, shirt_number=row.shirt_number)
+        return cast(Self, cls.model_construct(player_id=row.player_id, starting=row.starting,
+                                              shirt_number=row.shirt_number))
 
 
 class EventRecord(Record):
