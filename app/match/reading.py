@@ -11,11 +11,11 @@ from app.db import sqlite_cursor
 from app.match import clock as clk
 from app.match.base import ServiceBase
 from app.match.clock_store import clock_of
-from app.match.minutes import minutes_ms
+from app.match.minutes import TIMING_KINDS, minutes_played
 from app.match.pitch import read_pitch_status
 from app.match.records import match_row
 from app.match.rules import STAT_OF_KIND, event_side, score_of, score_with_shootout
-from app.match.types import PlayerStats, Score, TimelineEvent
+from app.match.types import ClockState, PlayerStats, Score, TimelineEvent
 from app.models.match import LineupEntry, Match, MatchEvent, Player
 
 _TIMELINE_SQL = (
@@ -130,7 +130,26 @@ def _on_pitch(
     events = s.exec(
         select(MatchEvent).where(MatchEvent.match_id == match.id, col(MatchEvent.deleted).is_(False))
     ).all()
-    return lineup, events, minutes_ms(state, lineup, events)
+    return lineup, events, minutes_of(match, state, lineup, events)
+
+
+def minutes_of(
+    match: Match, state: ClockState, lineup: Sequence[LineupEntry], events: Sequence[MatchEvent]
+) -> dict[str, int]:
+    """Milliseconds on the pitch per lineup player (0 for the unused bench): the reference
+    rules (``app.match.minutes``) with the live period up to the clock."""
+    timing = [
+        (e.kind, e.period, e.clock_ms, e.player_id, e.related_player_id)
+        for e in sorted(events, key=lambda e: e.seq or 0)
+        if e.kind in TIMING_KINDS
+    ]
+    played, _appeared = minutes_played(
+        [e.player_id for e in lineup if e.starting], timing, status=match.status,
+        current_period=match.current_period, period_count=match.period_count,
+        period_length_min=match.period_length_min, extra_time_length_min=match.extra_time_length_min,
+        live_elapsed_ms=state.elapsed_ms if state.status in ("live", "paused") else None,
+    )
+    return {**{e.player_id: 0 for e in lineup}, **played}
 
 
 def _player_stats(s: Session, match: Match, now: datetime) -> list[PlayerStats]:
