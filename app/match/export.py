@@ -174,13 +174,16 @@ def report_data(service: MatchService, match_id: str) -> dict[str, Any]:
 
 
 def _stats_row(st: PlayerStats, match: dict[str, Any]) -> dict[str, Any]:
-    side = match["our_side"] if st.team_id and st.team_id == match.get("team_id") else None
+    sides = {match.get("home_team_id"): "home", match.get("away_team_id"): "away"}
+    side = sides.get(st.team_id) if st.team_id else None
     return {
         "player_id": st.player_id, "name": st.name, "shirt_number": st.shirt_number, "position": st.position,
-        "side": side, "minutes": st.minutes, "goals": st.goals, "assists": st.assists, "own_goals": st.own_goals,
+        "side": side, "minutes": st.minutes,
+        "minutes_ms": st.minutes_ms, "goals": st.goals, "assists": st.assists, "own_goals": st.own_goals,
         "saves": st.saves, "tackles": st.tackles, "key_passes": st.key_passes,
         "interceptions": st.interceptions, "fouls": st.fouls, "yellow_cards": st.yellow_cards,
-        "red_cards": st.red_cards, "started": bool(st.starts),
+        "red_cards": st.red_cards, "shots_on_target": st.shots_on_target,
+        "shots_off_target": st.shots_off_target, "started": bool(st.starts),
     }
 
 

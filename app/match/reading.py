@@ -114,7 +114,7 @@ class ReadingOps(ServiceBase):
                     total = totals.setdefault(
                         st.player_id, PlayerStats(st.player_id, st.name, st.team_id, st.shirt_number, st.position)
                     )
-                    for name in (*STAT_OF_KIND.values(), "minutes", "matches", "starts"):
+                    for name in (*STAT_OF_KIND.values(), "minutes", "minutes_ms", "matches", "starts"):
                         setattr(total, name, getattr(total, name) + getattr(st, name))
             for p in s.exec(select(Player).where(Player.team_id == team_id, col(Player.deleted).is_(False))).all():
                 totals.setdefault(p.id, PlayerStats(p.id, p.name, p.team_id, p.shirt_number, p.position))
@@ -167,7 +167,8 @@ def _player_stats(s: Session, match: Match, now: datetime) -> list[PlayerStats]:
         number = shirts.get(pid)
         stats[pid] = PlayerStats(
             pid, p.name, p.team_id, number if number is not None else p.shirt_number, p.position,
-            minutes=round(minutes.get(pid, 0) / clk.MINUTE_MS), starts=int(pid in starters),
+            minutes=round(minutes.get(pid, 0) / clk.MINUTE_MS), minutes_ms=minutes.get(pid, 0),
+            starts=int(pid in starters),
         )
     for e in events:
         attr = STAT_OF_KIND.get(e.kind)

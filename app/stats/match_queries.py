@@ -7,7 +7,7 @@ Soft-deleted matches and events never count; neither do deleted players' steps.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -192,7 +192,8 @@ def live_clocks(conn: Any, matches: list[tuple[Any, ...]], now: datetime | None)
     )
     marks: dict[str, list[Mark]] = {}
     for mid, action, per, at in rows:
-        marks.setdefault(str(mid), []).append(Mark(str(action), int(per), at))
+        when = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        marks.setdefault(str(mid), []).append(Mark(str(action), int(per), when.replace(tzinfo=UTC)))
     for mid, items in marks.items():
         i, current = live[mid]
         elapsed, _running, ended = period_elapsed(sorted(items, key=lambda m: m.at), current, now)
