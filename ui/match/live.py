@@ -22,10 +22,13 @@ from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QSh
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.errors import FieldmatError
+from app.match.lineups import side_team
+from app.match.pitch import BENCH, ON, SENT_OFF
+from app.match.rules import PLAY_KINDS
 from app.match.service import MatchService
 from app.match.types import Change, ClockState
 from ui.match.clock_bar import ClockBar
-from ui.match.entry import Entry, LogRequest
+from ui.match.entry import ASSIST_LINK, Entry, LogRequest
 from ui.match.event_pad import EventPad
 from ui.match.help_overlay import HelpOverlay, is_modifier
 from ui.match.keys import HELP_KEYS, HELP_TEXT, KEY_TO_KIND, SIDE_KEYS, kind_label
@@ -60,6 +63,9 @@ class LiveView(ServicePage):
         self.team_id: str | None = None
         self.sides: dict[str, str] = {"home": "Home", "away": "Away"}
         self.names: dict[str, str] = {}
+        self.side_of: dict[str, str] = {}
+        self.pitch: dict[str, str] = {}  # player id -> on | bench | subbed_off | sent_off
+        self.pending: LogRequest | None = None  # waits for a confirmation (bench / sent-off player)
         self.entry = Entry(self._resolve_shirt)
         self.clock_state: ClockState | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -171,10 +177,13 @@ class LiveView(ServicePage):
         match = self.service.get_match(match_id)
         self.team_id = match.team_id
         self.sides = {"home": match.home_team, "away": match.away_team}
-        self.entry.set_our_side(match.our_side)
+        squads = {side for side in ("home", "away") if side_team(match, side) is not None}
+        self.entry.set_our_side(match.our_side, squads | {match.our_side})
+        self.pending = None
         roster = match_roster(self.service, match)
         by_id = {p.id: p for p in roster.players}
         self.names = dict(roster.names)
+        self.side_of = dict(roster.side_of)
         # the grid: the lineup (starters, then bench), or the whole squad when there is none
         if roster.lineup:
             grid = [(e.player_id, e.starting) for e in roster.lineup if e.player_id in by_id]
@@ -182,6 +191,7 @@ class LiveView(ServicePage):
             grid = [(p.id, True) for p in roster.players]
         self.player_grid.build(grid, roster.shirts, by_id)
         self.timeline.set_context(match_id, self.sides, list(roster.names.items()), roster.shirts, match.period_count)
+        self.timeline.show_newest()
         self.clock_bar.armed = False
         self.feedback_label.setText("")
         self.refresh()
@@ -190,7 +200,7 @@ class LiveView(ServicePage):
     def _resolve_shirt(self, number: int) -> str | None:
         if self.match_id is None:
             return None
-        player = self.service.find_player_by_shirt(self.match_id, self.entry.our_side, number)
+        player = self.service.find_player_by_shirt(self.match_id, self.entry.side, number)
         return None if player is None else player.id
 
     # ----------------------------------------------------------------- refresh
@@ -198,10 +208,14 @@ class LiveView(ServicePage):
         """Re-read score, timeline, clock and undo state (after any change)."""
         if self.match_id is None:
             return
-        home, away = self.service.score(self.match_id)
-        self.score_text = f"{self.sides['home']}  {home} – {away}  {self.sides['away']}"
-        self.score_label.setText(score_html(self.sides["home"], home, away, self.sides["away"]))
+        score = self.service.match_score(self.match_id)
+        home, away = score.home, score.away
+        pens = "" if score.shootout is None else f" ({score.shootout[0]} – {score.shootout[1]} pens)"
+        self.score_text = f"{self.sides['home']}  {home} – {away}{pens}  {self.sides['away']}"
+        self.score_label.setText(score_html(self.sides["home"], home, away, self.sides["away"], pens))
         self.score_label.setToolTip(self.score_text)
+        self.pitch = self.service.pitch_status(self.match_id)
+        self.player_grid.arrange(self.pitch)
         self.timeline.refresh()
         self._mark_players()
         undo, redo = self.service.undo_label(), self.service.redo_label()
@@ -240,7 +254,7 @@ class LiveView(ServicePage):
         if not prompt:
             prompt = IDLE_HINT
         self.prompt_label.setText(prompt)
-        self.player_grid.setEnabled(not e.opponent)
+        self.player_grid.setEnabled(not e.by_name)
         self.player_grid.show_picked({e.player_id, e.sub_off} - {None})
         self.event_pad.show_picked(e.kind)
 
@@ -251,6 +265,9 @@ class LiveView(ServicePage):
 
     def tap_player(self, player_id: str) -> None:
         self._disarm()
+        side = self.side_of.get(player_id)
+        if side is not None and side != self.entry.side and self.entry.idle:
+            self.entry.side = side  # a tap on the other squad's player logs for that side
         self._after(self.entry.player_tap(player_id))
 
     def toggle_side(self) -> None:
@@ -269,8 +286,24 @@ class LiveView(ServicePage):
         self._show_entry()
         self.setFocus()
 
-    def _log(self, request: LogRequest) -> None:
+    def _log(self, request: LogRequest, *, confirmed: bool = False) -> None:
         if self.match_id is None:
+            return
+        if request.kind == ASSIST_LINK and request.goal_id is not None:
+            goal_id, assist = request.goal_id, request.player_id
+            change = self._try(lambda: self.service.edit_event(goal_id, related_player_id=assist))
+            if change is not None:
+                self._changed(change)
+                self.feedback_label.setText(f"✓ Assist — {self.names.get(assist or '', '?')}")
+            return
+        status = self.pitch.get(request.player_id or "", ON)
+        if not confirmed and request.kind in PLAY_KINDS and status != ON:
+            self.pending = request
+            where = {BENCH: "on the bench", SENT_OFF: "sent off"}.get(status, "substituted off")
+            who = self.names.get(request.player_id or "", "?")
+            self.feedback_label.setText(
+                f"⚠ {who} is {where}: Enter logs the {kind_label(request.kind).lower()} anyway, Esc cancels"
+            )
             return
         try:
             change = self.service.log_event(
@@ -291,8 +324,12 @@ class LiveView(ServicePage):
             who = f"{off} off, {on} on"
         side = self.sides.get(request.team, request.team)
         text = f"✓ {kind_label(request.kind)} — {side}" + (f" — {who}" if who else "")
+        if len(change.kinds) > 1 and change.kinds[1] == "red_card":
+            text += " — second yellow: RED CARD, sent off"
         self._changed(change)
         self.feedback_label.setText(text)
+        if request.kind == "goal" and request.player_id is not None:
+            self.entry.ask_assist(change.event_id, request.team)
 
     def _changed(self, change: Change) -> None:
         self._on_change(change)  # the panel announces "match"; everything re-reads
@@ -399,9 +436,24 @@ class LiveView(ServicePage):
         else:
             super().keyPressEvent(event)
 
+    def _confirm_key(self, key: int) -> bool:
+        """While a bench or sent-off player's event waits: Enter logs it, Esc drops it, any
+        other key drops it and goes on as usual."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return False
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._log(pending, confirmed=True)
+            self._show_entry()
+            return True
+        self.feedback_label.setText("Not logged")
+        return key == Qt.Key.Key_Escape
+
     def _handle_key(self, event: QKeyEvent) -> bool:
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self.pending is not None and not is_modifier(event) and self._confirm_key(key):
+            return True
         ctrl = Qt.KeyboardModifier.ControlModifier
         shift = Qt.KeyboardModifier.ShiftModifier
         if event.matches(QKeySequence.StandardKey.Redo) or (key == Qt.Key.Key_Z and mods == ctrl | shift):
@@ -496,11 +548,11 @@ class LiveView(ServicePage):
         self.timer.stop()
 
 
-def score_html(home_name: str, home: int, away: int, away_name: str) -> str:
+def score_html(home_name: str, home: int, away: int, away_name: str, pens: str = "") -> str:
     """The score large and the team names smaller, so the numbers read from a distance."""
     return (
         f"{html.escape(home_name)}&nbsp;&nbsp;<span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
-        f"&nbsp;&nbsp;{html.escape(away_name)}"
+        f"{html.escape(pens)}&nbsp;&nbsp;{html.escape(away_name)}"
     )
 
 
