@@ -4,6 +4,7 @@ the team picker and the "something over a row of buttons" layout."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, SignalInstance
@@ -171,3 +172,11 @@ class TeamCombo(QComboBox):
         index = self.findData(team_id)
         if index >= 0 and index != self.currentIndex():
             self.setCurrentIndex(index)
+
+
+KICKOFF_FORMAT = "%a %d %b %Y %H:%M"
+
+
+def kickoff_text(value: datetime) -> str:
+    """A kick-off as the app shows dates everywhere (local time): "Sat 02 May 2026 12:00"."""
+    return value.astimezone().strftime(KICKOFF_FORMAT)
