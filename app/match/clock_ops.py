@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.errors import ValidationError
+from app.match import clock_flow as flow
 from app.match.base import ServiceBase
 from app.match.clock_store import clock_of
 from app.match.records import match_row, new_event
@@ -48,6 +49,19 @@ class ClockOps(ServiceBase):
             enqueue(s, "match", match_id)
         return Change("clock", match_ids=(match_id,), event_ids=(event.id,), kinds=("period_start",),
                       description=f"Period {period} started")
+
+    def clock_step(self, match_id: str, action: str) -> Change:
+        """Run one action of ``app.match.clock_flow`` (start, pause, resume, extra_time,
+        shootout), checked against the state the clock is in now."""
+        state = self.clock_state(match_id)
+        allowed = {flow.primary_action(state), *flow.cup_actions(state)} - {flow.SUMMARY, None}
+        if action not in allowed:
+            raise ValidationError(f"the clock cannot {action.replace('_', ' ')} now ({state.status})")
+        if action == flow.PAUSE:
+            return self.pause(match_id)
+        if action == flow.RESUME:
+            return self.resume(match_id)
+        return self.start_period(match_id, shootout=action == flow.SHOOTOUT)
 
     def pause(self, match_id: str) -> Change:
         """Stop the clock inside a running period (injury, water break)."""

@@ -22,6 +22,7 @@ from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QSh
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.errors import FieldmatError
+from app.match import clock_flow as flow
 from app.match.lineups import side_team
 from app.match.pitch import BENCH, ON, SENT_OFF
 from app.match.rules import PLAY_KINDS
@@ -97,6 +98,8 @@ class LiveView(ServicePage):
         self.end_period_button = self.clock_bar.end_button
         self.primary_clock.clicked.connect(self.clock_primary)
         self.end_period_button.clicked.connect(self.end_period)
+        self.clock_bar.extra_button.clicked.connect(lambda: self.clock_action(flow.EXTRA_TIME))
+        self.clock_bar.shootout_button.clicked.connect(lambda: self.clock_action(flow.SHOOTOUT))
 
         # ---- side toggle and prompt
         self.side_button = big_button("", "sideToggle", px=22, on_click=self.toggle_side)
@@ -360,23 +363,21 @@ class LiveView(ServicePage):
 
     # ----------------------------------------------------------------- clock
     def clock_primary(self) -> None:
-        """Kick off / pause / resume / start the next period, by the clock's status."""
+        """Kick off / pause / resume / start the next period, by the clock's state
+        (``app.match.clock_flow``); at full time, the summary."""
         self._disarm()
         if self.match_id is None:
             return
-        status = self.service.clock_state(self.match_id).status
-        if status == "finished":
+        action = flow.primary_action(self.service.clock_state(self.match_id))
+        if action == flow.SUMMARY:
             self.summaryRequested.emit(self.match_id)
-            return
-        action = {
-            "scheduled": self.service.start_period,
-            "break": self.service.start_period,
-            "live": self.service.pause,
-            "paused": self.service.resume,
-        }.get(status)
-        if action is None:
-            return
-        self._clock_call(action)
+        elif action is not None:
+            self.clock_action(action)
+
+    def clock_action(self, action: str) -> None:
+        """One clock action of ``app.match.clock_flow`` (the cup buttons: extra time, shoot-out)."""
+        self._disarm()
+        self._clock_call(lambda match_id: self.service.clock_step(match_id, action))
 
     def end_period(self) -> None:
         """End the period; the first press arms, the second ends (no accidental half-time)."""
