@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.errors import FieldmatError
@@ -36,7 +36,7 @@ from ui.match.keys import HELP_KEYS, HELP_TEXT, KEY_TO_KIND, SIDE_KEYS, kind_lab
 from ui.match.player_grid import PlayerGrid
 from ui.match.service_page import ServicePage, match_roster
 from ui.match.timeline import TimelineBox
-from ui.match.widgets import big_button, big_label, repolish
+from ui.match.widgets import big_button, big_label, elide, repolish
 from ui.theme import apply_outdoor_theme, is_outdoor
 
 CLOCK_REFRESH_MS = 250
@@ -89,6 +89,7 @@ class LiveView(ServicePage):
         self.score_label.setTextFormat(Qt.TextFormat.RichText)
         self.score_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.score_text = ""
+        self._score: tuple[int, int, str] = (0, 0, "")
 
         # ---- clock bar (the names tests and the panel use stay on the view)
         self.clock_bar = ClockBar()
@@ -215,7 +216,8 @@ class LiveView(ServicePage):
         home, away = score.home, score.away
         pens = "" if score.shootout is None else f" ({score.shootout[0]} – {score.shootout[1]} pens)"
         self.score_text = f"{self.sides['home']}  {home} – {away}{pens}  {self.sides['away']}"
-        self.score_label.setText(score_html(self.sides["home"], home, away, self.sides["away"], pens))
+        self._score = (home, away, pens)
+        self._fit_score()
         self.score_label.setToolTip(self.score_text)
         self.pitch = self.service.pitch_status(self.match_id)
         self.player_grid.arrange(self.pitch)
@@ -228,6 +230,32 @@ class LiveView(ServicePage):
         self.redo_button.setToolTip(f"Redo {redo}" if redo else "Nothing to redo")
         self.refresh_clock()
         self._show_entry()
+
+    def _fit_score(self) -> None:
+        """The score with the team names scaled down, then elided, to the room the header
+        leaves (full text in the tooltip): the numbers always show in full."""
+        home, away, pens = self._score
+        numbers = QFont(self.score_label.font())
+        numbers.setPixelSize(56)
+        numbers_px = QFontMetrics(numbers).horizontalAdvance(f"{home} – {away}    ")
+        font = QFont(self.score_label.font())
+        names = (self.sides["home"], self.sides["away"])
+        width = self.score_label.contentsRect().width()
+        for px in (26, 20, 16):
+            font.setPixelSize(px)
+            metrics = QFontMetrics(font)
+            room = (width - numbers_px - metrics.horizontalAdvance(pens)) // 2
+            if all(metrics.horizontalAdvance(n) <= room for n in names):
+                self.score_label.setText(score_html(names[0], home, away, names[1], pens, px))
+                return
+        # too narrow for one line: the numbers, and under them the names, small (elided if need be)
+        font.setPixelSize(14)
+        room = (width - QFontMetrics(font).horizontalAdvance(" – ")) // 2
+        shown = [html.escape(elide(n, font, room)) for n in names]
+        self.score_label.setText(
+            f"<div align='center'><span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
+            f"{html.escape(pens)}<br><span style='font-size:14px'>{shown[0]} – {shown[1]}</span></div>"
+        )
 
     def _mark_players(self) -> None:
         events = self.timeline.table.events
@@ -542,6 +570,7 @@ class LiveView(ServicePage):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._fit_score()
         if self.help_overlay.isVisible():
             self.help_overlay.setGeometry(self.rect())
 
@@ -549,11 +578,12 @@ class LiveView(ServicePage):
         self.timer.stop()
 
 
-def score_html(home_name: str, home: int, away: int, away_name: str, pens: str = "") -> str:
+def score_html(home_name: str, home: int, away: int, away_name: str, pens: str = "", names_px: int = 26) -> str:
     """The score large and the team names smaller, so the numbers read from a distance."""
     return (
-        f"{html.escape(home_name)}&nbsp;&nbsp;<span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
-        f"{html.escape(pens)}&nbsp;&nbsp;{html.escape(away_name)}"
+        f"<span style='font-size:{names_px}px'>{html.escape(home_name)}</span>"
+        f"&nbsp;&nbsp;<span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
+        f"<span style='font-size:{names_px}px'>{html.escape(pens)}&nbsp;&nbsp;{html.escape(away_name)}</span>"
     )
 
 
