@@ -220,7 +220,7 @@ class LiveView(ServicePage):
         self._fit_score()
         self.score_label.setToolTip(self.score_text)
         self.pitch = self.service.pitch_status(self.match_id)
-        self.player_grid.arrange(self.pitch)
+        self._arrange_grid()
         self.timeline.refresh()
         self._mark_players()
         undo, redo = self.service.undo_label(), self.service.redo_label()
@@ -230,6 +230,13 @@ class LiveView(ServicePage):
         self.redo_button.setToolTip(f"Redo {redo}" if redo else "Nothing to redo")
         self.refresh_clock()
         self._show_entry()
+
+    def _arrange_grid(self) -> None:
+        """The grid shows the squad of the side the next event is for (Tab / H switches), so
+        two kept squads take the room of one."""
+        side = self.entry.side
+        shown = {pid for pid in self.player_grid.buttons if self.side_of.get(pid, self.entry.our_side) == side}
+        self.player_grid.arrange(self.pitch, shown)
 
     def _fit_score(self) -> None:
         """The score with the team names scaled down, then elided, to the room the header
@@ -250,11 +257,12 @@ class LiveView(ServicePage):
                 return
         # too narrow for one line: the numbers, and under them the names, small (elided if need be)
         font.setPixelSize(14)
-        room = (width - QFontMetrics(font).horizontalAdvance(" – ")) // 2
+        room = (width - QFontMetrics(font).horizontalAdvance(" –  · pens 10 – 10")) // 2
         shown = [html.escape(elide(n, font, room)) for n in names]
+        pens_line = f" · pens {pens.strip(' ()').removesuffix(' pens')}" if pens else ""
         self.score_label.setText(
             f"<div align='center'><span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
-            f"{html.escape(pens)}<br><span style='font-size:14px'>{shown[0]} – {shown[1]}</span></div>"
+            f"<br><span style='font-size:14px'>{shown[0]} – {shown[1]}{html.escape(pens_line)}</span></div>"
         )
 
     def _mark_players(self) -> None:
@@ -286,6 +294,9 @@ class LiveView(ServicePage):
             prompt = IDLE_HINT
         self.prompt_label.setText(prompt)
         self.player_grid.setEnabled(not e.by_name)
+        if self.player_grid.shown_side != e.side:
+            self.player_grid.shown_side = e.side
+            self._arrange_grid()
         self.player_grid.show_picked({e.player_id, e.sub_off} - {None})
         self.event_pad.show_picked(e.kind)
 

@@ -29,6 +29,7 @@ class PlayerGrid(QGroupBox):
         self.order: list[str] = []
         self.placed: list[QWidget] = []
         self.bench_label = QLabel("Bench ▸")
+        self.shown_side = ""
 
     def build(
         self, grid: list[tuple[str, bool]], shirts: dict[str, int | None], by_id: dict[str, Player]
@@ -68,12 +69,19 @@ class PlayerGrid(QGroupBox):
             hint.setWordWrap(True)
             self.grid.addWidget(hint, 0, 0)
 
-    def arrange(self, status: dict[str, str]) -> None:
+    def arrange(self, status: dict[str, str], shown: set[str] | None = None) -> None:
         """Lay the buttons out again: who is on the pitch first, then "Bench ▸" and everyone
         else (the bench, substituted off, sent off), each group in lineup order. After a
-        substitution the two players swap places."""
-        on = [pid for pid in self.order if status.get(pid, "on") == "on"]
-        off = [pid for pid in self.order if status.get(pid, "on") != "on"]
+        substitution the two players swap places. ``shown``: the players to show (one squad)."""
+        order = [pid for pid in self.order if shown is None or pid in shown]
+        for pid, button in self.buttons.items():
+            button.setVisible(shown is None or pid in shown)
+            off_pitch = status.get(pid, "on") != "on"
+            if bool(button.property("bench")) != off_pitch:  # the dashed frame follows the player
+                button.setProperty("bench", off_pitch)
+                repolish(button)
+        on = [pid for pid in order if status.get(pid, "on") == "on"]
+        off = [pid for pid in order if status.get(pid, "on") != "on"]
         cells: list[QWidget] = [self.buttons[pid] for pid in on]
         if off:
             cells.append(self.bench_label)
@@ -81,7 +89,7 @@ class PlayerGrid(QGroupBox):
         self.bench_label.setVisible(bool(off))
         if not self.buttons or self.placed == cells:
             return
-        for widget in cells:
+        for widget in self.placed:
             self.grid.removeWidget(widget)
         for i, widget in enumerate(cells):
             self.grid.addWidget(widget, i // PLAYER_COLUMNS, i % PLAYER_COLUMNS)
