@@ -7,7 +7,7 @@ restart of the app in the middle of a match.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -91,6 +91,29 @@ def minute_parts(
     if clock_ms >= length:
         return (base + length) // MINUTE_MS, (clock_ms - length) // MINUTE_MS + 1
     return (base + clock_ms) // MINUTE_MS + 1, 0
+
+
+def minute_labeler(
+    period_length_min: int, regular_periods: int = 2, extra_time_min: int = 15
+) -> Callable[[int, int], str]:
+    """``minute_label`` for one match, with each period's offset worked out once (a timeline
+    of thousands of events labels them all)."""
+    cache: dict[int, tuple[int, int]] = {}
+
+    def label(period: int, clock_ms: int) -> str:
+        if period >= SHOOTOUT_PERIOD:
+            return "Pens"
+        p = max(period, 1)
+        found = cache.get(p)
+        if found is None:
+            length = length_of(p, regular_periods, period_length_min, extra_time_min) * MINUTE_MS
+            found = cache[p] = (period_offset_ms(p, period_length_min, regular_periods, extra_time_min), length)
+        base, length = found
+        if clock_ms >= length:
+            return f"{(base + length) // MINUTE_MS}+{(clock_ms - length) // MINUTE_MS + 1}'"
+        return f"{(base + clock_ms) // MINUTE_MS + 1}'"
+
+    return label
 
 
 def minute_label(

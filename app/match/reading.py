@@ -39,12 +39,12 @@ class ReadingOps(ServiceBase):
                 _TIMELINE_SQL + ("" if include_deleted else " AND e.deleted = 0"), (match_id,)
             ).fetchall()
         rows.sort(key=lambda r: (r[8], r[9], r[1] or 0))
-        timing = (match.period_length_min, match.period_count, match.extra_time_length_min)
+        label = clk.minute_labeler(match.period_length_min, match.period_count, match.extra_time_length_min)
         return [
             TimelineEvent(
                 id=r[0], seq=r[1] or 0, match_id=match_id, kind=r[2], team=event_side(r[2], r[3]), player_id=r[4],
                 player_name=r[5], related_player_id=r[6], related_player_name=r[7], period=r[8], clock_ms=r[9],
-                minute=clk.minute_label(r[8], r[9], *timing), note=r[10],
+                minute=label(r[8], r[9]), note=r[10],
                 logged_at=datetime.fromisoformat(r[11]).replace(tzinfo=UTC), deleted=bool(r[12]), reason=r[13],
             )
             for r in rows

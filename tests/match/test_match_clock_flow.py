@@ -61,3 +61,13 @@ def test_clock_step_runs_a_cup_match_and_refuses_what_the_state_does_not_allow(
     svc.end_period(mid)
     svc.clock_step(mid, flow.SHOOTOUT)
     assert svc.clock_state(mid).period == 5
+
+
+@pytest.mark.parametrize("regular", [1, 2, 3, 4])
+def test_the_timeline_labeler_equals_minute_label(regular: int) -> None:
+    from app.match import clock as clk
+
+    label = clk.minute_labeler(20, regular, 5)
+    for period in range(0, 7):
+        for clock_ms in (0, 59_999, 60_000, 19 * 60_000, 20 * 60_000, 21 * 60_000 + 1, 31 * 60_000):
+            assert label(period, clock_ms) == clk.minute_label(period, clock_ms, 20, regular, 5)
