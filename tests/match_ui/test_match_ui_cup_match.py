@@ -29,13 +29,14 @@ def squads(service: MatchService) -> None:
             service.add_player(t.id, name, shirt)
 
 
-def new_match(qtbot: QtBot, panel: Any, periods: int, length: int) -> None:
+def new_match(qtbot: QtBot, panel: Any, periods: int, length: int, extra: int = 15) -> None:
     click(qtbot, panel.list_page.new_button)
     dialog = panel.new_match_dialog
     dialog.team.setCurrentIndex(dialog.team.findText("Riverside U12"))
     qtbot.keyClicks(dialog.opponent, "Hillside Rovers U12")
     dialog.periods.setValue(periods)
     dialog.length.setValue(length)
+    dialog.extra_time.setValue(extra)
     click(qtbot, dialog.home_button)
     click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save))
     qtbot.waitUntil(lambda: panel.stack.currentWidget() is panel.lineup_page)
@@ -77,7 +78,7 @@ def test_a_cup_match_with_both_squads(qtbot: QtBot, panel: Any, clock: FakeClock
     service = panel.service
     squads(service)
     panel.refresh_list()
-    new_match(qtbot, panel, periods=2, length=20)
+    new_match(qtbot, panel, periods=2, length=20, extra=5)
     ids = lineup_both_squads(qtbot, panel, bench={"Finn", "Gus", "Kit"})
     live = panel.live_page
     qtbot.keyClick(live, Qt.Key.Key_Space, CTRL)  # kick off
@@ -121,9 +122,11 @@ def test_a_cup_match_with_both_squads(qtbot: QtBot, panel: Any, clock: FakeClock
     assert live.clock_bar.extra_button.isVisible() and live.clock_bar.shootout_button.isVisible()
     click(qtbot, live.clock_bar.extra_button)
     assert live.status_label.text().startswith("Extra time 1")
-    end_and_next(qtbot, live, clock, 15)
+    clock.advance(minutes=6)  # 5 minutes of extra time and one of stoppage
+    qtbot.waitUntil(lambda: live.clock_label.text() == "45+1")
+    end_and_next(qtbot, live, clock, 0)
     click(qtbot, live.clock_bar.extra_button)
-    end_and_next(qtbot, live, clock, 15)
+    end_and_next(qtbot, live, clock, 5)
     assert not live.clock_bar.extra_button.isVisible()
     click(qtbot, live.clock_bar.shootout_button)
     assert live.clock_label.text() == "Pens"
@@ -142,7 +145,7 @@ def test_a_cup_match_with_both_squads(qtbot: QtBot, panel: Any, clock: FakeClock
     assert (stats[ids["Ivo"]].yellow_cards, stats[ids["Ivo"]].red_cards) == (2, 1)
     assert stats[ids["Ivo"]].minutes == 9  # sent off at 9:00
     # every period (the first ended at 19:00), and no minutes in the shoot-out
-    assert stats[ids["Alex Goalkeeper"]].minutes == 19 + 20 + 30
+    assert stats[ids["Alex Goalkeeper"]].minutes == 19 + 20 + 6 + 5
     kinds = [e.kind for e in service.timeline(live.match_id)]
     for kind in ("shot_on_target", "shot_off_target", "corner", "offside", "shootout_goal", "shootout_miss"):
         assert kind in kinds
