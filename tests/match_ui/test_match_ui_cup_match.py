@@ -106,6 +106,16 @@ def test_a_cup_match_with_both_squads(qtbot: QtBot, panel: Any, clock: FakeClock
     assert "sent off" in live.feedback_label.text() and top_row(live)[1] == "Red card"
     qtbot.keyClick(live, Qt.Key.Key_Escape)
     assert top_row(live)[1] == "Red card"
+    bench_kit = ids["Kit"]
+    click(qtbot, live.event_buttons["foul"])
+    qtbot.keyClick(live, Qt.Key.Key_Tab)
+    assert "Foul" in live.prompt_label.text()
+    click(qtbot, live.player_buttons[bench_kit])  # a tap on a bench player asks too ...
+    assert "on the bench" in live.feedback_label.text() and top_row(live)[1] == "Red card"
+    click(qtbot, live.event_buttons["foul"])
+    qtbot.keyClick(live, Qt.Key.Key_Tab)
+    click(qtbot, live.player_buttons[bench_kit])  # ... and the same again logs it
+    assert top_row(live)[1:4] == ("Foul", "Hillside Rovers U12", "#14 Kit")
     end_and_next(qtbot, live, clock, 10)
     qtbot.keyClick(live, Qt.Key.Key_Space, CTRL)  # second half
     clock.advance(minutes=5)

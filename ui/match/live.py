@@ -67,6 +67,7 @@ class LiveView(ServicePage):
         self.side_of: dict[str, str] = {}
         self.pitch: dict[str, str] = {}  # player id -> on | bench | subbed_off | sent_off
         self.pending: LogRequest | None = None  # waits for a confirmation (bench / sent-off player)
+        self.refused: LogRequest | None = None  # the last one that asked: asking again confirms it
         self.entry = Entry(self._resolve_shirt)
         self.clock_state: ClockState | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -339,14 +340,17 @@ class LiveView(ServicePage):
                 self.feedback_label.setText(f"✓ Assist — {self.names.get(assist or '', '?')}")
             return
         status = self.pitch.get(request.player_id or "", ON)
+        confirmed = confirmed or request == self.refused  # the same event asked for twice: meant
         if not confirmed and request.kind in PLAY_KINDS and status != ON:
-            self.pending = request
+            self.pending = self.refused = request
             where = {BENCH: "on the bench", SENT_OFF: "sent off"}.get(status, "substituted off")
             who = self.names.get(request.player_id or "", "?")
             self.feedback_label.setText(
-                f"⚠ {who} is {where}: Enter logs the {kind_label(request.kind).lower()} anyway, Esc cancels"
+                f"⚠ {who} is {where}: Enter (or the same again) logs the {kind_label(request.kind).lower()}"
+                " anyway, Esc cancels"
             )
             return
+        self.refused = None
         try:
             change = self.service.log_event(
                 self.match_id,
