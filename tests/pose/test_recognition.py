@@ -207,3 +207,17 @@ def test_pyramid_is_not_downward_dog(library: PoseLibrary) -> None:
     pyramid = score_pose(dog, library.get("pyramid"))
     assert pyramid is not None and pyramid.score < 0.8
     assert pyramid.feature_scores["left_shoulder"] == 0.0
+
+
+def test_a_shallow_goddess_is_goddess_and_straight_legs_are_not(library: PoseLibrary) -> None:
+    # Goddess's knees point out over turned-out toes, towards a front camera: the picture
+    # reads them ~10-15 degrees straighter than they are.  A knee read at 130 is still Goddess
+    # (with a cue to bend more); a wide stance on straight legs scores nothing on the knees.
+    goddess = library.get("goddess")
+    f = feats(synthesize(goddess))
+    shallow = dict(f, left_knee=130.0, right_knee=130.0)
+    rec = recognise(shallow, library)
+    assert rec.best is not None and rec.best.pose.id == "goddess"
+    straight = score_pose(dict(f, left_knee=178.0, right_knee=178.0), goddess)
+    assert straight is not None
+    assert straight.feature_scores["left_knee"] == 0.0 and straight.feature_scores["right_knee"] == 0.0
