@@ -120,17 +120,15 @@ def supersede(session: Session, provider: str, entity: str, entity_id: str, now:
 
 
 def get_versions(session: Session, provider: str, entity: str, ids: Iterable[str]) -> dict[str, str]:
-    keys = [version_key(entity, i) for i in ids]
-    out: dict[str, str] = {}
-    prefix_len = len(version_key(entity, ""))
-    rows = session.exec(
-        select(SyncCursor.resource, SyncCursor.cursor).where(
-            SyncCursor.provider == provider, among(SyncCursor.resource, keys)
-        )
-    ).all()
-    for resource, cursor in rows:
-        out[resource[prefix_len:]] = cursor
-    return out
+    """The known server versions of ``ids`` (one plain statement: the push and pull hot paths)."""
+    prefix = version_key(entity, "")
+    session.flush()
+    rows = sqlite_cursor(session).execute(
+        f"SELECT resource, cursor FROM {SyncCursor.__tablename__} "
+        "WHERE provider = ? AND resource IN (SELECT value FROM json_each(?))",
+        (provider, json.dumps([prefix + i for i in ids])),
+    )
+    return {resource[len(prefix) :]: cursor for resource, cursor in rows.fetchall()}
 
 
 def get_version(session: Session, provider: str, entity: str, entity_id: str) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, SQLModel
 
+from app.models.base import from_sql_ts
 from app.models.match import Match, MatchEvent, Player, Team
 from sync.errors import ProtocolError
 from sync.http import iso, parse_dt
@@ -23,6 +25,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
               "logged_at"),
 }
 DATETIME_FIELDS = {"kickoff_at", "logged_at"}
+_COLUMNS = {entity: tuple((n, n in DATETIME_FIELDS) for n in names) for entity, names in FIELDS.items()}
 
 
 def payload(entity: str, row: Any) -> dict[str, Any]:
@@ -31,6 +34,20 @@ def payload(entity: str, row: Any) -> dict[str, Any]:
     for name in FIELDS[entity]:
         value = getattr(row, name)
         out[name] = iso(value) if isinstance(value, datetime) else value
+    return out
+
+
+def sql_payload_columns(entity: str) -> str:
+    """The columns ``payload_of_sql`` reads, for a plain SQL statement."""
+    return ", ".join(("id", *FIELDS[entity]))
+
+
+def payload_of_sql(entity: str, values: Sequence[Any]) -> dict[str, Any]:
+    """``payload`` from a plain SQLite row of ``sql_payload_columns`` (timestamps as stored text),
+    without an ORM object or SQLAlchemy's per-value conversions: the event-batch hot path."""
+    out: dict[str, Any] = {"id": values[0]}
+    for (name, is_dt), value in zip(_COLUMNS[entity], values[1:], strict=True):
+        out[name] = iso(from_sql_ts(value)) if is_dt and value is not None else value
     return out
 
 
