@@ -27,12 +27,11 @@ import httpx
 from sqlmodel import Session, col, select
 
 from app.db import sqlite_cursor
-from app.models.base import from_sql_ts
 from app.models.match import LineupEntry, MatchEvent
 from app.outbox import pending_count
 from sync import state
 from sync.errors import ProtocolError
-from sync.http import Api, detail_of, iso, parse_dt
+from sync.http import Api, detail_of, parse_dt
 from sync.provider import SyncRun
 from sync.state import QueuedChange
 from sync.team.api import BATCH, ITEM_PATH, LABEL, PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
@@ -456,7 +455,7 @@ class _BatchMarks:
             ids = json.dumps([event_id for _, event_id, _ in self.created])
             current = dict(sqlite_cursor(s).execute(_READ_STAMPS, (ids,)).fetchall())
             # The server holds the version we sent; its updated_at arrives with the next pull.
-            sent = {event_id: SENT + iso(from_sql_ts(stamp)) for _, event_id, stamp in self.created}
+            sent = {event_id: SENT + stamp for _, event_id, stamp in self.created}
             state.set_versions(s, PROVIDER, "event", sent, now)
             state.mark_done(s, [seq for seq, event_id, stamp in self.created if current.get(event_id) == stamp], now)
             for seq, event_id, stamp in self.created:
