@@ -36,7 +36,7 @@ LOGIN_PATH = "/api/auth/login"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=3, help="app and bare alternate; the best of each counts")
+    parser.add_argument("--rounds", type=int, default=5, help="app and bare alternate; the best of each counts")
     args = parser.parse_args()
     keyring.set_keyring(fail.Keyring())  # never touch the real keychain: secrets stay in memory
     logging.getLogger().setLevel(logging.WARNING)

@@ -30,6 +30,7 @@ from tests.sync.helpers import EMAIL, PASSWORD, add_events, add_match, add_team,
 
 BATCH_PATH = "/api/sync/events"
 EVENTS = 1200  # three batches, fewer than MARKS_PER_WRITE: no mark is written before the third
+# (unless MARKS_EVERY_S passed between the first answer and the third request)
 
 
 class StopAtThirdBatch(TeamServer):
