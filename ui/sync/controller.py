@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from shiboken6 import isValid
 
 from app.context import AppContext
 from app.errors import FieldmatError
@@ -179,7 +180,7 @@ class SyncController(QObject):
 
     def _statuses_read(self, statuses: list[ProviderStatus]) -> None:
         self._status_op = None
-        if self._closed:
+        if self._closed or not isValid(self):  # the window went away while the status was read
             return
         self.statuses = statuses
         if self.last_summary is None and not self.running:
