@@ -100,7 +100,7 @@ class Record(BaseModel):
         """Local column values (id and deleted included, updated_at left to the writer);
         datetimes in UTC."""
         out: dict[str, Any] = {}
-        for name in self.model_fields:
+        for name in type(self).model_fields:
             if name == "updated_at":
                 continue
             value = getattr(self, name)
