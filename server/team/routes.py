@@ -13,7 +13,7 @@ from server.models import EventRow, LineupRow, MatchRow, PlayerRow, TeamRow
 from server.team import store
 from server.team.auth import CallerDep, StateDep
 from server.team.records import match_view, page
-from server.team.schemas import LineupIn, canonical_uuid
+from server.team.schemas import LineupIn
 from server.team.store import Rejected, own
 
 router = APIRouter(prefix="/api")
@@ -35,9 +35,11 @@ def _create(state: StateDep, who: CallerDep, kind: str, body: Any, forced: dict[
         with store.write(state.engine, who.club_id, state.live) as tx:
             if kind == "player":
                 store.team_of_club(tx.s, forced["team_id"], who.club_id)
+            match = None
             if kind == "event":
-                own(tx.s, "match", forced["match_id"], who.club_id)
-                forced = {"match_id": canonical_uuid(forced["match_id"])}
+                # kept referenced, so the store finds it in the session rather than reading it again
+                match = own(tx.s, "match", forced["match_id"], who.club_id)
+                forced = {"match_id": match.id}
             status, record = store.create(tx, kind, body, forced)
     except Rejected as exc:
         raise HTTPException(422, str(exc)) from exc

@@ -17,6 +17,7 @@ from fastapi import HTTPException
 from pydantic import ValidationError
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.db import write_lock
 from server.live import CHANNEL, Live, encode_notice
@@ -37,6 +38,12 @@ from server.team.records import (
 )
 from server.team.schemas import SCHEMAS, canonical_uuid, parse_instant
 
+# Each match's clock (the latest event of its current period) as this process last committed it,
+# with the live seq and period it holds for: a write that finds the match at that seq needs no
+# query for it. Another process's change moves the seq, so a stale entry is never used.
+_CLOCKS: dict[str, tuple[int, int, int | None]] = {}
+_CLOCKS_MAX = 10_000
+
 
 class Rejected(Exception):
     """An item the client must fix: answered 422 alone, or ``rejected`` inside a batch."""
@@ -46,12 +53,20 @@ class Rejected(Exception):
 class Tx:
     s: Session
     club: Club
+    # PostgreSQL: the stamp, the matches' live seqs and the live messages are written by one
+    # statement at commit (``_BOOKKEEPING``) instead of one ORM statement each, since every round
+    # trip to the server is made while the club's row lock is held.
+    postgres: bool = False
     notices: list[tuple[str, int, str]] = field(default_factory=list)
+    # The matches whose seq moved: held here, since the session keeps only weak references to
+    # rows it sees no change in (their seq is set as committed on PostgreSQL).
+    live_matches: dict[str, MatchRow] = field(default_factory=dict)
     # Within one transaction: records made so far, ids known to be free (a batch looks them up
     # at once), and each match's latest clock in its current period.
     created: dict[str, Row] = field(default_factory=dict)
     free_ids: set[str] = field(default_factory=set)
     clocks: dict[str, int | None] = field(default_factory=dict)
+    moved: set[str] = field(default_factory=set)  # matches whose saved clock no longer holds
 
     def find(self, kind: str, record_id: str) -> Row | None:
         if record_id in self.created:
@@ -62,28 +77,98 @@ class Tx:
 
     def clock(self, match: MatchRow) -> str:
         if match.id not in self.clocks:
-            self.clocks[match.id] = latest_clock(self.s, match)
+            saved, clock = self._saved_clock(match)
+            self.clocks[match.id] = clock if saved else latest_clock(self.s, match)
         latest = self.clocks[match.id]
         return clock_text(latest) if latest is not None else "00:00"
 
+    def _saved_clock(self, match: MatchRow) -> tuple[bool, int | None]:
+        """The clock this process saved at its last commit on the match, if the match has not
+        changed since (every change to a match's events or period moves its live seq)."""
+        if match.id in self.clocks:
+            return True, self.clocks[match.id]
+        saved = _CLOCKS.get(match.id)
+        if match.id in self.moved or saved is None or saved[:2] != (match.live_seq, match.current_period):
+            return False, None
+        return True, saved[2]
+
     def clock_moved(self, match: MatchRow, event: EventRow | None) -> None:
         """A new event only moves the clock forward; anything else is read again when needed."""
-        latest = self.clocks.get(match.id)
-        if event is not None and match.id in self.clocks and event.period == match.current_period:
-            self.clocks[match.id] = event.clock_ms if latest is None else max(latest, event.clock_ms)
-        elif event is None or event.period == match.current_period:
+        if event is not None and event.period == match.current_period:
+            known, latest = self._saved_clock(match)
+            if known:
+                self.clocks[match.id] = event.clock_ms if latest is None else max(latest, event.clock_ms)
+                return
+        if event is None or event.period == match.current_period:
             self.clocks.pop(match.id, None)
+            self.moved.add(match.id)
+
+    def saved_clocks(self) -> list[tuple[str, tuple[int, int, int | None]]]:
+        """What to keep in ``_CLOCKS`` once this transaction is committed."""
+        return [
+            (match_id, (match.live_seq, match.current_period, self.clocks[match_id]))
+            for match_id, match in self.live_matches.items()
+            if match_id in self.clocks
+        ]
 
     def stamp(self) -> int:
-        self.club.last_stamp = max(now_micros(), self.club.last_stamp + 1)
-        return self.club.last_stamp
+        stamp = max(now_micros(), self.club.last_stamp + 1)
+        if self.postgres:
+            set_committed_value(self.club, "last_stamp", stamp)
+        else:
+            self.club.last_stamp = stamp
+        return stamp
 
     def broadcast(self, match: MatchRow, message: dict[str, Any]) -> None:
-        match.live_seq += 1
-        message["seq"] = match.live_seq
-        body = json.dumps(message, separators=(",", ":"))
-        self.s.add(LiveChange(match_id=match.id, seq=match.live_seq, message=body))
-        self.notices.append((match.id, match.live_seq, body))
+        seq = match.live_seq + 1
+        message["seq"] = seq
+        body = json.dumps(message, separators=(",", ":"))  # encoded once, sent as is to every viewer
+        self.live_matches[match.id] = match
+        if self.postgres:
+            set_committed_value(match, "live_seq", seq)
+        else:
+            match.live_seq = seq
+            self.s.add(LiveChange(match_id=match.id, seq=seq, message=body))
+        self.notices.append((match.id, seq, body))
+
+
+# One round trip for what every PostgreSQL write ends with: the live messages saved in order,
+# each match's last seq, the club's last stamp, and one notification per message in seq order.
+_BOOKKEEPING = text(
+    """
+    WITH changes AS (
+        SELECT c.match_id, c.seq, c.message
+        FROM unnest(CAST(:match_ids AS text[]), CAST(:seqs AS bigint[]), CAST(:messages AS text[]))
+            AS c(match_id, seq, message)
+    ), saved AS (
+        INSERT INTO live_changes (match_id, seq, message) SELECT match_id, seq, message FROM changes
+    ), last_seqs AS (
+        UPDATE matches SET live_seq = last.seq
+        FROM (SELECT match_id, max(seq) AS seq FROM changes GROUP BY match_id) AS last
+        WHERE matches.id = last.match_id
+    ), stamp AS (
+        UPDATE clubs SET last_stamp = :stamp WHERE id = :club_id
+    )
+    SELECT pg_notify(:channel, p.payload)
+    FROM unnest(CAST(:payloads AS text[])) WITH ORDINALITY AS p(payload, n)
+    ORDER BY p.n
+    """
+)
+
+
+def _bookkeeping(tx: Tx) -> None:
+    tx.s.execute(
+        _BOOKKEEPING,
+        {
+            "match_ids": [match_id for match_id, _, _ in tx.notices],
+            "seqs": [seq for _, seq, _ in tx.notices],
+            "messages": [body for _, _, body in tx.notices],
+            "stamp": tx.club.last_stamp,
+            "club_id": tx.club.id,
+            "channel": CHANNEL,
+            "payloads": [encode_notice(match_id, seq, body) for match_id, seq, body in tx.notices],
+        },
+    )
 
 
 @contextmanager
@@ -91,13 +176,16 @@ def write(engine: Engine, club_id: int, live: Live) -> Iterator[Tx]:
     postgres = engine.dialect.name == "postgresql"
     with write_lock(engine), Session(engine) as s:
         club = s.execute(select(Club).where(Club.id == club_id).with_for_update()).scalar_one()
-        tx = Tx(s, club)
+        tx = Tx(s, club, postgres=postgres)
         yield tx
         s.flush()
         if postgres:
-            for match_id, seq, body in tx.notices:
-                s.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": encode_notice(match_id, seq, body)})
+            _bookkeeping(tx)
+        clocks = tx.saved_clocks()
         s.commit()
+    if len(_CLOCKS) > _CLOCKS_MAX:
+        _CLOCKS.clear()
+    _CLOCKS.update(clocks)
     if not postgres:
         for match_id, seq, body in tx.notices:
             live.notify(match_id, seq, body)
@@ -228,6 +316,7 @@ def delete(tx: Tx, kind: str, record_id: str) -> None:
         ).scalars():
             event.deleted = True
             event.updated_at = tx.stamp()
+        tx.clock_moved(row, None)
         live_match(tx, row)
     elif isinstance(row, EventRow):
         match = tx.s.get(MatchRow, row.match_id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
@@ -126,3 +128,81 @@ def test_postgres_fans_out_between_server_processes(db_url: str, team_server: Ru
             event = make_event(c, match["id"], kind="goal")
             got = receive(ws), receive(ws)
         assert got[0]["event"]["id"] == event["id"] and got[1]["match"]["score"]["home"] == 1
+
+
+def test_concurrent_writers_keep_commit_order_and_seq(team_server: RunningServer) -> None:
+    """Four writers at once (single events, edits, batches, goals) on one match, and writes on
+    another match of the club in between: the viewer gets every message once, seq +1 each time,
+    the event stamps rise with seq (commit order), and a resume from seq 0 replays the same bytes."""
+    with team_server.client(EMAIL) as c:
+        match, other = make_match(c, current_period=1), make_match(c, current_period=1)
+    with viewer(team_server, match["id"], bearer(team_server)) as ws:
+        start = receive(ws)["seq"]
+
+        def write(n: int) -> int:
+            sent = 0
+            with team_server.client(EMAIL) as w:
+                for i in range(8):
+                    kind = "goal" if i % 4 == 3 else "tackle"
+                    event = make_event(w, match["id"], kind=kind, clock_ms=n * 100_000 + i)
+                    make_event(w, other["id"], clock_ms=i)
+                    sent += 2 if kind == "goal" else 1
+                    if i % 3 == 0:
+                        assert w.put(f"/api/events/{event['id']}", json={"note": f"w{n}"}).status_code == 200
+                        sent += 1
+                batch = [{"id": str(uuid.uuid4()), "match_id": match["id"], "kind": "tackle", "team": "away",
+                          "period": 1, "clock_ms": j} for j in range(5)]  # fmt: skip
+                r = w.post("/api/sync/events", json={"events": batch})
+                assert [x["status"] for x in r.json()["results"]] == ["created"] * 5
+                return sent + 5
+
+        with ThreadPoolExecutor(4) as pool:
+            expected = sum(pool.map(write, range(4)))
+        got = [receive(ws) for _ in range(expected)]
+    assert [m["seq"] for m in got] == list(range(start + 1, start + expected + 1))
+    stamps = [m["event"]["updated_at"] for m in got if m["type"] == "event"]
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+    goals: set[str] = set()
+    for m in got:  # each score message counts the goals committed before it
+        if m["type"] == "event" and m["event"]["kind"] == "goal":
+            goals.add(m["event"]["id"])
+        elif m["type"] == "match":
+            assert m["match"]["score"]["home"] == len(goals)
+    assert len(goals) == 8
+    with viewer(team_server, match["id"], bearer(team_server), after_seq=0) as ws:
+        replayed = [ws.recv(timeout=10) for _ in range(start + expected)]
+    assert [json.loads(text) for text in replayed[start:]] == got
+
+
+def test_clock_time_follows_deletes_periods_and_other_processes(team_server: RunningServer) -> None:
+    """The live messages' clock_time (kept by the server between its writes, keyed by the match's
+    live seq) stays the latest event of the current period through deletes, period changes, and
+    a change committed by another server process."""
+    with team_server.client(EMAIL) as c:
+        match = make_match(c, current_period=1)
+        with viewer(team_server, match["id"], bearer(team_server)) as ws:
+            receive(ws)
+
+            def clock_after(make: Any) -> str:
+                make()
+                return str(receive(ws)["clock_time"])
+
+            assert clock_after(lambda: make_event(c, match["id"], clock_ms=10_000)) == "00:10"
+            late = make_event(c, match["id"], clock_ms=30_000)
+            assert receive(ws)["clock_time"] == "00:30"
+            assert clock_after(lambda: c.delete(f"/api/events/{late['id']}")) == "00:10"
+            assert clock_after(lambda: make_event(c, match["id"], clock_ms=20_000)) == "00:20"
+            with team_server.engine.begin() as conn:  # what another process's commit looks like here
+                conn.execute(
+                    text(
+                        "INSERT INTO events (id, club_id, updated_at, deleted, match_id, kind, team, period, clock_ms)"
+                        " SELECT :id, club_id, updated_at + 1, :no, id, 'tackle', 'home', 1, 40000"
+                        " FROM matches WHERE id = :m"
+                    ),
+                    {"id": str(uuid.uuid4()), "m": match["id"], "no": False},
+                )
+                conn.execute(text("UPDATE matches SET live_seq = live_seq + 1 WHERE id = :m"), {"m": match["id"]})
+            assert clock_after(lambda: make_event(c, match["id"], clock_ms=25_000)) == "00:40"
+            assert clock_after(lambda: c.put(f"/api/matches/{match['id']}", json={"current_period": 2})) == "00:00"
+            assert clock_after(lambda: make_event(c, match["id"], period=1, clock_ms=50_000)) == "00:00"
+            assert clock_after(lambda: make_event(c, match["id"], period=2, clock_ms=5_000)) == "00:05"
