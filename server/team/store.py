@@ -8,7 +8,7 @@ club: a client that pulls ``updated_since`` its newest stamp never misses a late
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -52,14 +52,16 @@ class Rejected(Exception):
 @dataclass
 class Tx:
     s: Session
-    club: Club
+    club_id: int
+    club: Club | None  # locked, for writes that stamp a team, player or match
+    locked: dict[str, MatchRow]  # the matches whose events this write may stamp (rows locked)
     # PostgreSQL: the stamp, the matches' live seqs and the live messages are written by one
     # statement at commit (``_BOOKKEEPING``) instead of one ORM statement each, since every round
     # trip to the server is made while the club's row lock is held.
     postgres: bool = False
     notices: list[tuple[str, int, str]] = field(default_factory=list)
-    # The matches whose seq moved: held here, since the session keeps only weak references to
-    # rows it sees no change in (their seq is set as committed on PostgreSQL).
+    # The matches whose seq or event stamp moved: held here, since the session keeps only weak
+    # references to rows it sees no change in (their counters are set as committed on PostgreSQL).
     live_matches: dict[str, MatchRow] = field(default_factory=dict)
     # Within one transaction: records made so far, ids known to be free (a batch looks them up
     # at once), and each match's latest clock in its current period.
@@ -112,11 +114,27 @@ class Tx:
         ]
 
     def stamp(self) -> int:
+        """A stamp for a team, player or match (the club's row is locked)."""
+        if self.club is None:
+            raise RuntimeError("this write did not lock its club")
         stamp = max(now_micros(), self.club.last_stamp + 1)
         if self.postgres:
             set_committed_value(self.club, "last_stamp", stamp)
         else:
             self.club.last_stamp = stamp
+        return stamp
+
+    def event_stamp(self, match_id: str) -> int:
+        """A stamp for an event of a match whose row this write locked."""
+        match = self.locked.get(match_id)
+        if match is None:
+            raise RuntimeError("this write did not lock the event's match")
+        stamp = max(now_micros(), match.last_event_stamp + 1)
+        self.live_matches[match.id] = match
+        if self.postgres:
+            set_committed_value(match, "last_event_stamp", stamp)
+        else:
+            match.last_event_stamp = stamp
         return stamp
 
     def broadcast(self, match: MatchRow, message: dict[str, Any]) -> None:
@@ -133,7 +151,8 @@ class Tx:
 
 
 # One round trip for what every PostgreSQL write ends with: the live messages saved in order,
-# each match's last seq, the club's last stamp, and one notification per message in seq order.
+# each match's last seq and event stamp, the club's last stamp, and one notification per
+# message in seq order.
 _BOOKKEEPING = text(
     """
     WITH changes AS (
@@ -142,10 +161,11 @@ _BOOKKEEPING = text(
             AS c(match_id, seq, message)
     ), saved AS (
         INSERT INTO live_changes (match_id, seq, message) SELECT match_id, seq, message FROM changes
-    ), last_seqs AS (
-        UPDATE matches SET live_seq = last.seq
-        FROM (SELECT match_id, max(seq) AS seq FROM changes GROUP BY match_id) AS last
-        WHERE matches.id = last.match_id
+    ), counters AS (
+        UPDATE matches SET live_seq = m.seq, last_event_stamp = m.stamp
+        FROM unnest(CAST(:counter_ids AS text[]), CAST(:counter_seqs AS bigint[]), CAST(:counter_stamps AS bigint[]))
+            AS m(id, seq, stamp)
+        WHERE matches.id = m.id
     ), stamp AS (
         UPDATE clubs SET last_stamp = :stamp WHERE id = :club_id
     )
@@ -163,8 +183,11 @@ def _bookkeeping(tx: Tx) -> None:
             "match_ids": [match_id for match_id, _, _ in tx.notices],
             "seqs": [seq for _, seq, _ in tx.notices],
             "messages": [body for _, _, body in tx.notices],
-            "stamp": tx.club.last_stamp,
-            "club_id": tx.club.id,
+            "counter_ids": list(tx.live_matches),
+            "counter_seqs": [m.live_seq for m in tx.live_matches.values()],
+            "counter_stamps": [m.last_event_stamp for m in tx.live_matches.values()],
+            "stamp": tx.club.last_stamp if tx.club is not None else 0,
+            "club_id": tx.club_id if tx.club is not None else None,
             "channel": CHANNEL,
             "payloads": [encode_notice(match_id, seq, body) for match_id, seq, body in tx.notices],
         },
@@ -172,11 +195,22 @@ def _bookkeeping(tx: Tx) -> None:
 
 
 @contextmanager
-def write(engine: Engine, club_id: int, live: Live) -> Iterator[Tx]:
+def write(
+    engine: Engine, club_id: int, live: Live, *, club: bool = True, matches: Collection[str] = ()
+) -> Iterator[Tx]:
+    """One write transaction. It locks the club's row when it stamps teams, players or matches
+    (``club``), and the rows of the ``matches`` whose events it writes (in id order, so two
+    writes never wait on each other in a circle). Writes of different matches' events run side by
+    side; on SQLite every write goes one at a time anyway."""
     postgres = engine.dialect.name == "postgresql"
+    ids = sorted({i for i in (_canonical(m) for m in matches) if i is not None})
     with write_lock(engine), Session(engine) as s:
-        club = s.execute(select(Club).where(Club.id == club_id).with_for_update()).scalar_one()
-        tx = Tx(s, club, postgres=postgres)
+        club_row = s.execute(select(Club).where(Club.id == club_id).with_for_update()).scalar_one() if club else None
+        locked: dict[str, MatchRow] = {}
+        if ids:
+            query = select(MatchRow).where(MatchRow.id.in_(ids), MatchRow.club_id == club_id)
+            locked = {m.id: m for m in s.execute(query.order_by(MatchRow.id).with_for_update()).scalars()}
+        tx = Tx(s, club_id, club_row, locked, postgres=postgres)
         yield tx
         s.flush()
         if postgres:
@@ -189,6 +223,22 @@ def write(engine: Engine, club_id: int, live: Live) -> Iterator[Tx]:
     if not postgres:
         for match_id, seq, body in tx.notices:
             live.notify(match_id, seq, body)
+
+
+def _canonical(record_id: object) -> str | None:
+    try:
+        return canonical_uuid(record_id) if isinstance(record_id, str) else None
+    except ValueError:
+        return None
+
+
+def match_of_event(engine: Engine, event_id: str) -> str | None:
+    """The match an event belongs to (it never changes), read before its write locks that match."""
+    canonical = _canonical(event_id)
+    if canonical is None:
+        return None
+    with Session(engine.execution_options(fieldmat_read=True)) as s:
+        return s.execute(select(EventRow.match_id).where(EventRow.id == canonical)).scalar_one_or_none()
 
 
 def not_found(kind: str) -> HTTPException:
@@ -251,16 +301,17 @@ def create(tx: Tx, kind: str, body: Any, forced: dict[str, Any]) -> tuple[int, d
     if record_id is not None:
         existing = tx.find(kind, record_id)
         if existing is not None:
-            if existing.club_id != tx.club.id:
+            if existing.club_id != tx.club_id:
                 raise Rejected("id: already used by another record")
             return 200, out(tx.s, kind, existing)
     data = validate(kind, {**body, **forced} if isinstance(body, dict) else body)
     match: MatchRow | None = None
     if kind == "event":
         match = tx.s.get(MatchRow, data["match_id"])
-        if match is None or match.club_id != tx.club.id or match.deleted:
+        if match is None or match.club_id != tx.club_id or match.deleted:
             raise not_found("match")
-    row = MODELS[kind](**data, club_id=tx.club.id, updated_at=tx.stamp(), deleted=False)
+    stamp = tx.event_stamp(match.id) if match is not None else tx.stamp()
+    row = MODELS[kind](**data, club_id=tx.club_id, updated_at=stamp, deleted=False)
     tx.s.add(row)
     tx.created[row.id] = row
     if isinstance(row, EventRow) and match is not None:
@@ -278,7 +329,7 @@ def _version(if_match: str) -> int | None:
 
 def update(tx: Tx, kind: str, record_id: str, body: Any, if_match: str | None) -> tuple[int, dict[str, Any]]:
     """200 and the record; 409 and the current record when ``If-Match`` names an older version."""
-    row = own(tx.s, kind, record_id, tx.club.id)
+    row = own(tx.s, kind, record_id, tx.club_id)
     if if_match is not None and _version(if_match) != row.updated_at:
         return 409, out(tx.s, kind, row)
     if body is None:
@@ -289,11 +340,11 @@ def update(tx: Tx, kind: str, record_id: str, body: Any, if_match: str | None) -
     # A record stays where it was made: its team, its match.
     changes.pop("team_id" if kind == "player" else "match_id", None)
     data = validate(kind, {**fields_of(kind, row), **changes, "id": row.id})
-    match = own(tx.s, "match", row.match_id, tx.club.id) if isinstance(row, EventRow) else None
+    match = own(tx.s, "match", row.match_id, tx.club_id) if isinstance(row, EventRow) else None
     scored = isinstance(row, EventRow) and affects_score(row.kind, row.period)
     for name in FIELDS[kind]:
         setattr(row, name, data[name])
-    row.updated_at = tx.stamp()
+    row.updated_at = tx.event_stamp(row.match_id) if isinstance(row, EventRow) else tx.stamp()
     if isinstance(row, EventRow) and match is not None:
         tx.clock_moved(match, None)
         _live_event(tx, row, match, scored or affects_score(row.kind, row.period))
@@ -305,17 +356,17 @@ def update(tx: Tx, kind: str, record_id: str, body: Any, if_match: str | None) -
 
 def delete(tx: Tx, kind: str, record_id: str) -> None:
     """Marks the record deleted (a match with its events); deleting it again changes nothing."""
-    row: Row = own(tx.s, kind, record_id, tx.club.id, alive=False)
+    row: Row = own(tx.s, kind, record_id, tx.club_id, alive=False)
     if row.deleted:
         return
     row.deleted = True
-    row.updated_at = tx.stamp()
+    row.updated_at = tx.event_stamp(row.match_id) if isinstance(row, EventRow) else tx.stamp()
     if isinstance(row, MatchRow):
         for event in tx.s.execute(
             select(EventRow).where(EventRow.match_id == row.id, EventRow.deleted.is_(False))
         ).scalars():
             event.deleted = True
-            event.updated_at = tx.stamp()
+            event.updated_at = tx.event_stamp(row.id)
         tx.clock_moved(row, None)
         live_match(tx, row)
     elif isinstance(row, EventRow):
