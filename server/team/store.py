@@ -29,6 +29,7 @@ from server.team.records import (
     affects_score,
     clock_text,
     fields_of,
+    iso,
     latest_clock,
     now_micros,
     out,
@@ -59,7 +60,10 @@ class Tx:
     # statement at commit (``_BOOKKEEPING``) instead of one ORM statement each, since every round
     # trip to the server is made while the club's row lock is held.
     postgres: bool = False
-    notices: list[tuple[str, int, str]] = field(default_factory=list)
+    stamped: list[Row] = field(default_factory=list)  # in the order they changed
+    views: list[tuple[Row, dict[str, Any]]] = field(default_factory=list)
+    messages: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    notices: list[tuple[str, int, str]] = field(default_factory=list)  # the messages, encoded
     # The matches whose seq or event stamp moved: held here, since the session keeps only weak
     # references to rows it sees no change in (their counters are set as committed on PostgreSQL).
     live_matches: dict[str, MatchRow] = field(default_factory=dict)
@@ -113,41 +117,57 @@ class Tx:
             if match_id in self.clocks
         ]
 
-    def stamp(self) -> int:
-        """A stamp for a team, player or match (the club's row is locked)."""
-        if self.club is None:
+    def set_stamp(self, row: Row) -> None:
+        """Marks the row changed by this write; its stamp is given at commit (``finish``), so that
+        ``updated_at`` is as close as can be to the moment the change becomes visible."""
+        if isinstance(row, EventRow):
+            match = self.locked.get(row.match_id)
+            if match is None:
+                raise RuntimeError("this write did not lock the event's match")
+            self.live_matches[match.id] = match
+        elif self.club is None:
             raise RuntimeError("this write did not lock its club")
-        stamp = max(now_micros(), self.club.last_stamp + 1)
-        if self.postgres:
-            set_committed_value(self.club, "last_stamp", stamp)
-        else:
-            self.club.last_stamp = stamp
-        return stamp
+        row.updated_at = now_micros()  # provisional
+        self.stamped.append(row)
 
-    def event_stamp(self, match_id: str) -> int:
-        """A stamp for an event of a match whose row this write locked."""
-        match = self.locked.get(match_id)
-        if match is None:
-            raise RuntimeError("this write did not lock the event's match")
-        stamp = max(now_micros(), match.last_event_stamp + 1)
-        self.live_matches[match.id] = match
-        if self.postgres:
-            set_committed_value(match, "last_event_stamp", stamp)
-        else:
-            match.last_event_stamp = stamp
-        return stamp
+    def out(self, kind: str, row: Row) -> dict[str, Any]:
+        """The record as the API shows it, its ``updated_at`` filled in at commit."""
+        view = out(self.s, kind, row)
+        self.views.append((row, view))
+        return view
 
     def broadcast(self, match: MatchRow, message: dict[str, Any]) -> None:
         seq = match.live_seq + 1
         message["seq"] = seq
-        body = json.dumps(message, separators=(",", ":"))  # encoded once, sent as is to every viewer
         self.live_matches[match.id] = match
         if self.postgres:
             set_committed_value(match, "live_seq", seq)
         else:
             match.live_seq = seq
-            self.s.add(LiveChange(match_id=match.id, seq=seq, message=body))
-        self.notices.append((match.id, seq, body))
+        self.messages.append((match.id, seq, message))
+
+    def finish(self) -> None:
+        """Just before commit, with the locks held: the stamps, in the order the rows changed
+        (each above its counter, so stamps follow commit order per club and per match), then
+        each live message encoded once (it is sent as these bytes to every viewer)."""
+        now = now_micros()
+        for row in self.stamped:
+            counter: Club | MatchRow | None = self.locked[row.match_id] if isinstance(row, EventRow) else self.club
+            assert counter is not None
+            name = "last_event_stamp" if isinstance(counter, MatchRow) else "last_stamp"
+            stamp = max(now, getattr(counter, name) + 1)
+            row.updated_at = stamp
+            if self.postgres:
+                set_committed_value(counter, name, stamp)
+            else:
+                setattr(counter, name, stamp)
+        for row, view in self.views:
+            view["updated_at"] = iso(row.updated_at)
+        for match_id, seq, message in self.messages:
+            body = json.dumps(message, separators=(",", ":"))
+            if not self.postgres:
+                self.s.add(LiveChange(match_id=match_id, seq=seq, message=body))
+            self.notices.append((match_id, seq, body))
 
 
 # One round trip for what every PostgreSQL write ends with: the live messages saved in order,
@@ -202,16 +222,21 @@ def write(
     (``club``), and the rows of the ``matches`` whose events it writes (in id order, so two
     writes never wait on each other in a circle). Writes of different matches' events run side by
     side; on SQLite every write goes one at a time anyway."""
+    # FOR NO KEY UPDATE (``key_share``): an event's insert checks its club_id foreign key with a
+    # KEY SHARE lock on the club's row, which must not wait for a match write holding that row.
     postgres = engine.dialect.name == "postgresql"
     ids = sorted({i for i in (_canonical(m) for m in matches) if i is not None})
     with write_lock(engine), Session(engine) as s:
-        club_row = s.execute(select(Club).where(Club.id == club_id).with_for_update()).scalar_one() if club else None
+        club_row = None
+        if club:
+            club_row = s.execute(select(Club).where(Club.id == club_id).with_for_update(key_share=True)).scalar_one()
         locked: dict[str, MatchRow] = {}
         if ids:
             query = select(MatchRow).where(MatchRow.id.in_(ids), MatchRow.club_id == club_id)
-            locked = {m.id: m for m in s.execute(query.order_by(MatchRow.id).with_for_update()).scalars()}
+            locked = {m.id: m for m in s.execute(query.order_by(MatchRow.id).with_for_update(key_share=True)).scalars()}
         tx = Tx(s, club_id, club_row, locked, postgres=postgres)
         yield tx
+        tx.finish()
         s.flush()
         if postgres:
             _bookkeeping(tx)
@@ -282,7 +307,7 @@ def _live_event(tx: Tx, event: EventRow, match: MatchRow, scored: bool) -> None:
         match,
         {
             "type": "event",
-            "event": out(tx.s, "event", event),
+            "event": tx.out("event", event),
             "item": timeline_item(event, name),
             "clock_time": tx.clock(match),
         },
@@ -292,7 +317,7 @@ def _live_event(tx: Tx, event: EventRow, match: MatchRow, scored: bool) -> None:
 
 
 def live_match(tx: Tx, match: MatchRow) -> None:
-    tx.broadcast(match, {"type": "match", "match": out(tx.s, "match", match), "clock_time": tx.clock(match)})
+    tx.broadcast(match, {"type": "match", "match": tx.out("match", match), "clock_time": tx.clock(match)})
 
 
 def create(tx: Tx, kind: str, body: Any, forced: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -303,21 +328,21 @@ def create(tx: Tx, kind: str, body: Any, forced: dict[str, Any]) -> tuple[int, d
         if existing is not None:
             if existing.club_id != tx.club_id:
                 raise Rejected("id: already used by another record")
-            return 200, out(tx.s, kind, existing)
+            return 200, tx.out(kind, existing)
     data = validate(kind, {**body, **forced} if isinstance(body, dict) else body)
     match: MatchRow | None = None
     if kind == "event":
         match = tx.s.get(MatchRow, data["match_id"])
         if match is None or match.club_id != tx.club_id or match.deleted:
             raise not_found("match")
-    stamp = tx.event_stamp(match.id) if match is not None else tx.stamp()
-    row = MODELS[kind](**data, club_id=tx.club_id, updated_at=stamp, deleted=False)
+    row = MODELS[kind](**data, club_id=tx.club_id, updated_at=0, deleted=False)
+    tx.set_stamp(row)
     tx.s.add(row)
     tx.created[row.id] = row
     if isinstance(row, EventRow) and match is not None:
         tx.clock_moved(match, row)
         _live_event(tx, row, match, affects_score(row.kind, row.period))
-    return 201, out(tx.s, kind, row)
+    return 201, tx.out(kind, row)
 
 
 def _version(if_match: str) -> int | None:
@@ -331,7 +356,7 @@ def update(tx: Tx, kind: str, record_id: str, body: Any, if_match: str | None) -
     """200 and the record; 409 and the current record when ``If-Match`` names an older version."""
     row = own(tx.s, kind, record_id, tx.club_id)
     if if_match is not None and _version(if_match) != row.updated_at:
-        return 409, out(tx.s, kind, row)
+        return 409, tx.out(kind, row)
     if body is None:
         body = {}
     if not isinstance(body, dict):
@@ -344,14 +369,14 @@ def update(tx: Tx, kind: str, record_id: str, body: Any, if_match: str | None) -
     scored = isinstance(row, EventRow) and affects_score(row.kind, row.period)
     for name in FIELDS[kind]:
         setattr(row, name, data[name])
-    row.updated_at = tx.event_stamp(row.match_id) if isinstance(row, EventRow) else tx.stamp()
+    tx.set_stamp(row)
     if isinstance(row, EventRow) and match is not None:
         tx.clock_moved(match, None)
         _live_event(tx, row, match, scored or affects_score(row.kind, row.period))
     elif isinstance(row, MatchRow):
         tx.clock_moved(row, None)
         live_match(tx, row)
-    return 200, out(tx.s, kind, row)
+    return 200, tx.out(kind, row)
 
 
 def delete(tx: Tx, kind: str, record_id: str) -> None:
@@ -360,13 +385,13 @@ def delete(tx: Tx, kind: str, record_id: str) -> None:
     if row.deleted:
         return
     row.deleted = True
-    row.updated_at = tx.event_stamp(row.match_id) if isinstance(row, EventRow) else tx.stamp()
+    tx.set_stamp(row)
     if isinstance(row, MatchRow):
         for event in tx.s.execute(
             select(EventRow).where(EventRow.match_id == row.id, EventRow.deleted.is_(False))
         ).scalars():
             event.deleted = True
-            event.updated_at = tx.event_stamp(row.id)
+            tx.set_stamp(event)
         tx.clock_moved(row, None)
         live_match(tx, row)
     elif isinstance(row, EventRow):

@@ -206,3 +206,42 @@ def test_clock_time_follows_deletes_periods_and_other_processes(team_server: Run
             assert clock_after(lambda: c.put(f"/api/matches/{match['id']}", json={"current_period": 2})) == "00:00"
             assert clock_after(lambda: make_event(c, match["id"], period=1, clock_ms=50_000)) == "00:00"
             assert clock_after(lambda: make_event(c, match["id"], period=2, clock_ms=5_000)) == "00:05"
+
+
+def test_writes_of_different_matches_run_side_by_side_in_order(team_server: RunningServer) -> None:
+    """Event writes lock their match only: writers on two matches at once, edits of one match and
+    the deletion of a third (which locks the club and the match) all succeed, and each match's
+    messages and event stamps keep its commit order."""
+    with team_server.client(EMAIL) as c:
+        a, b, gone = (make_match(c, current_period=1) for _ in range(3))
+        doomed = [make_event(c, gone["id"], clock_ms=i) for i in range(3)]
+
+    def events(match_id: str, n: int) -> None:
+        with team_server.client(EMAIL) as w:
+            for i in range(10):
+                event = make_event(w, match_id, kind="goal" if i % 5 == 4 else "tackle", clock_ms=n * 1000 + i)
+                if i % 4 == 0:
+                    assert w.delete(f"/api/events/{event['id']}").status_code == 204
+
+    def match_edits() -> None:
+        with team_server.client(EMAIL) as w:
+            for status in ("live", "scheduled", "live"):
+                assert w.put(f"/api/matches/{a['id']}", json={"status": status}).status_code == 200
+            assert w.delete(f"/api/matches/{gone['id']}").status_code == 204
+
+    with ThreadPoolExecutor(6) as pool:
+        jobs = [pool.submit(events, m["id"], n) for n in range(2) for m in (a, b)] + [pool.submit(match_edits)]
+        for job in jobs:
+            job.result()
+    for match in (a, b):
+        with viewer(team_server, match["id"], bearer(team_server), after_seq=0) as ws:
+            first = receive(ws)
+            assert first["type"] in ("event", "match") and first["seq"] == 1
+            got = [first] + [receive(ws) for _ in range(2 * 16 - 1 + (3 if match is a else 0))]
+        assert [m["seq"] for m in got] == list(range(1, len(got) + 1))
+        stamps = [m["event"]["updated_at"] for m in got if m["type"] == "event"]
+        assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+    with team_server.client(EMAIL) as c:
+        listed = c.get(f"/api/matches/{gone['id']}/events").json()["items"]
+        assert {e["id"] for e in listed} == {e["id"] for e in doomed} and all(e["deleted"] for e in listed)
+        assert c.get(f"/api/matches/{gone['id']}").status_code == 404
