@@ -196,7 +196,7 @@ _BOOKKEEPING = text(
 )
 
 
-def _bookkeeping(tx: Tx) -> None:
+def _bookkeeping(tx: Tx, origin: str) -> None:
     tx.s.execute(
         _BOOKKEEPING,
         {
@@ -209,7 +209,7 @@ def _bookkeeping(tx: Tx) -> None:
             "stamp": tx.club.last_stamp if tx.club is not None else 0,
             "club_id": tx.club_id if tx.club is not None else None,
             "channel": CHANNEL,
-            "payloads": [encode_notice(match_id, seq, body) for match_id, seq, body in tx.notices],
+            "payloads": [encode_notice(origin, match_id, seq, body) for match_id, seq, body in tx.notices],
         },
     )
 
@@ -239,15 +239,14 @@ def write(
         tx.finish()
         s.flush()
         if postgres:
-            _bookkeeping(tx)
+            _bookkeeping(tx, live.origin)
         clocks = tx.saved_clocks()
         s.commit()
     if len(_CLOCKS) > _CLOCKS_MAX:
         _CLOCKS.clear()
     _CLOCKS.update(clocks)
-    if not postgres:
-        for match_id, seq, body in tx.notices:
-            live.notify(match_id, seq, body)
+    for match_id, seq, body in tx.notices:  # this process's viewers now; others through NOTIFY
+        live.notify(match_id, seq, body)
 
 
 def _canonical(record_id: object) -> str | None:

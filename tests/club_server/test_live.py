@@ -245,3 +245,23 @@ def test_writes_of_different_matches_run_side_by_side_in_order(team_server: Runn
         listed = c.get(f"/api/matches/{gone['id']}/events").json()["items"]
         assert {e["id"] for e in listed} == {e["id"] for e in doomed} and all(e["deleted"] for e in listed)
         assert c.get(f"/api/matches/{gone['id']}").status_code == 404
+
+
+def test_a_server_skips_its_own_notifications_and_hears_the_others() -> None:
+    """On PostgreSQL a server delivers its own commits to its viewers at once; the NOTIFY it
+    hears back for them is skipped, another server's is delivered."""
+    import asyncio
+
+    from server.live import NOTIFY_MAX, Live, decode_notice, encode_notice
+
+    async def scenario() -> list[tuple[int, str | None]]:
+        live, other = Live(), Live()
+        live.attach(asyncio.get_running_loop())
+        queue = live.subscribe("m1")
+        live.heard(*decode_notice(encode_notice(live.origin, "m1", 1, '{"seq":1}')))
+        live.heard(*decode_notice(encode_notice(other.origin, "m1", 2, '{"seq":2}')))
+        live.heard(*decode_notice(encode_notice(other.origin, "m1", 3, "x" * NOTIFY_MAX)))
+        await asyncio.sleep(0.05)
+        return [queue.get_nowait() for _ in range(queue.qsize())]
+
+    assert asyncio.run(scenario()) == [(2, '{"seq":2}'), (3, None)]  # too long for NOTIFY: read from the table
