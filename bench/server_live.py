@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -32,10 +34,14 @@ import tempfile
 import time
 import uuid
 from datetime import datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
-from websockets.asyncio.client import connect
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Response
+from websockets.uri import parse_uri
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,6 +55,7 @@ PACE = 0.12  # seconds between a coach's events
 BURST = 25
 BURST_EVERY = 60
 PASSWORD = "bench-Pa55word"
+BY_ROUTE: dict[str, list[float]] = {}  # the coach's request times by route, for the report
 KINDS = ["tackle", "interception", "key_pass", "foul", "free_kick", "ball_out", "corner", "save", "goal"]
 
 
@@ -68,34 +75,102 @@ def stamp_seconds(iso: str) -> float:
 
 
 class Viewer:
-    def __init__(self) -> None:
+    """One family phone: what it received for its match, and when each event first arrived."""
+
+    def __init__(self, match_id: str) -> None:
+        self.match_id = match_id
         self.bytes = 0
         self.events: set[str] = set()
         self.latencies: list[float] = []
 
+    def receive(self, raw: bytes, now: float) -> None:
+        self.bytes += len(raw)
+        msg = json.loads(raw)
+        if msg["type"] == "event" and not msg["event"]["deleted"]:
+            if msg["event"]["id"] not in self.events:
+                self.latencies.append(now - stamp_seconds(msg["event"]["updated_at"]))
+            self.events.add(msg["event"]["id"])
 
-async def watch(base: str, match_id: str, token: str, viewer: Viewer, ready: asyncio.Event, done: asyncio.Event,
-                expected: set[str]) -> None:  # fmt: skip
-    async with httpx.AsyncClient(base_url=base) as http:
-        for path in (f"/share/{token}", "/static/share.js", "/static/share.css"):
-            r = await http.get(path)
-            r.raise_for_status()
-            viewer.bytes += len(r.content)
-    url = base.replace("http://", "ws://") + f"/ws/match/{match_id}?token={token}"
-    async with connect(url, max_size=2**22, compression=None) as ws:
-        ready.set()
-        while not (done.is_set() and expected <= viewer.events):
-            try:
-                raw = await asyncio.wait_for(ws.recv(), timeout=1.0)
-            except TimeoutError:
-                continue
-            now = time.time()
-            viewer.bytes += len(raw.encode() if isinstance(raw, str) else raw)
-            msg = json.loads(raw)
-            if msg["type"] == "event" and not msg["event"]["deleted"]:
-                if msg["event"]["id"] not in viewer.events:
-                    viewer.latencies.append(now - stamp_seconds(msg["event"]["updated_at"]))
-                viewer.events.add(msg["event"]["id"])
+
+class LiveSocket(asyncio.Protocol):
+    """A viewer's /ws/match connection on websockets' sans-I/O protocol: the arrival time of a
+    message is read as soon as its bytes come off the socket, before anything is parsed."""
+
+    def __init__(self, url: str, viewer: Viewer, opened: asyncio.Future[None]) -> None:
+        self.ws = ClientProtocol(parse_uri(url), max_size=2**22)
+        self.viewer = viewer
+        self.opened = opened
+        self.partial: list[bytes] = []
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.ws.send_request(self.ws.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        self.ws.receive_data(data)
+        for event in self.ws.events_received():
+            if isinstance(event, Response):
+                if not self.opened.done():
+                    exc = self.ws.handshake_exc
+                    self.opened.set_exception(exc) if exc else self.opened.set_result(None)
+            elif isinstance(event, Frame) and event.opcode in (Opcode.TEXT, Opcode.CONT):
+                self.partial.append(bytes(event.data))
+                if event.fin:
+                    self.viewer.receive(b"".join(self.partial), now)
+                    self.partial.clear()
+        self._flush()
+
+    def _flush(self) -> None:
+        assert self.transport is not None
+        for chunk in self.ws.data_to_send():  # pongs, close frames
+            if chunk:
+                self.transport.write(chunk)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(exc or ConnectionError("closed before the handshake"))
+
+
+async def watch_all(base: str, assignments: list[tuple[str, str, int]], conn: Connection) -> None:
+    """This process's viewers: pages, then sockets; ``ready``; then run until every logged event
+    of each viewer's match arrived (or 60 s after the coaches finished), and report."""
+    loop = asyncio.get_running_loop()
+    viewers: list[Viewer] = []
+    sockets: list[asyncio.Transport] = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        for match_id, token, count in assignments:
+            for _ in range(count):
+                viewer = Viewer(match_id)
+                for path in (f"/share/{token}", "/static/share.js", "/static/share.css"):
+                    r = await http.get(path)
+                    r.raise_for_status()
+                    viewer.bytes += len(r.content)
+                viewers.append(viewer)
+                opened: asyncio.Future[None] = loop.create_future()
+                url = base.replace("http://", "ws://") + f"/ws/match/{match_id}?token={token}"
+                host, port = base.removeprefix("http://").split(":")
+                socket_of = functools.partial(LiveSocket, url, viewer, opened)
+                transport, _ = await loop.create_connection(socket_of, host, int(port))
+                await asyncio.wait_for(opened, 60)
+                sockets.append(transport)
+    conn.send("ready")
+    while not conn.poll():
+        await asyncio.sleep(0.05)
+    expected: dict[str, set[str]] = conn.recv()
+    deadline = time.monotonic() + 60
+    while any(not expected[v.match_id] <= v.events for v in viewers) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    for transport in sockets:
+        transport.close()
+    conn.send([(v.match_id, v.bytes, v.latencies, len(expected[v.match_id] - v.events)) for v in viewers])
+
+
+def viewer_process(base: str, assignments: list[tuple[str, str, int]], conn: Connection) -> None:
+    asyncio.run(watch_all(base, assignments, conn))
 
 
 async def coach(base: str, email: str, match_id: str, api_ms: list[float], logged: set[str]) -> None:
@@ -107,6 +182,8 @@ async def coach(base: str, email: str, match_id: str, api_ms: list[float], logge
             t = time.perf_counter()
             r = await http.request(method, path, json=body)
             api_ms.append((time.perf_counter() - t) * 1000)
+            route = f"{method} /{path.split('/')[2]}{'/events' if path.endswith('/events') else ''}"
+            BY_ROUTE.setdefault(route, []).append(api_ms[-1])
             assert r.status_code < 300, (method, path, r.status_code, r.text)
             return r
 
@@ -133,7 +210,7 @@ async def coach(base: str, email: str, match_id: str, api_ms: list[float], logge
             await asyncio.sleep(PACE * rng.uniform(0.5, 1.5))
 
 
-async def run(base: str, emails: list[str]) -> tuple[list[float], list[Viewer]]:
+async def open_matches(base: str, emails: list[str]) -> list[tuple[str, str, str]]:
     matches: list[tuple[str, str, str]] = []
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         for email in emails:
@@ -145,30 +222,52 @@ async def run(base: str, emails: list[str]) -> tuple[list[float], list[Viewer]]:
             assert (await http.post("/api/matches", json=body, headers=headers)).status_code == 201
             token = (await http.get(f"/api/matches/{mid}/share", headers=headers)).json()["token"]
             matches.append((email, mid, token))
+    return matches
+
+
+async def coach_all(base: str, matches: list[tuple[str, str, str]]) -> tuple[list[float], dict[str, set[str]]]:
     api_ms: list[float] = []
-    viewers: list[Viewer] = []
-    done = asyncio.Event()
-    watchers = []
-    readies = []
+    BY_ROUTE.clear()
     logged: dict[str, set[str]] = {mid: set() for _, mid, _ in matches}
-    for _, mid, token in matches:
-        for _ in range(VIEWERS):
-            viewer, ready = Viewer(), asyncio.Event()
-            viewers.append(viewer)
-            readies.append(ready)
-            watchers.append(asyncio.create_task(watch(base, mid, token, viewer, ready, done, logged[mid])))
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
     await asyncio.gather(*(coach(base, email, mid, api_ms, logged[mid]) for email, mid, _ in matches))
-    done.set()
-    await asyncio.wait_for(asyncio.gather(*watchers), 60)
-    for i, viewer in enumerate(viewers):
-        assert logged[matches[i // VIEWERS][1]] <= viewer.events, "a viewer missed events"
-    return api_ms, viewers
+    by_route = "; ".join(f"{k} n={len(v)} p99 {pct(v, 99):.1f}" for k, v in sorted(BY_ROUTE.items()))
+    print(f"api by route (ms): {by_route}")
+    return api_ms, logged
+
+
+def run(base: str, emails: list[str], clients: int) -> tuple[list[float], list[tuple[str, int, list[float], int]]]:
+    """The coaches in this process; the viewers spread over ``clients`` processes (each match's
+    viewers split among them), so a busy client loop does not count as server latency."""
+    matches = asyncio.run(open_matches(base, emails))
+    ctx = multiprocessing.get_context("spawn")
+    pipes, procs = [], []
+    for c in range(clients):
+        share = [(mid, token, len(range(c, VIEWERS, clients))) for _, mid, token in matches]
+        mine, theirs = ctx.Pipe()
+        proc = ctx.Process(target=viewer_process, args=(base, share, theirs), daemon=True)
+        proc.start()
+        pipes.append(mine)
+        procs.append(proc)
+    for conn in pipes:
+        assert conn.poll(180), "viewers did not connect"
+        assert conn.recv() == "ready"
+    api_ms, logged = asyncio.run(coach_all(base, matches))
+    results: list[tuple[str, int, list[float], int]] = []
+    for conn in pipes:
+        conn.send(logged)
+    for conn in pipes:
+        assert conn.poll(120), "viewers did not report"
+        results.extend(conn.recv())
+    for proc in procs:
+        proc.join(10)
+    assert all(missing == 0 for _, _, _, missing in results), "a viewer missed events"
+    return api_ms, results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--clients", type=int, default=2, help="processes the viewers are spread over")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="fieldmat-bench-")
     db = args.db or f"sqlite:///{tmp}/server.db"
@@ -192,18 +291,19 @@ def main() -> int:
             except httpx.TransportError:
                 time.sleep(0.1)
         started = time.perf_counter()
-        api_ms, viewers = asyncio.run(run(base, emails))
+        api_ms, viewers = run(base, emails, args.clients)
         elapsed = time.perf_counter() - started
     finally:
         proc.terminate()
         proc.wait(10)
-    ws_ms = [lat * 1000 for v in viewers for lat in v.latencies]
-    per_viewer = max(v.bytes for v in viewers)
+    ws_ms = [lat * 1000 for _, _, latencies, _ in viewers for lat in latencies]
+    per_viewer = max(size for _, size, _, _ in viewers)
     kind = "postgresql" if db.startswith("postgres") else "sqlite"
     print(f"db {kind}; {MATCHES} matches x {VIEWERS} viewers, {EVENTS} events per match, {elapsed:.1f} s")
     print(f"api requests {len(api_ms)}  p50 {statistics.median(api_ms):.1f} ms  p99 {pct(api_ms, 99):.1f} ms")
     print(f"ws deliveries {len(ws_ms)}  p50 {statistics.median(ws_ms):.1f} ms  p99 {pct(ws_ms, 99):.1f} ms")
-    print(f"bytes per viewer per match: max {per_viewer}, mean {statistics.mean(v.bytes for v in viewers):.0f}")
+    mean = statistics.mean(size for _, size, _, _ in viewers)
+    print(f"bytes per viewer per match: max {per_viewer}, mean {mean:.0f}")
     print(f"api_p99_ms {pct(api_ms, 99):.1f} ws_p99_ms {pct(ws_ms, 99):.1f} bytes_per_viewer {per_viewer}")
     return 0
 

@@ -45,7 +45,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         state.live.attach(asyncio.get_running_loop())
         listener = None
         if settings.api == "team" and is_postgres(engine):
-            listener = PgListener(_pg_conninfo(engine), state.live.notify)
+            listener = PgListener(_pg_conninfo(engine), state.live.heard)
             await asyncio.get_running_loop().run_in_executor(None, listener.start)
         try:
             yield

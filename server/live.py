@@ -1,15 +1,18 @@
 """Fan-out of live-channel messages to the viewers connected to this process.
 
-Writers call ``Live.notify`` (SQLite: in-process, after commit) or send ``pg_notify`` inside
-their transaction (PostgreSQL: every process, this one included, hears it through
-``PgListener`` in commit order). A notification carries the match id, the seq and, when it
-fits, the message; a viewer that sees a gap reads the missing messages from ``live_changes``.
+Writers call ``Live.notify`` after commit for the viewers of their own process and, on
+PostgreSQL, also send ``pg_notify`` inside their transaction: the other processes hear it
+through ``PgListener`` in commit order (a process skips its own notifications, which it has
+delivered already). A notification carries its origin, the match id, the seq and, when it fits,
+the message; a viewer that sees a gap (another process committed in between) reads the missing
+messages from ``live_changes``, and drops what it already has.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 
@@ -20,20 +23,21 @@ NOTIFY_MAX = 7900  # PostgreSQL refuses payloads of 8000 bytes or more
 Notice = tuple[int, str | None]  # (seq, message text or None: read it from the database)
 
 
-def encode_notice(match_id: str, seq: int, text: str) -> str:
-    payload = f"{match_id} {seq} {text}"
-    return payload if len(payload.encode()) < NOTIFY_MAX else f"{match_id} {seq}"
+def encode_notice(origin: str, match_id: str, seq: int, text: str) -> str:
+    payload = f"{origin} {match_id} {seq} {text}"
+    return payload if len(payload.encode()) < NOTIFY_MAX else f"{origin} {match_id} {seq}"
 
 
-def decode_notice(payload: str) -> tuple[str, int, str | None]:
-    parts = payload.split(" ", 2)
-    return parts[0], int(parts[1]), parts[2] if len(parts) == 3 else None
+def decode_notice(payload: str) -> tuple[str, str, int, str | None]:
+    parts = payload.split(" ", 3)
+    return parts[0], parts[1], int(parts[2]), parts[3] if len(parts) == 4 else None
 
 
 class Live:
     """The viewers of each match in this process; ``notify`` may be called from any thread."""
 
     def __init__(self) -> None:
+        self.origin = secrets.token_hex(6)  # names this server's notifications
         self.loop: asyncio.AbstractEventLoop | None = None
         self.viewers: dict[str, set[asyncio.Queue[Notice]]] = {}
 
@@ -60,11 +64,16 @@ class Live:
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self._deliver, match_id, seq, text)
 
+    def heard(self, origin: str, match_id: str, seq: int, text: str | None) -> None:
+        """A PostgreSQL notification: another server's commit (this one's were delivered)."""
+        if origin != self.origin:
+            self.notify(match_id, seq, text)
+
 
 class PgListener:
     """LISTENs on PostgreSQL in a thread and hands each notification to ``on_notice``."""
 
-    def __init__(self, conninfo: str, on_notice: Callable[[str, int, str | None], None]) -> None:
+    def __init__(self, conninfo: str, on_notice: Callable[[str, str, int, str | None], None]) -> None:
         self.conninfo = conninfo
         self.on_notice = on_notice
         self.stopping = threading.Event()

@@ -28,7 +28,8 @@ class Club(Base):
     __tablename__ = "clubs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    # The last record stamp given in this club: writes lock this row, so stamps follow commit order.
+    # The last stamp given to a team, player or match of this club: their writes lock this row,
+    # so their stamps follow commit order (events have their match's, ``last_event_stamp``).
     last_stamp: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
@@ -81,6 +82,9 @@ class MatchRow(Record, Base):
     period_length_min: Mapped[int] = mapped_column(Integer, default=45)
     # The live channel's sequence: the seq of the last change broadcast for this match.
     live_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The last stamp given to an event of this match: event writes lock their match's row (not
+    # the club's), so events stamps follow commit order within their match, as they are listed.
+    last_event_stamp: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class EventRow(Record, Base):

@@ -33,6 +33,11 @@ def server_state(request: Request) -> ServerState:
     return state
 
 
+async def server_state_dep(request: Request) -> ServerState:
+    """``server_state`` as a dependency: async, so FastAPI does not send it to the threadpool."""
+    return server_state(request)
+
+
 def ws_state(ws: WebSocket) -> ServerState:
     state: ServerState = ws.app.state.server
     return state

@@ -13,7 +13,7 @@ from server.models import EventRow, LineupRow, MatchRow, PlayerRow, TeamRow
 from server.team import store
 from server.team.auth import CallerDep, StateDep
 from server.team.records import match_view, page
-from server.team.schemas import LineupIn, canonical_uuid
+from server.team.schemas import LineupIn
 from server.team.store import Rejected, own
 
 router = APIRouter(prefix="/api")
@@ -31,13 +31,17 @@ def _json(status: int, data: Any) -> JSONResponse:
 
 
 def _create(state: StateDep, who: CallerDep, kind: str, body: Any, forced: dict[str, Any]) -> JSONResponse:
+    # An event locks its match's row only; anything else its club's.
+    scope: dict[str, Any] = {"club": False, "matches": [forced["match_id"]]} if kind == "event" else {}
     try:
-        with store.write(state.engine, who.club_id, state.live) as tx:
+        with store.write(state.engine, who.club_id, state.live, **scope) as tx:
             if kind == "player":
                 store.team_of_club(tx.s, forced["team_id"], who.club_id)
+            match = None
             if kind == "event":
-                own(tx.s, "match", forced["match_id"], who.club_id)
-                forced = {"match_id": canonical_uuid(forced["match_id"])}
+                # kept referenced, so the store finds it in the session rather than reading it again
+                match = own(tx.s, "match", forced["match_id"], who.club_id)
+                forced = {"match_id": match.id}
             status, record = store.create(tx, kind, body, forced)
     except Rejected as exc:
         raise HTTPException(422, str(exc)) from exc
@@ -48,15 +52,24 @@ def _update(
     state: StateDep, who: CallerDep, kind: str, record_id: str, body: Any, if_match: str | None
 ) -> JSONResponse:
     try:
-        with store.write(state.engine, who.club_id, state.live) as tx:
+        with store.write(state.engine, who.club_id, state.live, **_scope(state, kind, record_id)) as tx:
             status, record = store.update(tx, kind, record_id, body, if_match)
     except Rejected as exc:
         raise HTTPException(422, str(exc)) from exc
     return _json(status, record)
 
 
+def _scope(state: StateDep, kind: str, record_id: str) -> dict[str, Any]:
+    """What a write of this record locks: an event's match; a match's club and itself (its
+    events are stamped when it is deleted, and its live seq moves); else the club."""
+    if kind == "event":
+        match_id = store.match_of_event(state.engine, record_id)
+        return {"club": False, "matches": [match_id] if match_id else []}
+    return {"matches": [record_id]} if kind == "match" else {}
+
+
 def _delete(state: StateDep, who: CallerDep, kind: str, record_id: str) -> Response:
-    with store.write(state.engine, who.club_id, state.live) as tx:
+    with store.write(state.engine, who.club_id, state.live, **_scope(state, kind, record_id)) as tx:
         store.delete(tx, kind, record_id)
     return Response(status_code=204)
 
@@ -193,7 +206,8 @@ def sync_events(state: StateDep, who: CallerDep, body: AnyBody = None) -> dict[s
     if len(events) > 500:
         raise HTTPException(422, "events: at most 500 items per request")
     results: list[dict[str, Any]] = []
-    with store.write(state.engine, who.club_id, state.live) as tx:
+    matches = [e["match_id"] for e in events if isinstance(e, dict) and isinstance(e.get("match_id"), str)]
+    with store.write(state.engine, who.club_id, state.live, club=False, matches=matches) as tx:
         store.look_up_ids(tx, "event", [e.get("id") for e in events if isinstance(e, dict)])
         for item in events:
             item_id = item.get("id") if isinstance(item, dict) else None

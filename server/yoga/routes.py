@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from server.models import YogaSession, YogaUser
 from server.security import hash_password, verify_password
-from server.state import ServerState, server_state
+from server.state import ServerState, server_state, server_state_dep
 from server.team.records import iso, now_micros, to_micros
 from server.team.schemas import Instant, Integer, Uuid, parse_instant
 from server.yoga.stats import practice_stats
 
 router = APIRouter()
 _bearer = HTTPBearer(auto_error=False)
-StateDep = Annotated[ServerState, Depends(server_state)]
+StateDep = Annotated[ServerState, Depends(server_state_dep)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 INT32_MAX = 2**31 - 1  # minutes are stored as 32-bit integers, as in the seed backend
 
@@ -62,7 +62,8 @@ class SessionIn(Incoming):
     poses: Annotated[list[PoseIn], Field(max_length=1000)]
 
 
-def user_id(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> int:
+async def user_id(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+                  ) -> int:  # fmt: skip
     claims = server_state(request).tokens.check(credentials.credentials) if credentials else None
     if claims is None:
         raise HTTPException(401, "Could not validate credentials", headers={"WWW-Authenticate": "Bearer"})
