@@ -8,30 +8,26 @@ and use each one from a single thread.  :meth:`close` releases the graph.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from pose.estimator_protocol import Frame, PoseEstimator
 from pose.types import Landmarks
 
-Frame = NDArray[np.uint8]
+__all__ = [
+    "EstimatorError",
+    "Frame",
+    "MediaPipePoseEstimator",
+    "PoseEstimator",
+    "TasksPoseEstimator",
+    "create_estimator",
+]
 
 
 class EstimatorError(RuntimeError):
     """The estimator could not be created (bad model file, mediapipe failure)."""
-
-
-class PoseEstimator(Protocol):
-    """Finds one person's landmarks in a BGR frame, or None when nobody is found."""
-
-    def estimate(self, frame_bgr: Frame, t_s: float | None = None) -> Landmarks | None:
-        """Landmarks of the most prominent person; ``t_s`` is needed by video modes."""
-        ...
-
-    def close(self) -> None:
-        """Release native resources; the estimator is unusable afterwards."""
-        ...
 
 
 def _to_array(points: Any, with_visibility: bool) -> NDArray[np.float64]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from pose.estimator import Frame, PoseEstimator
+from pose.estimator_protocol import Frame, PoseEstimator
 from pose.types import Landmarks
 
 #: Mean luminance (0-255) below which a frame counts as dark.
