@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from sync.sharing import ShareLink, share_link
 from ui.ops import CancelToken, Op, run_op
-from ui.sync.accounts import error_words
+from ui.sync.account_card import error_words
 
 
 def qr_png(text: str, scale: int = 6) -> bytes:
