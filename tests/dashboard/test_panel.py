@@ -22,6 +22,7 @@ from tests.dashboard.conftest import NEW_YORK, NOW, add_session, local
 from ui.bus import ChangeBus
 from ui.dashboard import panel as panel_module
 from ui.dashboard.panel import CHART_KEYS, PAGES, TABLE_KEYS, DashboardPanel
+from ui.ops import running_ops
 
 WAIT_MS = 15_000
 
@@ -162,7 +163,7 @@ def test_png_and_csv_exports_write_real_files(
         target = tmp_path / f"{key}.csv"
         panel.export_table_csv(key, target)
         qtbot.waitUntil(lambda t=target: t.exists() and t.stat().st_size > 0, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not panel._side_ops, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not running_ops(panel), timeout=WAIT_MS)
 
     def read(key: str) -> list[list[str]]:
         with (tmp_path / f"{key}.csv").open(encoding="utf-8-sig", newline="") as fh:
@@ -348,7 +349,7 @@ def test_export_builds_a_page_not_shown_yet(seeded: AppContext, make_panel: Any,
     target = tmp_path / "players.csv"
     panel.export_table_csv("players", target)
     qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not panel._side_ops, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not running_ops(panel), timeout=WAIT_MS)
     with target.open(encoding="utf-8-sig", newline="") as fh:
         assert {row[0] for row in list(csv.reader(fh))[1:]} == {"Ada", "Ben", "Cat"}
 

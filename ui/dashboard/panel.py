@@ -20,10 +20,12 @@ imports the panel: pages speak to it through their signals.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -42,9 +44,10 @@ from ui.dashboard.history import SessionHistory, confirm_delete, delete_work, ho
 from ui.dashboard.pages import MatchesPage, Page, PracticePage, ProvidersPage
 from ui.dashboard.tables import history_rows, player_rows, result_rows, top_rows
 from ui.dashboard.widgets import Card, ChartBox, TableBox, write_csv
-from ui.ops import CancelToken, Op, run_op
+from ui.ops import CancelToken, Op, close_ops, ops_closed, run_op
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOPICS = frozenset({"practice", "match", "providers", "sync"})
 RANGE_TITLES = {"week": "This week", "month": "This month", "season": "This season", "all": "All time"}
@@ -91,10 +94,8 @@ class DashboardPanel(QWidget):
         self._history = SessionHistory(HISTORY_PAGE)
         self.dialog: SessionDialog | None = None
         self._dirty = True
-        self._closed = False
         self._rerun = False
-        self._op: Op | None = None
-        self._side_ops: list[Op] = []
+        self._op: Op[tuple[DashboardData, dict[str, Any]]] | None = None
         self._populated = False
         self._rows: dict[str, Any] = {}  # the newest table rows, for pages built later
         self.pages: dict[str, Page] = {}  # the pages built so far, by name (one of PAGES)
@@ -264,7 +265,7 @@ class DashboardPanel(QWidget):
         self.range_combo.setCurrentIndex(RANGES.index(name))
 
     def _on_changed(self, topics: frozenset[str]) -> None:
-        if not (set(topics) & TOPICS) or self._closed:
+        if not (set(topics) & TOPICS):
             return
         self._dirty = True
         if self.isVisible():
@@ -272,12 +273,12 @@ class DashboardPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self._dirty and not self._closed:
+        if self._dirty:
             self.refresh()
 
     def refresh(self) -> None:
         """Recompute everything in a worker (a refresh asked for while one runs follows it)."""
-        if self._closed:
+        if ops_closed(self):  # shut down
             return
         self._debounce.stop()
         if self._op is not None:
@@ -303,19 +304,16 @@ class DashboardPanel(QWidget):
 
     def _finish_op(self) -> None:
         self._op = None
-        if self._rerun and not self._closed:
+        if self._rerun:
             self._rerun = False
             self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         log.error("dashboard refresh failed", exc_info=exc)
-        if not self._closed:
-            self.status.setText(f"Could not update: {exc}")
+        self.status.setText(f"Could not update: {exc}")
         self._finish_op()
 
     def _apply(self, result: tuple[DashboardData, dict[str, Any]]) -> None:
-        if self._closed:
-            return
         data, rows = result
         self.data = data
         self._rows = rows
@@ -366,30 +364,14 @@ class DashboardPanel(QWidget):
 
         self._side(lambda token: pose_accuracy(db, pose_id, period), done)
 
-    def _side(self, work: Any, done: Any) -> Op:
+    def _side(self, work: Callable[[CancelToken], T], done: Callable[[T], None]) -> Op[T]:
         """Run a small query in the worker pool; ``done`` gets its result on the GUI thread."""
-        holder: list[Op] = []
-
-        def success(result: Any) -> None:
-            self._forget(holder)
-            if not self._closed:
-                done(result)
 
         def failure(exc: BaseException) -> None:
-            self._forget(holder)
             log.error("dashboard query failed", exc_info=exc)
-            if not self._closed:
-                self.status.setText(f"Could not load: {exc}")
+            self.status.setText(f"Could not load: {exc}")
 
-        op = run_op(self, work, on_success=success, on_failure=failure, pool=self._pool)
-        holder.append(op)
-        self._side_ops.append(op)
-        return op
-
-    def _forget(self, holder: list[Op]) -> None:
-        for op in holder:
-            if op in self._side_ops:
-                self._side_ops.remove(op)
+        return run_op(self, work, on_success=done, on_failure=failure, pool=self._pool)
 
     def _show_history_count(self) -> None:
         self.practice_page.show_history_count(len(self._history.rows), self._history.total)
@@ -484,18 +466,16 @@ class DashboardPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the debounce timer and finish the workers; called before the window closes."""
-        if self._closed:
+        if ops_closed(self):
             return
-        self._closed = True
+        close_ops(self)  # cancels the workers; their results are ignored
         self._debounce.stop()
-        for op in [self._op, *self._side_ops]:
-            if op is not None:
-                op.cancel()
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            self.bus.changed.disconnect(self._on_changed)
         self._pool.waitForDone(10_000)
         # deliver the workers' queued results so ``run_op`` stops its timers (they are ignored)
         QCoreApplication.sendPostedEvents()
         self._op = None
-        self._side_ops.clear()
         self._cache.close()
         if self.dialog is not None:
             self.dialog.close()

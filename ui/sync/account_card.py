@@ -10,33 +10,22 @@ to this computer").
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.context import AppContext
-from app.errors import FieldmatError
 from sync import accounts as core_accounts
 from sync import registry
 from sync.engine import ProviderStatus
 from ui.bus import ChangeBus
-from ui.ops import CancelToken, Op, run_op
-
-log = logging.getLogger(__name__)
+from ui.ops import CancelToken, Op, close_ops, error_words, run_op, running_ops
 
 UrlOpener = Callable[[QUrl], Any]
-
-
-def error_words(exc: BaseException) -> str:
-    """The core's errors are written for the user; anything else gets a generic sentence."""
-    if isinstance(exc, FieldmatError):
-        return str(exc)
-    log.error("account operation failed", exc_info=exc)
-    return f"Something went wrong ({type(exc).__name__}). Details are in the log file."
+T = TypeVar("T")
 
 
 def when(moment: datetime | None) -> str:
@@ -85,8 +74,6 @@ class AccountCard(QGroupBox):
         self.ctx = ctx
         self.bus = bus
         self.status: ProviderStatus | None = None
-        self._ops: list[Op] = []
-        self._closed = False
         self._busy_widgets: list[QWidget] = []
 
         self.status_label = QLabel()
@@ -139,32 +126,22 @@ class AccountCard(QGroupBox):
     # -- workers -------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return any(not op.finished for op in self._ops)
+        return bool(running_ops(self))
 
-    def run(
-        self,
-        work: Callable[[CancelToken], Any],
-        on_success: Callable[[Any], None],
-        busy_text: str,
-    ) -> Op:
+    def run(self, work: Callable[[CancelToken], T], on_success: Callable[[T], None], busy_text: str) -> Op[T]:
+        """Run ``work`` for this card (busy meanwhile); a failure is shown on the card."""
         self.show_info(busy_text)
         self._set_busy(True)
 
-        def success(result: Any) -> None:
-            if self._closed:
-                return
+        def success(result: T) -> None:
             self._set_busy(False)
             on_success(result)
 
         def failure(exc: BaseException) -> None:
-            if self._closed:
-                return
             self._set_busy(False)
             self.show_error(error_words(exc))
 
-        op = run_op(self, work, on_success=success, on_failure=failure)
-        self._ops = [o for o in self._ops if not o.finished] + [op]
-        return op
+        return run_op(self, work, on_success=success, on_failure=failure)
 
     def _set_busy(self, busy: bool) -> None:
         for widget in self._busy_widgets:
@@ -198,7 +175,4 @@ class AccountCard(QGroupBox):
         return None
 
     def shutdown(self) -> None:
-        self._closed = True
-        for op in self._ops:
-            if not op.finished:
-                op.cancel()
+        close_ops(self)

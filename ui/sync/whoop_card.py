@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from app.context import AppContext
 from ui.bus import ChangeBus
-from ui.ops import CancelToken
-from ui.sync.account_card import AccountCard, UrlOpener, error_words
+from ui.ops import CancelToken, error_words
+from ui.sync.account_card import AccountCard, UrlOpener
 
 WHOOP_WAIT_S = 300.0
 
