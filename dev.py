@@ -6,6 +6,7 @@
     python3 dev.py test --fast  # the suite without MediaPipe and subprocess tests
     python3 dev.py check        # ruff, ruff format, mypy (one run, cached), import contracts
     python3 dev.py bundle       # build the self-contained app in dist/ (PyInstaller)
+    python3 dev.py server       # install (first time) and run the club server's team API on SQLite
 
 Needs only Python 3.11 or 3.12. Creates ``.venv`` beside this file and installs the exact
 versions pinned in ``uv.lock`` (with uv from PyPI, itself pinned). Extra arguments are
@@ -30,8 +31,15 @@ TOOLS = ROOT / ".tools"  # uv lives outside .venv: `uv sync` removes what the lo
 UV_VERSION = "0.13.9"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # The optional dependency groups (pyproject.toml) each command needs: a user's `run` gets the
-# app alone, no test tools.
-EXTRAS = {"run": (), "test": ("test",), "check": ("test",), "bundle": ("bundle",)}
+# app alone, no test tools; the tests cover the club server (server/) too, so `test` and
+# `check` take its extra.
+EXTRAS = {
+    "run": (),
+    "test": ("test", "server"),
+    "check": ("test", "server"),
+    "bundle": ("bundle",),
+    "server": ("server",),
+}
 
 
 def _python() -> Path:
@@ -103,7 +111,7 @@ def compile_sources() -> None:
     launch (~0.1 s of start-up). Only changed files are recompiled.
     """
     subprocess.run(
-        [str(_python()), "-m", "compileall", "-q", *(str(ROOT / p) for p in ("app", "ui", "pose", "sync"))],
+        [str(_python()), "-m", "compileall", "-q", *(str(ROOT / p) for p in ("app", "ui", "pose", "sync", "server"))],
         check=True,
     )
 
@@ -170,6 +178,8 @@ def main(argv: list[str]) -> int:
         args = [str(BIN / "fieldmat"), *rest]
     elif command == "bundle":
         args = [str(_python()), str(ROOT / "bundle" / "build_bundle.py"), *rest]
+    elif command == "server":
+        args = [str(BIN / "fieldmat-server"), "run", "--api", "team", *rest]
     else:
         if "--fast" in rest:
             rest = [*FAST_ARGS, *(a for a in rest if a != "--fast")]

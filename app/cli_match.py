@@ -5,6 +5,7 @@
   ``match-<id>.pdf`` without ``-o``. MATCH_ID may be a unique prefix of the id.
 - ``fieldmat match import FILE``: all or nothing; importing the same file twice changes nothing.
 - ``fieldmat match list``: matches with score and status, newest first.
+- ``fieldmat match stats MATCH_ID [--json]``: score and per-player stats (``app.match.stats_doc``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import TYPE_CHECKING
 from app.errors import NotFound, ValidationError
 
 if TYPE_CHECKING:
-    from app.cli import CliEnv
+    from app.cli import CliEnv, Subparsers
     from app.match.service import MatchService
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add this area's subcommands to ``subparsers``."""
     match = subparsers.add_parser("match", help="pitch-side match logs: export, import, list")
     sub = match.add_subparsers(dest="match_command", metavar="ACTION", required=True)
@@ -38,6 +39,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     lst = sub.add_parser("list", help="list matches with their scores")
     lst.set_defaults(handler=_list)
+
+    stats = sub.add_parser("stats", help="score and per-player stats of one match")
+    stats.add_argument("match_id", metavar="MATCH_ID", help="the match id (or a unique prefix of it)")
+    stats.add_argument("--json", action="store_true", help="print the JSON document (for other tools)")
+    stats.set_defaults(handler=_stats)
 
 
 def _service(env: CliEnv) -> MatchService:
@@ -91,6 +97,28 @@ def _import(args: argparse.Namespace, env: CliEnv) -> int:
         )
     else:
         print(f"match {result.match_id} is already up to date; nothing changed")
+    return 0
+
+
+def _stats(args: argparse.Namespace, env: CliEnv) -> int:
+    import json
+
+    from app.match.stats_doc import match_stats
+
+    service = _service(env)
+    doc = match_stats(service, _resolve(service, args.match_id))
+    if args.json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    score = doc["score"]
+    pens = f" ({score['shootout']['home']}-{score['shootout']['away']} pens)" if score["shootout"] else ""
+    print(f"{doc['match_id']}  {score['home']}-{score['away']}{pens}")
+    for p in doc["players"]:
+        shirt = "" if p["shirt_number"] is None else f"#{p['shirt_number']} "
+        print(
+            f"  {p['team']:<4} {shirt}{p['name']}: {p['minutes']}'  G {p['goals']} A {p['assists']} "
+            f"S {p['shots_on_target']}/{p['shots_off_target']}  YC {p['yellow_cards']} RC {p['red_cards']}"
+        )
     return 0
 
 

@@ -13,21 +13,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from pose.estimator_protocol import Frame, PoseEstimator
+# Re-exported: callers name the protocol and frame type through this module as before.
+from pose.estimator_protocol import EstimatorError as EstimatorError
+from pose.estimator_protocol import Frame as Frame
+from pose.estimator_protocol import PoseEstimator as PoseEstimator
 from pose.types import Landmarks
-
-__all__ = [
-    "EstimatorError",
-    "Frame",
-    "MediaPipePoseEstimator",
-    "PoseEstimator",
-    "TasksPoseEstimator",
-    "create_estimator",
-]
-
-
-class EstimatorError(RuntimeError):
-    """The estimator could not be created (bad model file, mediapipe failure)."""
 
 
 def _to_array(points: Any, with_visibility: bool) -> NDArray[np.float64]:

@@ -1,8 +1,7 @@
-"""What every pose estimator offers (``PoseEstimator``) and the frame it reads (``Frame``).
+"""What every pose estimator is: the frame it takes and the protocol it keeps.
 
-Apart from ``pose.estimator`` (the MediaPipe implementations and ``create_estimator``) so that
-a wrapper such as ``pose.search.SearchingEstimator`` depends on the protocol only, while
-``create_estimator`` builds the wrapper: no import cycle.
+Its own module so that wrappers (``pose.search``) and the concrete estimators
+(``pose.estimator``) both depend on it, and not on each other.
 """
 
 from __future__ import annotations
@@ -15,6 +14,10 @@ from numpy.typing import NDArray
 from pose.types import Landmarks
 
 Frame = NDArray[np.uint8]
+
+
+class EstimatorError(RuntimeError):
+    """The estimator could not be created (bad model file, mediapipe failure)."""
 
 
 class PoseEstimator(Protocol):

@@ -16,7 +16,7 @@ from pathlib import Path
 from pose.camera import IMAGE_SUFFIXES
 from pose.features import extract_features
 from pose.library import PoseLibrary
-from pose.scoring import recognise
+from pose.scoring import recognise_best
 from pose.types import Landmarks
 
 NONE_LABEL = "none"
@@ -95,7 +95,9 @@ def evaluate(
             result.no_person += 1
             result.pairs.append((path, label, NONE_LABEL))
             continue
-        rec = recognise(extract_features(lm, use_depth=False), library)
+        # A photo's flip test keeps its two passes: the most confident of the three wins.
+        candidates = [lm, *lm.alternatives]
+        rec = recognise_best([extract_features(c, use_depth=False) for c in candidates], library)
         result.pairs.append((path, label, rec.best.pose.id if rec.best is not None else NONE_LABEL))
     return result
 

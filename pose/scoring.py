@@ -251,6 +251,21 @@ def recognise(
     return Recognition(best, confidence, ranked)
 
 
+def recognise_best(
+    candidates: list[dict[str, float]],
+    library: PoseLibrary,
+    min_score: float = MIN_RECOGNITION_SCORE,
+) -> Recognition:
+    """Recognise several estimates of the same body in one picture (a photo's flip-test
+    mean and its two passes) and keep the most confident recognition; one that names a
+    pose beats one that does not, and on a tie the earliest candidate wins."""
+    if not candidates:
+        raise ValueError("recognise_best needs at least one feature set")
+    recs = [recognise(f, library, min_score) for f in candidates]
+    named = [r for r in recs if r.best is not None] or recs[:1]
+    return max(named, key=lambda r: r.confidence)
+
+
 def score_against(features: dict[str, float], pose: PoseDefinition) -> PoseScore | None:
     """Guided mode: score against a chosen pose regardless of recognition."""
     return score_pose(features, pose)

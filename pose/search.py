@@ -15,12 +15,18 @@ to the original frame's coordinates:
 4. ``rotate``: +/-10 degrees, for a tilted camera.
 
 On a live stream the search runs at most every ``search_every_s`` seconds, so an
-empty room does not slow the frame rate.
+empty room does not slow the frame rate.  On photos (``flip_test=True``) every copy is
+tried, with its mirror image, and all the estimates found are kept (see
+:meth:`SearchingEstimator._search_all`).
 
 ``flip_test=True`` (photos only: it doubles the model's work) is the usual test-time
 augmentation of pose estimators: the picture and its mirror image are both estimated
 and the landmarks averaged (the mirror's left and right swapped back), which halves
-the model's independent errors on a noisy, dim or cut-off picture.
+the model's independent errors on a noisy, dim or cut-off picture.  The two passes are
+kept as the average's ``alternatives``: when they disagree (a limb cut off by the frame,
+a leg the model placed on the other side), the mean is a body neither pass saw, and
+recognition takes whichever of the three it is most confident about
+(:func:`pose.scoring.recognise_best`).
 
 Not thread-safe (like the estimators).
 """
@@ -120,9 +126,10 @@ def unmirror(lm: Landmarks) -> Landmarks:
 
 
 def average(a: Landmarks, b: Landmarks) -> Landmarks:
-    """The mean of two estimates of the same body in the same picture."""
+    """The mean of two estimates of the same body in the same picture; the two estimates
+    are kept as its ``alternatives``."""
     world = (a.world + b.world) / 2 if a.world is not None and b.world is not None else a.world
-    return Landmarks(image=(a.image + b.image) / 2, width=a.width, height=a.height, world=world)
+    return Landmarks(image=(a.image + b.image) / 2, width=a.width, height=a.height, world=world, alternatives=(a, b))
 
 
 def map_back(lm: Landmarks, to_copy: NDArray[np.float64], width: int, height: int) -> Landmarks:
@@ -177,12 +184,34 @@ class SearchingEstimator:
         self._last_search = now
         searcher = self._searcher_estimator()
         h, w = frame_bgr.shape[:2]
+        if self.flip_test:
+            return self._search_all(searcher, frame_bgr, int(w), int(h))
         for v in variants(frame_bgr):
             found = searcher.estimate(v.image)
             if found is not None:
                 self._count(v.name)
                 return map_back(found, v.to_copy, int(w), int(h))
         return None
+
+    def _search_all(self, searcher: PoseEstimator, frame_bgr: Frame, w: int, h: int) -> Landmarks | None:
+        """Photos: every copy and its mirror image (multi-scale flip test).  The first person
+        found is returned, with every estimate found kept as its ``alternatives``: in a poor
+        picture the first copy that finds somebody is not always the one that sees the body
+        best (a dim photo brightened in full may place the legs wrongly where the padded copy
+        does not), so recognition takes the estimate it is most confident about."""
+        found: list[Landmarks] = []
+        for v in variants(frame_bgr):
+            plain = searcher.estimate(v.image)
+            mirrored = searcher.estimate(np.ascontiguousarray(v.image[:, ::-1]))
+            for lm in (plain, unmirror(mirrored) if mirrored is not None else None):
+                if lm is not None:
+                    if not found:
+                        self._count(v.name)
+                    found.append(map_back(lm, v.to_copy, w, h))
+        if not found:
+            return None
+        first = found[0]
+        return Landmarks(image=first.image, width=w, height=h, world=first.world, alternatives=tuple(found))
 
     def _with_mirror(self, frame_bgr: Frame, lm: Landmarks | None) -> Landmarks | None:
         mirrored = self.primary.estimate(np.ascontiguousarray(frame_bgr[:, ::-1]))

@@ -32,12 +32,18 @@ class Landmarks:
     relative depth.  ``world`` is an optional (33, 3) array in metres (hip
     centred).  ``width``/``height`` are the image size in pixels, needed to turn
     normalised coordinates back into an undistorted aspect ratio.
+
+    ``alternatives`` are other estimates of the same body in the same picture (the
+    plain and the mirrored pass of a photo's flip test, whose mean these landmarks
+    are): where the passes disagree, their mean is a body neither pass saw, so a
+    consumer may judge which of them explains the picture best.  Empty for video.
     """
 
     image: NDArray[np.float64]
     width: int
     height: int
     world: NDArray[np.float64] | None = None
+    alternatives: tuple[Landmarks, ...] = ()
 
     def __post_init__(self) -> None:
         if self.image.shape != (NUM_LANDMARKS, 4):

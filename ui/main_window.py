@@ -139,12 +139,21 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        new_match = QAction("&New match…", self)
+        new_match.setShortcut(QKeySequence("Ctrl+N"))
+        new_match.triggered.connect(self.new_match)
+        file_menu.addAction(new_match)
+        self.addAction(new_match)
         prefs = QAction("&Preferences…", self)
-        prefs.setShortcut(QKeySequence.StandardKey.Preferences)
-        if prefs.shortcut().isEmpty():
-            prefs.setShortcut(QKeySequence("Ctrl+,"))
+        # Ctrl+, everywhere (the README's key), plus the platform's own when it has another
+        standard = [
+            k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) if k.toString() != "Ctrl+,"
+        ]
+        prefs.setShortcuts([QKeySequence("Ctrl+,"), *standard])
         prefs.triggered.connect(self._preferences)
         file_menu.addAction(prefs)
+        self.addAction(prefs)  # works while the menu bar is hidden (full screen), as the tab keys do
+        self.new_match_action, self.preferences_action = new_match, prefs
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -196,6 +205,14 @@ class MainWindow(QMainWindow):
             apply_outdoor_theme(app, on)
         self._state.setValue("outdoor", on)
         self.bus.announce("settings")
+
+    def new_match(self) -> None:
+        """Ctrl+N: the Matches area's new-match dialog."""
+        self.tabs.setCurrentIndex(self.panels.index(self.matches))
+        panel = self.matches.panel()
+        new = getattr(panel, "new_match", None)
+        if callable(new):
+            new()
 
     def _preferences(self) -> None:
         if SettingsDialog(self.ctx, self).exec():

@@ -28,13 +28,15 @@ def clock_of(s: Session, match: Match, now: datetime) -> ClockState:
     return clk.clock_state(
         current_period=match.current_period, match_status=match.status, period_count=match.period_count,
         period_length_min=match.period_length_min, marks=marks, now=now,
+        extra_time_min=match.extra_time_length_min,
     )
 
 
 def fast_clock(db: Database, cur: sqlite3.Cursor, match_id: str, now: datetime) -> ClockState:
     """The clock read with two indexed DBAPI queries (the logging hot path)."""
     row = cur.execute(
-        "SELECT current_period, status, period_count, period_length_min, deleted FROM match WHERE id = ?",
+        "SELECT current_period, status, period_count, period_length_min, deleted, extra_time_length_min "
+        "FROM match WHERE id = ?",
         (match_id,),
     ).fetchone()
     if row is None or row[4]:
@@ -51,7 +53,7 @@ def fast_clock(db: Database, cur: sqlite3.Cursor, match_id: str, now: datetime) 
             return clock_of(s, match_row(s, match_id), now)
     return clk.clock_state(
         current_period=row[0], match_status=row[1], period_count=row[2], period_length_min=row[3],
-        marks=marks, now=now,
+        marks=marks, now=now, extra_time_min=row[5],
     )
 
 

@@ -16,12 +16,14 @@ from app.errors import ValidationError
 from app.match.base import ServiceBase
 from app.match.clock_store import fast_clock
 from app.match.history import Action
+from app.match.pitch import orient_substitution, read_pitch_status
 from app.match.records import apply_fields, event_row, new_event, snapshot
 from app.match.rules import (
     EDITABLE_EVENT_FIELDS,
     EVENT_FIELDS,
     LOGGABLE_KINDS,
     PERIOD_KINDS,
+    SECOND_YELLOW,
     assist_id_for,
     check_fields,
     check_note,
@@ -34,8 +36,8 @@ from app.models.match import MatchEvent
 from app.outbox import enqueue
 
 _INSERT_EVENT = (
-    "INSERT INTO match_event (id, seq, match_id, kind, team, player_id, related_player_id, "
-    "period, clock_ms, note, logged_at, updated_at, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)"
+    "INSERT INTO match_event (id, seq, match_id, kind, team, player_id, related_player_id, reason, "
+    "period, clock_ms, note, logged_at, updated_at, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)"
 )
 
 
@@ -57,9 +59,12 @@ class EventOps(ServiceBase):
         """Log one event at the current match clock; durable when this returns.
 
         ``team``: home | away. A goal with ``related_player_id`` also logs an ``assist``
-        event for that player (``change.event_ids[1]``). Substitution: ``player_id`` goes
-        off, ``related_player_id`` comes on. ``period``/``clock_ms`` override the clock
-        (both needed before kick-off). period_start/period_end come from the clock calls.
+        event for that player (``change.event_ids[1]``). Substitution: of the two players,
+        the one on the pitch goes off (``player_id``) and the other comes on, in whichever
+        order they are given. A player's second yellow card also logs a ``red_card`` with
+        reason ``second_yellow`` (``change.event_ids[1]``); one undo takes back both.
+        ``period``/``clock_ms`` override the clock (both needed before kick-off).
+        period_start/period_end come from the clock calls.
         """
         if kind not in LOGGABLE_KINDS:
             if kind in PERIOD_KINDS:
@@ -87,25 +92,35 @@ class EventOps(ServiceBase):
                         period = state.period
                     if clock_ms is None:
                         clock_ms = state.elapsed_ms if period == state.period else 0
+                if kind == "substitution":
+                    player_id, related_player_id = orient_substitution(
+                        read_pitch_status(cur, match_id), player_id, related_player_id
+                    )
                 last = cur.execute("SELECT max(seq) FROM match_event").fetchone()[0]
                 seq = (last or 0) + 1
                 rows.append({
                     "id": main_id, "seq": seq, "kind": kind, "team": team, "player_id": player_id,
-                    "related_player_id": related_player_id, "period": period, "clock_ms": clock_ms,
-                    "note": note, "deleted": False,
+                    "related_player_id": related_player_id, "reason": None, "period": period,
+                    "clock_ms": clock_ms, "note": note, "deleted": False,
                 })
                 if kind == "goal" and related_player_id is not None:
                     rows.append({
                         "id": assist_id_for(main_id), "seq": seq + 1, "kind": "assist", "team": team,
-                        "player_id": related_player_id, "related_player_id": player_id, "period": period,
-                        "clock_ms": clock_ms, "note": None, "deleted": False,
+                        "player_id": related_player_id, "related_player_id": player_id, "reason": None,
+                        "period": period, "clock_ms": clock_ms, "note": None, "deleted": False,
+                    })
+                if kind == "yellow_card" and player_id is not None and _booked(cur, match_id, player_id):
+                    rows.append({
+                        "id": str(uuid.uuid4()), "seq": seq + 1, "kind": "red_card", "team": team,
+                        "player_id": player_id, "related_player_id": None, "reason": SECOND_YELLOW,
+                        "period": period, "clock_ms": clock_ms, "note": None, "deleted": False,
                     })
                 stamp = sql_ts(now)
                 cur.executemany(
                     _INSERT_EVENT,
                     [
                         (r["id"], r["seq"], match_id, r["kind"], r["team"], r["player_id"], r["related_player_id"],
-                         r["period"], r["clock_ms"], r["note"], stamp, stamp)
+                         r["reason"], r["period"], r["clock_ms"], r["note"], stamp, stamp)
                         for r in rows
                     ],
                 )
@@ -117,10 +132,11 @@ class EventOps(ServiceBase):
         kinds = tuple(r["kind"] for r in rows)
         after = {r["id"]: {name: r[name] for name in EVENT_FIELDS} for r in rows}
         before = {i: {**snap, "deleted": True} for i, snap in after.items()}
-        self._history.push(Action(f"{kind.replace('_', ' ')} logged", match_id, before, after, kinds))
+        what = "second yellow and red card" if "red_card" in kinds and kind == "yellow_card" else kind.replace("_", " ")
+        self._history.push(Action(what, match_id, before, after, kinds))
         return Change("log", match_ids=(match_id,), event_ids=ids, kinds=kinds,
                       player_ids=tuple(p for p in (player_id, related_player_id) if p),
-                      description=f"{kind.replace('_', ' ').capitalize()} logged")
+                      description=f"{what.capitalize()} logged")
 
     def edit_event(self, event_id: str, **fields: Any) -> Change:
         """Change kind, team, player_id, related_player_id, period, clock_ms and/or note.
@@ -160,7 +176,7 @@ class EventOps(ServiceBase):
             raise ValidationError(f"unknown player ({exc.orig})") from exc
         kinds = tuple(sorted({before[ev.id]["kind"], *(e.kind for e in touched)}))
         what = ev.kind.replace("_", " ")
-        self._history.push(Action(f"{what} edited", ev.match_id, before, after, kinds))
+        self._history.push(Action(f"{what} edit", ev.match_id, before, after, kinds))
         return Change("edit", match_ids=(ev.match_id,), event_ids=tuple(after), kinds=kinds,
                       description=f"{what.capitalize()} edited")
 
@@ -187,9 +203,19 @@ class EventOps(ServiceBase):
             after = {e.id: snapshot(e) for e in targets}
         kinds = tuple(e.kind for e in targets)
         what = ev.kind.replace("_", " ")
-        self._history.push(Action(f"{what} deleted", ev.match_id, before, after, kinds))
+        self._history.push(Action(f"{what} deletion", ev.match_id, before, after, kinds))
         return Change("delete", match_ids=(ev.match_id,), event_ids=tuple(before), kinds=kinds,
                       description=f"{what.capitalize()} deleted")
+
+
+def _booked(cur: sqlite3.Cursor, match_id: str, player_id: str) -> bool:
+    """The player already has a yellow card in this match and has not been sent off."""
+    yellows, reds = cur.execute(
+        "SELECT count(*) FILTER (WHERE kind = 'yellow_card'), count(*) FILTER (WHERE kind = 'red_card') "
+        "FROM match_event WHERE match_id = ? AND player_id = ? AND deleted = 0",
+        (match_id, player_id),
+    ).fetchone()
+    return bool(yellows) and not reds
 
 
 def _sync_assist(s: Session, goal: MatchEvent, now: datetime, before: dict[str, dict[str, Any]]) -> MatchEvent | None:

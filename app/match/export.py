@@ -21,42 +21,30 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticError
 from sqlmodel import Session, col, select
 
 from app.errors import ImportRejected, ValidationError
 from app.match import clock as clk
 from app.match.clock_store import clock_of
+from app.match.lineups import check_lineup
+from app.match.matches import check_squads
 from app.match.records import match_row
-from app.match.rules import score_of
+from app.match.rules import event_side, score_with_shootout
+from app.match.schema import EventRecord, LineupRecord, MatchRecord, PlayerRecord, TeamRecord, aware, iso
 from app.match.service import MatchService
-from app.match.types import Change, ImportResult, PlayerStats
+from app.match.types import Change, ImportResult, LineupItem, PlayerStats
 from app.models.match import LineupEntry, Match, MatchEvent, Player, Team
 from app.outbox import enqueue
 
 FORMAT = "fieldmat.match/1"
 PdfRenderer = Callable[[dict[str, Any], Path], None]
-
-EventKindName = Literal[
-    "goal", "assist", "key_pass", "save", "interception", "tackle", "foul", "penalty",
-    "free_kick", "ball_out", "own_goal", "substitution", "yellow_card", "red_card",
-    "period_start", "period_end",
-]
-
-
-def iso(value: datetime | None) -> str | None:
-    """ISO 8601 UTC with a ``Z`` (microseconds kept)."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
 
 # ------------------------------------------------------------------ export
 def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
@@ -72,58 +60,30 @@ def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
         player_ids |= {e.player_id for e in events if e.player_id}
         player_ids |= {e.related_player_id for e in events if e.related_player_id}
         players = {p.id: p for p in s.exec(select(Player).where(col(Player.id).in_(player_ids))).all()}
-        if match.team_id is not None:
-            for p in s.exec(select(Player).where(Player.team_id == match.team_id, col(Player.deleted).is_(False))):
-                players.setdefault(p.id, p)
-        team_ids = {p.team_id for p in players.values()} | ({match.team_id} if match.team_id else set())
+        squads = {match.team_id, match.home_team_id, match.away_team_id} - {None}
+        for p in s.exec(select(Player).where(col(Player.team_id).in_(squads), col(Player.deleted).is_(False))):
+            players.setdefault(p.id, p)
+        team_ids = {p.team_id for p in players.values()} | {str(t) for t in squads}
         teams = list(s.exec(select(Team).where(col(Team.id).in_(team_ids))).all())
         state = clock_of(s, match, now)
     live = [e for e in events if not e.deleted]
-    home, away = score_of((e.kind, e.team) for e in live)
+    score = score_doc(match.current_period, [(e.kind, e.team) for e in live])
+    home, away = score["home"], score["away"]
     names = {pid: p.name for pid, p in players.items()}
     recent = sorted(live, key=lambda e: (e.period, e.clock_ms, e.seq or 0))[-10:]
     return {
         "format": FORMAT,
-        "match": {
-            "id": match.id,
-            "team_id": match.team_id,
-            "our_side": match.our_side,
-            "home_team": match.home_team,
-            "away_team": match.away_team,
-            "kickoff_at": iso(match.kickoff_at),
-            "venue": match.venue,
-            "status": match.status,
-            "current_period": match.current_period,
-            "period_count": match.period_count,
-            "period_length_min": match.period_length_min,
-            "score": {"home": home, "away": away},
-            "updated_at": iso(match.updated_at),
-            "deleted": match.deleted,
-        },
-        "teams": [
-            {"id": t.id, "name": t.name, "updated_at": iso(t.updated_at), "deleted": t.deleted}
-            for t in sorted(teams, key=lambda t: t.name)
-        ],
+        "match": {**MatchRecord.from_row(match).doc(), "score": score},
+        "teams": [TeamRecord.from_row(t).doc() for t in sorted(teams, key=lambda t: t.name)],
         "players": [
-            {
-                "id": p.id, "team_id": p.team_id, "name": p.name, "shirt_number": p.shirt_number,
-                "position": p.position, "updated_at": iso(p.updated_at), "deleted": p.deleted,
-            }
+            PlayerRecord.from_row(p).doc()
             for p in sorted(players.values(), key=lambda p: (p.shirt_number is None, p.shirt_number or 0, p.name))
         ],
         "lineup": [
-            {"player_id": e.player_id, "starting": e.starting, "shirt_number": e.shirt_number}
+            LineupRecord.from_row(e).model_dump(mode="json")
             for e in sorted(lineup, key=lambda e: (not e.starting, e.shirt_number or 0, e.player_id))
         ],
-        "events": [
-            {
-                "id": e.id, "match_id": e.match_id, "kind": e.kind, "team": e.team, "player_id": e.player_id,
-                "related_player_id": e.related_player_id, "period": e.period, "clock_ms": e.clock_ms,
-                "note": e.note, "logged_at": iso(e.logged_at), "updated_at": iso(e.updated_at),
-                "deleted": e.deleted,
-            }
-            for e in events
-        ],
+        "events": [EventRecord.from_row(e).doc() for e in events],
         "view": {
             "match": {
                 "id": match.id, "home_team": match.home_team, "away_team": match.away_team,
@@ -133,12 +93,19 @@ def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
             "recent_events": [
                 {
                     "id": e.id, "kind": e.kind, "player": names.get(e.player_id) if e.player_id else None,
-                    "team": e.team, "timestamp": _mmss(e.clock_ms), "period": e.period,
+                    "team": event_side(e.kind, e.team), "timestamp": _mmss(e.clock_ms), "period": e.period,
                 }
                 for e in reversed(recent)
             ],
         },
     }
+
+
+def score_doc(current_period: int, live: list[tuple[str, str]]) -> dict[str, Any]:
+    """The contract's Match.score (``score_with_shootout``) as JSON."""
+    score = score_with_shootout(current_period, live)
+    shootout = None if score.shootout is None else {"home": score.shootout[0], "away": score.shootout[1]}
+    return {"home": score.home, "away": score.away, "shootout": shootout}
 
 
 def _mmss(ms: int) -> str:
@@ -151,17 +118,21 @@ def export_json(service: MatchService, match_id: str) -> str:
 
 
 CSV_COLUMNS = (
-    "event_id", "period", "minute", "clock_ms", "kind", "team", "team_name", "player_id", "player",
-    "shirt_number", "related_player_id", "related_player", "note", "logged_at",
+    "event_id", "period", "minute", "stoppage", "label", "clock_ms", "kind", "team", "team_name", "player_id",
+    "player", "shirt_number", "related_player_id", "related_player", "reason", "note", "logged_at",
 )
 
 
 def export_csv(service: MatchService, match_id: str) -> str:
-    """One row per (not deleted) event in match order; a spreadsheet-friendly timeline."""
+    """One row per (not deleted) event in match order; a spreadsheet-friendly timeline.
+
+    ``period``, ``minute`` and ``stoppage`` are numbers (45+2' is minute 45, stoppage 2),
+    ``label`` the football text; period markers have no team."""
     doc = export_dict(service, match_id)
     match = doc["match"]
     players = {p["id"]: p for p in doc["players"]}
     shirts = {e["player_id"]: e["shirt_number"] for e in doc["lineup"] if e["shirt_number"] is not None}
+    timing = (match["period_length_min"], match["regular_periods"], match["extra_time_length_min"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -172,11 +143,14 @@ def export_csv(service: MatchService, match_id: str) -> str:
         p = players.get(e["player_id"] or "")
         r = players.get(e["related_player_id"] or "")
         shirt = shirts.get(e["player_id"], p["shirt_number"] if p else None)
+        side = event_side(e["kind"], e["team"])
+        minute, stoppage = clk.minute_parts(e["period"], e["clock_ms"], *timing)
         writer.writerow([
-            e["id"], e["period"], clk.minute_label(e["period"], e["clock_ms"], match["period_length_min"]),
-            e["clock_ms"], e["kind"], e["team"], match["home_team"] if e["team"] == "home" else match["away_team"],
+            e["id"], e["period"], minute, stoppage, clk.minute_label(e["period"], e["clock_ms"], *timing),
+            e["clock_ms"], e["kind"], side or "", "" if side is None else match[f"{side}_team"],
             e["player_id"] or "", p["name"] if p else "", "" if shirt is None else shirt,
-            e["related_player_id"] or "", r["name"] if r else "", e["note"] or "", e["logged_at"],
+            e["related_player_id"] or "", r["name"] if r else "", e["reason"] or "", e["note"] or "",
+            e["logged_at"],
         ])
     return out.getvalue()
 
@@ -200,13 +174,16 @@ def report_data(service: MatchService, match_id: str) -> dict[str, Any]:
 
 
 def _stats_row(st: PlayerStats, match: dict[str, Any]) -> dict[str, Any]:
-    side = match["our_side"] if st.team_id and st.team_id == match.get("team_id") else None
+    sides = {match.get("home_team_id"): "home", match.get("away_team_id"): "away"}
+    side = sides.get(st.team_id) if st.team_id else None
     return {
         "player_id": st.player_id, "name": st.name, "shirt_number": st.shirt_number, "position": st.position,
-        "side": side, "minutes": st.minutes, "goals": st.goals, "assists": st.assists, "own_goals": st.own_goals,
+        "side": side, "minutes": st.minutes,
+        "minutes_ms": st.minutes_ms, "goals": st.goals, "assists": st.assists, "own_goals": st.own_goals,
         "saves": st.saves, "tackles": st.tackles, "key_passes": st.key_passes,
         "interceptions": st.interceptions, "fouls": st.fouls, "yellow_cards": st.yellow_cards,
-        "red_cards": st.red_cards, "started": bool(st.starts),
+        "red_cards": st.red_cards, "shots_on_target": st.shots_on_target,
+        "shots_off_target": st.shots_off_target, "started": bool(st.starts),
     }
 
 
@@ -237,105 +214,18 @@ def _write_text(path: Path, text: str) -> None:
 
 
 # ------------------------------------------------------------------ import
-def _uuid(value: str) -> str:
-    try:
-        uuid.UUID(value)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a UUID") from exc
-    return value
+class MatchFileIn(BaseModel):
+    """A ``fieldmat.match/1`` document: the entities' schemas (``app.match.schema``)."""
 
-
-Uuid = Annotated[str, Field(min_length=1)]
-
-
-class _In(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-
-class TeamIn(_In):
-    id: Uuid
-    name: str = Field(min_length=1, max_length=120)
-    updated_at: datetime | None = None
-    deleted: bool = False
-
-    _check_id = field_validator("id")(_uuid)
-
-
-class PlayerIn(_In):
-    id: Uuid
-    team_id: Uuid
-    name: str = Field(min_length=1, max_length=120)
-    shirt_number: int | None = Field(default=None, ge=0, le=99)
-    position: Literal["GK", "DF", "MF", "FW"] | None = None
-    updated_at: datetime | None = None
-    deleted: bool = False
-
-    _check_ids = field_validator("id", "team_id")(_uuid)
-
-
-class MatchIn(_In):
-    id: Uuid
-    team_id: Uuid | None = None
-    our_side: Literal["home", "away"] = "home"
-    home_team: str = Field(min_length=1, max_length=120)
-    away_team: str = Field(min_length=1, max_length=120)
-    kickoff_at: datetime
-    venue: str | None = None
-    status: Literal["scheduled", "live", "finished"] = "scheduled"
-    current_period: int = Field(default=0, ge=0, le=4)
-    period_count: int = Field(default=2, ge=1, le=4)
-    period_length_min: int = Field(default=45, ge=1, le=60)
-    updated_at: datetime | None = None
-    deleted: bool = False
-
-    @field_validator("id", "team_id")
-    @classmethod
-    def _ids(cls, value: str | None) -> str | None:
-        return None if value is None else _uuid(value)
-
-
-class LineupIn(_In):
-    player_id: Uuid
-    starting: bool
-    shirt_number: int | None = Field(default=None, ge=0, le=99)
-
-    _check_id = field_validator("player_id")(_uuid)
-
-
-class EventIn(_In):
-    id: Uuid
-    match_id: Uuid
-    kind: EventKindName
-    team: Literal["home", "away"]
-    player_id: Uuid | None = None
-    related_player_id: Uuid | None = None
-    period: int = Field(ge=1, le=4)
-    clock_ms: int = Field(ge=0)
-    note: str | None = Field(default=None, max_length=500)
-    logged_at: datetime | None = None
-    updated_at: datetime | None = None
-    deleted: bool = False
-
-    @field_validator("id", "match_id", "player_id", "related_player_id")
-    @classmethod
-    def _ids(cls, value: str | None) -> str | None:
-        return None if value is None else _uuid(value)
-
-
-class MatchFileIn(_In):
     format: Literal["fieldmat.match/1"]
-    match: MatchIn
-    teams: list[TeamIn]
-    players: list[PlayerIn]
-    lineup: list[LineupIn]
-    events: list[EventIn]
+    match: MatchRecord
+    teams: list[TeamRecord]
+    players: list[PlayerRecord]
+    lineup: list[LineupRecord]
+    events: list[EventRecord]
     view: dict[str, Any] | None = None
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def parse_match_file(data: str | bytes) -> MatchFileIn:
@@ -386,8 +276,10 @@ def _check_references(s: Session, doc: MatchFileIn) -> None:
     def player_known(pid: str) -> bool:
         return pid in player_ids or s.get(Player, pid) is not None
 
-    if doc.match.team_id is not None and not team_known(doc.match.team_id):
-        raise ImportRejected(f"match.team_id {doc.match.team_id} is not a team in the file or the database")
+    for name in ("team_id", "home_team_id", "away_team_id"):
+        tid = getattr(doc.match, name)
+        if tid is not None and not team_known(tid):
+            raise ImportRejected(f"match.{name} {tid} is not a team in the file or the database")
     for i, p in enumerate(doc.players):
         if not team_known(p.team_id):
             raise ImportRejected(f"players[{i}].team_id {p.team_id} is not a team in the file or the database")
@@ -405,10 +297,33 @@ def _check_references(s: Session, doc: MatchFileIn) -> None:
         stored_event = s.get(MatchEvent, e.id)
         if stored_event is not None and stored_event.match_id != doc.match.id:
             raise ImportRejected(f"events[{i}] {e.id} belongs to another match in this database")
+    _check_lineup(s, doc)
+
+
+def _check_lineup(s: Session, doc: MatchFileIn) -> None:
+    """The lineup rules of ``set_lineup`` (``check_lineup``) on the file's lineup."""
+    try:
+        check_squads(doc.match.team_id, doc.match.our_side, doc.match.home_team_id, doc.match.away_team_id)
+    except ValidationError as exc:
+        raise ImportRejected(f"match: {exc}") from exc
+    in_file = {p.id: (p.team_id, p.name) for p in doc.players}
+    players: dict[str, tuple[str, str]] = {}
+    for entry in doc.lineup:
+        known = in_file.get(entry.player_id)
+        if known is None:
+            stored = s.get(Player, entry.player_id)
+            assert stored is not None  # _check_references made sure
+            known = (stored.team_id, stored.name)
+        players[entry.player_id] = known
+    items = [LineupItem(e.player_id, e.starting, e.shirt_number) for e in doc.lineup]
+    try:
+        check_lineup(Match(**doc.match.columns()), items, players)
+    except ValidationError as exc:
+        raise ImportRejected(f"lineup: {exc}") from exc
 
 
 def _newer(incoming: datetime | None, stored: datetime) -> bool:
-    value = _aware(incoming)
+    value = aware(incoming)
     return value is not None and value > stored
 
 
@@ -419,7 +334,7 @@ def _upsert(
     """Insert the record (with ``on_insert`` too), or replace it when the file's copy is newer
     and differs; queue what was written. Counts and returns inserted | updated | unchanged."""
     stored = s.get(model, fields["id"])
-    stamp = _aware(updated_at) or now
+    stamp = aware(updated_at) or now
     if stored is None:
         s.add(model(**fields, updated_at=stamp, **(on_insert or {})))
         outcome = "inserted"
@@ -438,32 +353,27 @@ def _upsert(
 
 
 def import_match(service: MatchService, data: str | bytes) -> ImportResult:
-    """Import a ``fieldmat.match/1`` document; idempotent; all or nothing (see module doc)."""
+    """Import a ``fieldmat.match/1`` document; idempotent; all or nothing (see module doc).
+
+    Every check runs in a read transaction before the write one opens, so a rejected file
+    leaves the database file as it was, byte for byte."""
     doc = parse_match_file(data)
     now = service.clock()
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     written_events: list[str] = []
-    with service.db.write() as s:
+    with service.db.session() as s:
         _check_references(s, doc)
+    with service.db.write() as s:
+        _check_references(s, doc)  # again inside the write: nothing changed in between
         for t in doc.teams:
-            _upsert(s, Team, "team", {"id": t.id, "name": t.name, "deleted": t.deleted}, t.updated_at, now, counts)
+            _upsert(s, Team, "team", t.columns(), t.updated_at, now, counts)
         s.flush()
         for p in doc.players:
-            fields: dict[str, Any] = {
-                "id": p.id, "team_id": p.team_id, "name": p.name, "shirt_number": p.shirt_number,
-                "position": p.position, "deleted": p.deleted,
-            }
-            _upsert(s, Player, "player", fields, p.updated_at, now, counts)
+            _upsert(s, Player, "player", p.columns(), p.updated_at, now, counts)
         m = doc.match
         stored_match = s.get(Match, m.id)
-        match_fields = {
-            "id": m.id, "team_id": m.team_id, "our_side": m.our_side, "home_team": m.home_team,
-            "away_team": m.away_team, "kickoff_at": _aware(m.kickoff_at), "venue": m.venue, "status": m.status,
-            "current_period": m.current_period, "period_count": m.period_count,
-            "period_length_min": m.period_length_min, "deleted": m.deleted,
-        }
         match_newer = stored_match is None or _newer(m.updated_at, stored_match.updated_at)
-        _upsert(s, Match, "match", match_fields, m.updated_at, now, counts)
+        _upsert(s, Match, "match", m.columns(), m.updated_at, now, counts)
         s.flush()
         stored_lineup = {
             e.player_id: e for e in s.exec(select(LineupEntry).where(LineupEntry.match_id == m.id)).all()
@@ -482,12 +392,9 @@ def import_match(service: MatchService, data: str | bytes) -> ImportResult:
         last = s.exec(select(MatchEvent.seq).order_by(col(MatchEvent.seq).desc())).first()
         seq = last or 0
         for e in doc.events:
-            ev_fields: dict[str, Any] = {
-                "id": e.id, "kind": e.kind, "team": e.team, "player_id": e.player_id,
-                "related_player_id": e.related_player_id, "period": e.period, "clock_ms": e.clock_ms,
-                "note": e.note, "deleted": e.deleted,
-            }
-            first_logged = _aware(e.logged_at) or _aware(e.updated_at) or now
+            ev_fields = e.columns()
+            del ev_fields["match_id"], ev_fields["logged_at"]
+            first_logged = aware(e.logged_at) or aware(e.updated_at) or now
             outcome = _upsert(
                 s, MatchEvent, "event", ev_fields, e.updated_at, now, counts,
                 on_insert={"seq": seq + 1, "match_id": m.id, "logged_at": first_logged},

@@ -19,7 +19,9 @@ from app.outbox import enqueue
 
 MATCH_FIELDS = (
     "home_team", "away_team", "kickoff_at", "venue", "our_side", "team_id", "period_count", "period_length_min",
+    "extra_time_length_min", "home_team_id", "away_team_id",
 )
+SQUAD_FIELDS = ("team_id", "home_team_id", "away_team_id")
 
 
 class MatchOps(ServiceBase):
@@ -35,10 +37,20 @@ class MatchOps(ServiceBase):
         venue: str | None = None,
         period_count: int = 2,
         period_length_min: int = 45,
+        *,
+        extra_time_length_min: int = 15,
+        home_team_id: str | None = None,
+        away_team_id: str | None = None,
     ) -> Match:
-        """Create a scheduled match. ``team_id`` is our team (one of the two sides)."""
+        """Create a scheduled match. ``team_id`` is our team (one of the two sides): it is also
+        the squad of ``our_side`` unless that side's ``*_team_id`` is given. The other side's
+        ``*_team_id`` keeps the opponent's squad (a team with players); a name alone is enough."""
         check_side(our_side, "our_side")
-        check_periods(period_count, period_length_min)
+        check_periods(period_count, period_length_min, extra_time_length_min)
+        sides = {"home": home_team_id, "away": away_team_id}
+        if team_id is not None and sides[our_side] is None:
+            sides[our_side] = team_id
+        check_squads(team_id, our_side, sides["home"], sides["away"])
         match = Match(
             team_id=team_id,
             our_side=our_side,
@@ -48,17 +60,20 @@ class MatchOps(ServiceBase):
             venue=(venue or "").strip() or None,
             period_count=period_count,
             period_length_min=period_length_min,
+            extra_time_length_min=extra_time_length_min,
+            home_team_id=sides["home"],
+            away_team_id=sides["away"],
             updated_at=self._now(),
         )
         with self.db.write() as s:
-            if team_id is not None:
-                live_row(s, Team, team_id, "team")
+            for tid in {team_id, sides["home"], sides["away"]} - {None}:
+                live_row(s, Team, str(tid), "team")
             s.add(match)
             enqueue(s, "match", match.id)
         return match
 
     def update_match(self, match_id: str, **fields: Any) -> Match:
-        """Change home_team, away_team, kickoff_at, venue, our_side, team_id, period_count, period_length_min.
+        """Change the fields in ``MATCH_FIELDS`` (the squads stay consistent: ``check_squads``).
 
         ``period_count`` cannot drop below the period the match has already reached.
         """
@@ -73,8 +88,22 @@ class MatchOps(ServiceBase):
         with self.db.write() as s:
             match = match_row(s, match_id)
             check_periods(
-                fields.get("period_count", match.period_count), fields.get("period_length_min", match.period_length_min)
+                fields.get("period_count", match.period_count),
+                fields.get("period_length_min", match.period_length_min),
+                fields.get("extra_time_length_min", match.extra_time_length_min),
             )
+            merged = {name: fields.get(name, getattr(match, name)) for name in (*SQUAD_FIELDS, "our_side")}
+            side_field = f"{merged['our_side']}_team_id"
+            if ("team_id" in fields or "our_side" in fields) and side_field not in fields:
+                # our team moves with our side: its squad is that side's squad
+                other = "away_team_id" if side_field == "home_team_id" else "home_team_id"
+                if "our_side" in fields and other not in fields and merged[other] == match.team_id:
+                    fields[other] = merged[other] = None
+                fields[side_field] = merged[side_field] = merged["team_id"]
+            check_squads(merged["team_id"], merged["our_side"], merged["home_team_id"], merged["away_team_id"])
+            for name in SQUAD_FIELDS[1:]:
+                if fields.get(name) is not None and s.get(Team, fields[name]) is None:
+                    raise NotFound(f"team {fields[name]} not found")
             if fields.get("period_count", match.period_count) < match.current_period:
                 raise ValidationError(
                     f"the match has already reached period {match.current_period}, "
@@ -126,3 +155,12 @@ class MatchOps(ServiceBase):
                 )
             )
         return result
+
+
+def check_squads(team_id: str | None, our_side: str, home_team_id: str | None, away_team_id: str | None) -> None:
+    """The two sides keep different squads, and our team is the squad of our side."""
+    if home_team_id is not None and home_team_id == away_team_id:
+        raise ValidationError("the home and away sides cannot keep the same squad")
+    ours = home_team_id if our_side == "home" else away_team_id
+    if team_id is not None and ours is not None and ours != team_id:
+        raise ValidationError(f"our team must be the {our_side} side's squad")

@@ -11,15 +11,16 @@ from app.db import sqlite_cursor
 from app.match import clock as clk
 from app.match.base import ServiceBase
 from app.match.clock_store import clock_of
-from app.match.minutes import minutes_ms
+from app.match.minutes import TIMING_KINDS, minutes_played
+from app.match.pitch import read_pitch_status
 from app.match.records import match_row
-from app.match.rules import STAT_OF_KIND, score_of
-from app.match.types import PlayerStats, TimelineEvent
+from app.match.rules import STAT_OF_KIND, event_side, score_of, score_with_shootout
+from app.match.types import ClockState, PlayerStats, Score, TimelineEvent
 from app.models.match import LineupEntry, Match, MatchEvent, Player
 
 _TIMELINE_SQL = (
     "SELECT e.id, e.seq, e.kind, e.team, e.player_id, p.name, e.related_player_id, r.name, e.period, "
-    "e.clock_ms, e.note, e.logged_at, e.deleted FROM match_event e "
+    "e.clock_ms, e.note, e.logged_at, e.deleted, e.reason FROM match_event e "
     "LEFT JOIN player p ON p.id = e.player_id LEFT JOIN player r ON r.id = e.related_player_id "
     "WHERE e.match_id = ?"
 )
@@ -38,13 +39,13 @@ class ReadingOps(ServiceBase):
                 _TIMELINE_SQL + ("" if include_deleted else " AND e.deleted = 0"), (match_id,)
             ).fetchall()
         rows.sort(key=lambda r: (r[8], r[9], r[1] or 0))
-        length = match.period_length_min
+        label = clk.minute_labeler(match.period_length_min, match.period_count, match.extra_time_length_min)
         return [
             TimelineEvent(
-                id=r[0], seq=r[1] or 0, match_id=match_id, kind=r[2], team=r[3], player_id=r[4], player_name=r[5],
-                related_player_id=r[6], related_player_name=r[7], period=r[8], clock_ms=r[9],
-                minute=clk.minute_label(r[8], r[9], length), note=r[10],
-                logged_at=datetime.fromisoformat(r[11]).replace(tzinfo=UTC), deleted=bool(r[12]),
+                id=r[0], seq=r[1] or 0, match_id=match_id, kind=r[2], team=event_side(r[2], r[3]), player_id=r[4],
+                player_name=r[5], related_player_id=r[6], related_player_name=r[7], period=r[8], clock_ms=r[9],
+                minute=label(r[8], r[9]), note=r[10],
+                logged_at=datetime.fromisoformat(r[11]).replace(tzinfo=UTC), deleted=bool(r[12]), reason=r[13],
             )
             for r in rows
         ]
@@ -61,6 +62,25 @@ class ReadingOps(ServiceBase):
                 )
             ).all()
         return score_of((k, t) for k, t in rows)
+
+    def match_score(self, match_id: str) -> Score:
+        """The score with the shoot-out's (``Score``)."""
+        with self.db.session() as s:
+            match = match_row(s, match_id)
+            rows = s.exec(
+                select(MatchEvent.kind, MatchEvent.team).where(
+                    MatchEvent.match_id == match_id,
+                    col(MatchEvent.deleted).is_(False),
+                    col(MatchEvent.kind).in_(("goal", "own_goal", "shootout_goal")),
+                )
+            ).all()
+        return score_with_shootout(match.current_period, [(k, t) for k, t in rows])
+
+    def pitch_status(self, match_id: str) -> dict[str, str]:
+        """Per lineup player: on | bench | subbed_off | sent_off (``app.match.pitch``)."""
+        with self.db.session() as s:
+            match_row(s, match_id)
+            return read_pitch_status(sqlite_cursor(s), match_id)
 
     def minutes_played(self, match_id: str, now: datetime | None = None) -> dict[str, int]:
         """Minutes on the pitch per player id: starters from kick-off, substitutes from
@@ -94,7 +114,7 @@ class ReadingOps(ServiceBase):
                     total = totals.setdefault(
                         st.player_id, PlayerStats(st.player_id, st.name, st.team_id, st.shirt_number, st.position)
                     )
-                    for name in (*STAT_OF_KIND.values(), "minutes", "matches", "starts"):
+                    for name in (*STAT_OF_KIND.values(), "minutes", "minutes_ms", "matches", "starts"):
                         setattr(total, name, getattr(total, name) + getattr(st, name))
             for p in s.exec(select(Player).where(Player.team_id == team_id, col(Player.deleted).is_(False))).all():
                 totals.setdefault(p.id, PlayerStats(p.id, p.name, p.team_id, p.shirt_number, p.position))
@@ -110,7 +130,26 @@ def _on_pitch(
     events = s.exec(
         select(MatchEvent).where(MatchEvent.match_id == match.id, col(MatchEvent.deleted).is_(False))
     ).all()
-    return lineup, events, minutes_ms(state, lineup, events)
+    return lineup, events, minutes_of(match, state, lineup, events)
+
+
+def minutes_of(
+    match: Match, state: ClockState, lineup: Sequence[LineupEntry], events: Sequence[MatchEvent]
+) -> dict[str, int]:
+    """Milliseconds on the pitch per lineup player (0 for the unused bench): the reference
+    rules (``app.match.minutes``) with the live period up to the clock."""
+    timing = [
+        (e.kind, e.period, e.clock_ms, e.player_id, e.related_player_id)
+        for e in sorted(events, key=lambda e: e.seq or 0)
+        if e.kind in TIMING_KINDS
+    ]
+    played, _appeared = minutes_played(
+        [e.player_id for e in lineup if e.starting], timing, status=match.status,
+        current_period=match.current_period, period_count=match.period_count,
+        period_length_min=match.period_length_min, extra_time_length_min=match.extra_time_length_min,
+        live_elapsed_ms=state.elapsed_ms if state.status in ("live", "paused") else None,
+    )
+    return {**{e.player_id: 0 for e in lineup}, **played}
 
 
 def _player_stats(s: Session, match: Match, now: datetime) -> list[PlayerStats]:
@@ -128,7 +167,8 @@ def _player_stats(s: Session, match: Match, now: datetime) -> list[PlayerStats]:
         number = shirts.get(pid)
         stats[pid] = PlayerStats(
             pid, p.name, p.team_id, number if number is not None else p.shirt_number, p.position,
-            minutes=round(minutes.get(pid, 0) / clk.MINUTE_MS), starts=int(pid in starters),
+            minutes=round(minutes.get(pid, 0) / clk.MINUTE_MS), minutes_ms=minutes.get(pid, 0),
+            starts=int(pid in starters),
         )
     for e in events:
         attr = STAT_OF_KIND.get(e.kind)

@@ -8,14 +8,48 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from app.errors import ValidationError
+from app.match.types import Score
 from app.models.match import EVENT_KINDS
 
 SIDES = ("home", "away")
 POSITIONS = ("GK", "DF", "MF", "FW")
 PERIOD_KINDS = ("period_start", "period_end")
 LOGGABLE_KINDS = tuple(k for k in EVENT_KINDS if k not in PERIOD_KINDS)
-MAX_PERIODS = 4
-EVENT_FIELDS = ("kind", "team", "player_id", "related_player_id", "period", "clock_ms", "note", "deleted")
+MAX_PERIODS = 5
+LAST_PLAYED_PERIOD = 4  # periods 1-4 are played (regular, then extra time); 5 is the shoot-out
+SHOOTOUT_PERIOD = 5
+MAX_REGULAR_PERIODS = 4
+SHOOTOUT_KINDS = ("shootout_goal", "shootout_miss")
+SECOND_YELLOW = "second_yellow"
+REASONS = (SECOND_YELLOW,)
+# Kinds that take a player on the pitch (a bench or sent-off player needs a confirmation).
+PLAY_KINDS = (
+    "goal",
+    "assist",
+    "key_pass",
+    "save",
+    "interception",
+    "tackle",
+    "foul",
+    "penalty",
+    "free_kick",
+    "own_goal",
+    "shot_on_target",
+    "shot_off_target",
+    "corner",
+    "offside",
+)
+EVENT_FIELDS = (
+    "kind",
+    "team",
+    "player_id",
+    "related_player_id",
+    "reason",
+    "period",
+    "clock_ms",
+    "note",
+    "deleted",
+)
 EDITABLE_EVENT_FIELDS = frozenset(EVENT_FIELDS) - {"deleted"}
 _ASSIST_NS = uuid.UUID("6f1d3c1e-8a51-4d7e-9a3c-2f4b1f0e7a11")
 
@@ -30,6 +64,8 @@ STAT_OF_KIND = {
     "foul": "fouls",
     "yellow_card": "yellow_cards",
     "red_card": "red_cards",
+    "shot_on_target": "shots_on_target",
+    "shot_off_target": "shots_off_target",
 }
 
 
@@ -40,6 +76,41 @@ def assist_id_for(goal_id: str) -> str:
 
 def other_side(side: str) -> str:
     return "away" if side == "home" else "home"
+
+
+def event_side(kind: str, team: str | None) -> str | None:
+    """The side an event belongs to: period markers belong to no team.
+
+    The contract's Event.team must be home|away, so period markers are stored and sent with
+    the logging side; every reader asks this function instead of reading ``team`` for them."""
+    return None if kind in PERIOD_KINDS else team
+
+
+def is_extra_time(period: int, regular_periods: int) -> bool:
+    return regular_periods < period <= LAST_PLAYED_PERIOD
+
+
+def period_length_min(period: int, regular_periods: int, length_min: int, extra_time_length_min: int) -> int:
+    """Regulation length of ``period`` in minutes (extra time has its own; the shoot-out 0)."""
+    if period >= SHOOTOUT_PERIOD:
+        return 0
+    return extra_time_length_min if is_extra_time(period, regular_periods) else length_min
+
+
+def shootout_of(events: Iterable[tuple[str, str]]) -> tuple[int, int]:
+    """(home, away) shoot-out goals from (kind, team) pairs of live events."""
+    goals = {"home": 0, "away": 0}
+    for kind, team in events:
+        if kind == "shootout_goal" and team in goals:
+            goals[team] += 1
+    return goals["home"], goals["away"]
+
+
+def score_with_shootout(current_period: int, events: Iterable[tuple[str, str]]) -> Score:
+    """``Score`` from (kind, team) pairs of live events; the shoot-out once period 5 was played."""
+    pairs = list(events)
+    home, away = score_of(pairs)
+    return Score(home, away, shootout_of(pairs) if current_period >= SHOOTOUT_PERIOD else None)
 
 
 def score_of(events: Iterable[tuple[str, str]]) -> tuple[int, int]:
@@ -99,11 +170,13 @@ def check_period(period: int) -> None:
         raise ValidationError(f"period must be 1..{MAX_PERIODS}, not {period!r}")
 
 
-def check_periods(period_count: int, period_length_min: int) -> None:
-    if not 1 <= period_count <= MAX_PERIODS:
-        raise ValidationError(f"period count must be 1..{MAX_PERIODS}")
+def check_periods(period_count: int, period_length_min: int, extra_time_length_min: int = 15) -> None:
+    if not 1 <= period_count <= MAX_REGULAR_PERIODS:
+        raise ValidationError(f"period count must be 1..{MAX_REGULAR_PERIODS}")
     if not 1 <= period_length_min <= 60:
         raise ValidationError("period length must be 1..60 minutes")
+    if not 1 <= extra_time_length_min <= 30:
+        raise ValidationError("extra time length must be 1..30 minutes")
 
 
 def check_fields(fields: Iterable[str], allowed: Iterable[str], what: str) -> None:

@@ -13,7 +13,7 @@ class Change:
     ``action``: team | player | match | lineup | clock | log | edit | delete | undo | redo | import.
     ``event_ids``: for ``log`` the first id is the event asked for (a goal's automatic
     ``assist`` follows it). ``kinds`` are the event kinds touched.
-    ``description`` is a short human text ("Goal logged", "Undo: goal logged").
+    ``description`` is a short human text ("Goal logged", "Undone: goal").
     """
 
     action: str
@@ -55,6 +55,16 @@ class ClockState:
 
 
 @dataclass(frozen=True)
+class Score:
+    """The contract's Match.score: goals of periods 1-4 (own goals for the other side), and
+    the shoot-out's (home, away) once period 5 was played, else None."""
+
+    home: int
+    away: int
+    shootout: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class LineupItem:
     """One player in a match lineup (input to ``set_lineup`` and output of ``lineup``)."""
 
@@ -71,7 +81,7 @@ class TimelineEvent:
     seq: int
     match_id: str
     kind: str
-    team: str
+    team: str | None  # None for period markers (they belong to no team)
     player_id: str | None
     player_name: str | None
     related_player_id: str | None
@@ -82,6 +92,7 @@ class TimelineEvent:
     note: str | None
     logged_at: datetime
     deleted: bool = False
+    reason: str | None = None
 
 
 @dataclass
@@ -103,7 +114,10 @@ class PlayerStats:
     fouls: int = 0
     yellow_cards: int = 0
     red_cards: int = 0
+    shots_on_target: int = 0
+    shots_off_target: int = 0
     minutes: int = 0
+    minutes_ms: int = 0
     matches: int = 0
     starts: int = 0
 

@@ -21,7 +21,7 @@ class UndoOps(ServiceBase):
             return bool(self._history.redo)
 
     def undo_label(self) -> str | None:
-        """Short text of what ``undo`` would undo ("goal logged"), or None."""
+        """Short text of what ``undo`` would undo ("goal" for a log, "goal edit", "goal deletion"), or None."""
         with self._history.lock:
             return self._history.undo[-1].label if self._history.undo else None
 
@@ -52,8 +52,9 @@ class UndoOps(ServiceBase):
             source.pop()
             target.append(action)
         verb = "undo" if undo else "redo"
+        # "Undone: tackle" (a log), "Undone: tackle edit": the text names what was taken back
         return Change(verb, match_ids=(action.match_id,), event_ids=tuple(snapshots), kinds=action.kinds,
-                      description=f"{verb.capitalize()}: {action.label}")
+                      description=f"{'Undone' if undo else 'Redone'}: {action.label}")
 
     def _restore(self, snapshots: dict[str, dict[str, Any]]) -> None:
         now = self._now()

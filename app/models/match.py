@@ -13,6 +13,8 @@ EVENT_KINDS = (
     "goal", "assist", "key_pass", "save", "interception", "tackle", "foul", "penalty",
     "free_kick", "ball_out", "own_goal", "substitution", "yellow_card", "red_card",
     "period_start", "period_end",
+    # team server contract 1.1
+    "shot_on_target", "shot_off_target", "corner", "offside", "shootout_goal", "shootout_miss",
 )
 
 
@@ -38,7 +40,11 @@ class Player(SQLModel, table=True):
 
 
 class Match(SQLModel, table=True):
-    """A match. ``team_id`` is our team; ``our_side`` says whether we are home or away."""
+    """A match. ``team_id`` is our team; ``our_side`` says whether we are home or away.
+
+    ``home_team_id``/``away_team_id`` name the Team of a side whose squad is kept (ours, and the
+    opponent's when known). Periods 1..``period_count`` are regular, then extra time of
+    ``extra_time_length_min`` up to period 4, and period 5 is the penalty shoot-out."""
 
     __tablename__ = "match"
 
@@ -51,8 +57,11 @@ class Match(SQLModel, table=True):
     venue: str | None = None
     status: str = "scheduled"  # scheduled | live | finished
     current_period: int = 0
-    period_count: int = 2
+    period_count: int = 2  # the contract's ``regular_periods``: halves (2) or quarters (4)
     period_length_min: int = 45
+    extra_time_length_min: int = 15
+    home_team_id: str | None = Field(default=None, foreign_key="team.id")
+    away_team_id: str | None = Field(default=None, foreign_key="team.id")
     updated_at: datetime = ts_field(default_now=True)
     deleted: bool = False
 
@@ -86,6 +95,7 @@ class MatchEvent(SQLModel, table=True):
     team: str  # home | away
     player_id: str | None = Field(default=None, foreign_key="player.id")
     related_player_id: str | None = Field(default=None, foreign_key="player.id")
+    reason: str | None = None  # "second_yellow" on the red card a second yellow gives
     period: int
     clock_ms: int
     note: str | None = None

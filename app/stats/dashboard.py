@@ -147,7 +147,7 @@ def _compute(
             lap("history")
             results = match_results(conn, period)
             lap("results")
-            players = player_table(conn, period)
+            players = player_table(conn, period, now)
             top = top_performers(players)
             lap("players")
             whoop = whoop_series(conn, period)

@@ -7,13 +7,17 @@ Soft-deleted matches and events never count; neither do deleted players' steps.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
+from app.match.clock import Mark, period_elapsed
+from app.match.minutes import TIMING_KINDS
 from app.models import LineupEntry, Match, MatchEvent, Player, Team
+from app.models.match import ClockMark
 from app.stats._sql import epoch, fetch_all, table_of, within
 from app.stats.minutes import KIND_CODES, Ints, MatchArrays, status_code
 from app.stats.periods import Period
@@ -23,9 +27,10 @@ EVENT = table_of(MatchEvent)
 LINEUP = table_of(LineupEntry)
 PLAYER = table_of(Player)
 TEAM = table_of(Team)
+CLOCK_MARK = table_of(ClockMark)
 
 COUNTED = ("goal", "save", "tackle", "yellow_card", "red_card")
-TIMING = ("substitution", "red_card", "period_start", "period_end")
+TIMING = TIMING_KINDS
 ASSIST_WINDOW_MS = 60_000
 SEP = "\x1f"
 
@@ -143,7 +148,8 @@ def table_queries(period: Period) -> TableQueries:
         .select_from(PLAYER.outerjoin(TEAM, TEAM.c.id == PLAYER.c.team_id))
         .where(PLAYER.c.deleted.is_(False)),
         matches=select(
-            MATCH.c.id, MATCH.c.status, MATCH.c.current_period, MATCH.c.period_count, MATCH.c.period_length_min
+            MATCH.c.id, MATCH.c.status, MATCH.c.current_period, MATCH.c.period_count, MATCH.c.period_length_min,
+            MATCH.c.extra_time_length_min,
         ).where(MATCH.c.deleted.is_(False), within(MATCH.c.kickoff_at, period)),
         lineups=select(
             func.count(),
@@ -171,7 +177,32 @@ def table_queries(period: Period) -> TableQueries:
     )
 
 
-def match_arrays(conn: Any, period: Period, player_code: Codes) -> MatchArrays:
+def live_clocks(conn: Any, matches: list[tuple[Any, ...]], now: datetime | None) -> Ints:
+    """Per match row (id, status, current_period, ...): the clock of its period being played
+    at ``now``, from its clock marks; -1 when not live, ended, unmarked or ``now`` is None."""
+    out = np.full(len(matches), -1, dtype=np.int64)
+    live = {str(r[0]): (i, int(r[2])) for i, r in enumerate(matches) if r[1] == "live"}
+    if now is None or not live:
+        return out
+    rows = fetch_all(
+        conn,
+        select(CLOCK_MARK.c.match_id, CLOCK_MARK.c.action, CLOCK_MARK.c.period, CLOCK_MARK.c.at).where(
+            CLOCK_MARK.c.match_id.in_(list(live))
+        ),
+    )
+    marks: dict[str, list[Mark]] = {}
+    for mid, action, per, at in rows:
+        when = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        marks.setdefault(str(mid), []).append(Mark(str(action), int(per), when.replace(tzinfo=UTC)))
+    for mid, items in marks.items():
+        i, current = live[mid]
+        elapsed, _running, ended = period_elapsed(sorted(items, key=lambda m: m.at), current, now)
+        if not ended and any(m.period == current for m in items):
+            out[i] = elapsed
+    return out
+
+
+def match_arrays(conn: Any, period: Period, player_code: Codes, now: datetime | None = None) -> MatchArrays:
     """Matches, starters and timing events of ``period`` as arrays, in three short reads.
 
     The thousands of starters and timing events come back as one row of ``group_concat``
@@ -182,9 +213,9 @@ def match_arrays(conn: Any, period: Period, player_code: Codes) -> MatchArrays:
     matches = fetch_all(conn, q.matches)
     match_code = Codes((str(r[0]), i) for i, r in enumerate(matches))
     if matches:
-        _ids, statuses, current, count, length = zip(*matches, strict=True)
+        _ids, statuses, current, count, length, extra = zip(*matches, strict=True)
     else:
-        statuses, current, count, length = (), (), (), ()
+        statuses, current, count, length, extra = (), (), (), (), ()
     n_starters, st_matches, st_players = fetch_all(conn, q.lineups)[0]
     timing = fetch_all(conn, q.timing)
     n_events, ev_matches, kinds, periods, clocks, offs, ons = timing[0]
@@ -200,7 +231,7 @@ def match_arrays(conn: Any, period: Period, player_code: Codes) -> MatchArrays:
         _codes(ons, n_events, player_code),
     )
     if any(p is None for p in parsed):  # an id holding the separator (or odd numbers): read rows
-        return _match_arrays_by_rows(conn, period, player_code, matches, match_code)
+        return _match_arrays_by_rows(conn, period, player_code, matches, match_code, now)
     st_m, st_p, ev_m, ev_k, ev_p, ev_c, ev_off, ev_on = (p for p in parsed if p is not None)
     keep = (st_m >= 0) & (st_p >= 0)
     events_ok = ev_m >= 0
@@ -218,6 +249,8 @@ def match_arrays(conn: Any, period: Period, player_code: Codes) -> MatchArrays:
         ev_clock=ev_c[events_ok],
         ev_off=ev_off[events_ok],
         ev_on=ev_on[events_ok],
+        extra_time_length_min=_ints(extra),
+        live_elapsed=live_clocks(conn, matches, now),
     )
 
 
@@ -227,6 +260,7 @@ def _match_arrays_by_rows(
     player_code: Codes,
     matches: list[tuple[Any, ...]],
     match_code: Codes,
+    now: datetime | None,
 ) -> MatchArrays:
     """``match_arrays`` reading a row per starter and per event (the general, slower way)."""
     in_range = _of_matches_in(EVENT.c.match_id, period)
@@ -268,4 +302,6 @@ def _match_arrays_by_rows(
         ev_clock=_ints(cols[3]),
         ev_off=_ints(cols[4]),
         ev_on=_ints(cols[5]),
+        extra_time_length_min=_ints([r[5] for r in matches]),
+        live_elapsed=live_clocks(conn, matches, now),
     )

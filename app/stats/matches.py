@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.stats._sql import Source, connect, fetch_all
 from app.stats.match_queries import Codes, match_arrays, results_queries, table_queries
@@ -90,18 +91,19 @@ def match_results(source: Source, period: Period) -> list[MatchResult]:
     ]
 
 
-def player_table(source: Source, period: Period) -> list[PlayerLine]:
+def player_table(source: Source, period: Period, now: datetime | None = None) -> list[PlayerLine]:
     """Per player, over matches kicking off in ``period``: appearances, minutes and counts.
 
     Players without an appearance or any counted event are left out. Sorted by goals,
     assists, minutes, name. Minutes and appearances: ``minutes_arrays`` (the rules of
-    ``minutes_played``, vectorised over every match).
+    ``minutes_played``, vectorised over every match); a live period runs to its clock at
+    ``now`` (without ``now``, to its latest event).
     """
     q = table_queries(period)
     with connect(source) as conn:
         players = fetch_all(conn, q.players)
         player_code = Codes((str(r[0]), i) for i, r in enumerate(players))
-        arrays = match_arrays(conn, period, player_code)
+        arrays = match_arrays(conn, period, player_code, now)
         counts = fetch_all(conn, q.counts)
         goal_assists = fetch_all(conn, q.goal_assists)
         own_assists = fetch_all(conn, q.own_assists)

@@ -1,108 +1,21 @@
-"""Minutes played and appearances in matches: one match in Python, or every match at once with numpy.
+"""Minutes played and appearances of every match at once with numpy: the reference rules of
+``app.match.minutes.minutes_played`` (one match in Python), vectorised for the Dashboard.
 
-Rules (the team server model):
-- ``substitution``: ``player_id`` goes off, ``related_player_id`` comes on. A ``red_card``
-  sends ``player_id`` off for the rest of the match.
-- Starters (lineup ``starting``) are on from the start of period 1. A period runs from its
-  ``period_start`` event (``clock_ms`` from the period's kick-off; 0 when absent) to its
-  ``period_end`` event; without one, a period that is over lasts the regulation length (or
-  up to its last event, if later) and the period being played lasts up to its last event.
-- Appearances: started, or came on, in a match that has begun.
-``minutes_played`` states the rules for one match; ``minutes_arrays`` computes the same for
-every match at once (the player table's minutes). No SQL here: ``match_queries`` reads the
-``MatchArrays``.
+The rules are stated once, there. No SQL here: ``match_queries`` reads the ``MatchArrays``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from app.match.minutes import TimingEvent, minutes_played
+from app.match.rules import LAST_PLAYED_PERIOD
 
-class TimingEvent(NamedTuple):
-    """A substitution, red card or period start/end of one match (a plain tuple, for speed)."""
-
-    kind: str
-    period: int
-    clock_ms: int
-    player_id: str | None = None
-    related_player_id: str | None = None
-
-
-def minutes_played(
-    starters: Iterable[str],
-    events: Iterable[tuple[str, int, int, str | None, str | None]],
-    *,
-    status: str = "finished",
-    current_period: int = 0,
-    period_count: int = 2,
-    period_length_min: int = 45,
-) -> tuple[dict[str, int], set[str]]:
-    """Milliseconds on the pitch per player in one match, and who appeared.
-
-    ``events`` are the match's timing events as ``TimingEvent`` (or equal tuples):
-    substitution, red_card, period_start, period_end; any order.
-    """
-    starts: dict[int, int] = {}
-    ends: dict[int, int] = {}
-    latest: dict[int, int] = {}
-    changes: dict[int, list[tuple[int, str, str | None, str | None]]] = {}
-    for kind, p, clock, pid, rid in events:
-        if clock > latest.get(p, -1):
-            latest[p] = clock
-        if kind == "period_start":
-            starts[p] = min(clock, starts.get(p, clock))
-        elif kind == "period_end":
-            ends[p] = max(clock, ends.get(p, clock))
-        elif kind in ("substitution", "red_card"):
-            changes.setdefault(p, []).append((clock, kind, pid, rid))
-    last_seen = max(latest, default=0)
-    if status == "finished":
-        last = max(period_count, last_seen)
-    elif status == "live":
-        last = max(current_period, last_seen)
-    else:  # scheduled: only what the log shows
-        last = last_seen
-    length_ms = period_length_min * 60_000
-    # each period's window, laid end to end on one match clock (offset = earlier periods' time)
-    windows: dict[int, tuple[int, int, int]] = {}  # period -> (start, end, offset)
-    offset = 0
-    for p in range(1, last + 1):
-        start = starts.get(p, 0)
-        if p in ends:
-            end = ends[p]
-        elif status == "live" and p >= current_period:
-            end = latest.get(p, start)
-        else:
-            end = max(start + length_ms, latest.get(p, 0))
-        end = max(start, end)
-        windows[p] = (start, end, offset)
-        offset += end - start
-    total = offset
-    since: dict[str, int] = dict.fromkeys(starters, 0) if last else {}
-    appeared = set(since)
-    played: dict[str, int] = {}
-    moves = [
-        (windows[p][2] + min(max(clock, windows[p][0]), windows[p][1]), kind, off, incoming)
-        for p, items in changes.items()
-        if p in windows
-        for clock, kind, off, incoming in items
-    ]
-    moves.sort(key=lambda m: m[0])
-    for at, kind, off, incoming in moves:
-        if off is not None and off in since:
-            played[off] = played.get(off, 0) + at - since.pop(off)
-        if kind == "substitution" and incoming is not None and incoming not in since:
-            since[incoming] = at
-            appeared.add(incoming)
-    for player, t0 in since.items():
-        played[player] = played.get(player, 0) + total - t0
-    return played, appeared
+__all__ = ["MatchArrays", "TimingEvent", "minutes_arrays", "minutes_played"]
 
 
 Ints = npt.NDArray[np.int64]
@@ -139,6 +52,8 @@ class MatchArrays:
     ev_clock: Ints
     ev_off: Ints
     ev_on: Ints
+    extra_time_length_min: Ints | None = None  # per match; None: 15 everywhere
+    live_elapsed: Ints | None = None  # per match: the live period's clock, -1 (or None) when not read
 
 
 def minutes_arrays(a: MatchArrays) -> tuple[Ints, Ints]:
@@ -193,17 +108,25 @@ def minutes_arrays(a: MatchArrays) -> tuple[Ints, Ints]:
     grid_match = np.repeat(np.arange(n_matches, dtype=np.int64), n_per)
     grid_period = np.tile(np.arange(1, n_per + 1, dtype=np.int64), n_matches)
     open_live = (a.status[grid_match] == LIVE) & (grid_period >= a.current_period[grid_match])
-    length_ms = a.period_length_min[grid_match] * 60_000
+    et_min = a.extra_time_length_min if a.extra_time_length_min is not None else np.full(n_matches, 15)
+    live_ms = a.live_elapsed if a.live_elapsed is not None else np.full(n_matches, -1)
+    extra = (grid_period > a.period_count[grid_match]) & (grid_period <= LAST_PLAYED_PERIOD)
+    length_ms = np.where(extra, et_min[grid_match], a.period_length_min[grid_match]) * 60_000
+    clocked = open_live & (grid_period == a.current_period[grid_match]) & (live_ms[grid_match] >= 0)
     end = np.where(
         ends != low,
         ends,
         np.where(
-            open_live,
-            np.where(has_latest, latest, start),
-            np.maximum(start + length_ms, np.where(has_latest, latest, 0)),
+            clocked,
+            live_ms[grid_match],
+            np.where(
+                open_live,
+                np.where(has_latest, latest, start),
+                np.maximum(start + length_ms, np.where(has_latest, latest, 0)),
+            ),
         ),
     )
-    end = np.maximum(start, end)
+    end = np.where(grid_period > LAST_PLAYED_PERIOD, start, np.maximum(start, end))  # shoot-out: no minutes
     duration = np.where(grid_period <= last[grid_match], end - start, 0).reshape(n_matches, n_per)
     offset = (np.cumsum(duration, axis=1) - duration).reshape(-1)
     total = duration.sum(axis=1)
@@ -293,6 +216,8 @@ def _minutes_one_by_one(a: MatchArrays) -> tuple[Ints, Ints]:
             current_period=int(a.current_period[mi]),
             period_count=int(a.period_count[mi]),
             period_length_min=int(a.period_length_min[mi]),
+            extra_time_length_min=15 if a.extra_time_length_min is None else int(a.extra_time_length_min[mi]),
+            live_elapsed_ms=None if a.live_elapsed is None or a.live_elapsed[mi] < 0 else int(a.live_elapsed[mi]),
         )
         for pid, ms in played.items():
             ms_total[int(pid)] += ms

@@ -7,31 +7,21 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel
 
+from app.match.schema import SCHEMAS
 from app.models.match import Match, MatchEvent, Player, Team
 from sync.errors import ProtocolError
 from sync.http import iso, parse_dt
 
 MODELS: dict[str, type[SQLModel]] = {"team": Team, "player": Player, "match": Match, "event": MatchEvent}
 
-# Fields the server knows, per entity (besides id, updated_at, deleted).
-FIELDS: dict[str, tuple[str, ...]] = {
-    "team": ("name",),
-    "player": ("team_id", "name", "shirt_number", "position"),
-    "match": ("team_id", "home_team", "away_team", "kickoff_at", "venue", "status", "current_period",
-              "period_length_min"),
-    "event": ("match_id", "kind", "team", "player_id", "related_player_id", "period", "clock_ms", "note",
-              "logged_at"),
-}
+# Fields the server knows, per entity (besides id, updated_at, deleted): the one schema's.
+FIELDS: dict[str, tuple[str, ...]] = {entity: schema.content_fields() for entity, schema in SCHEMAS.items()}
 DATETIME_FIELDS = {"kickoff_at", "logged_at"}
 
 
 def payload(entity: str, row: Any) -> dict[str, Any]:
-    """The JSON body for POST/PUT of ``row``."""
-    out: dict[str, Any] = {"id": row.id}
-    for name in FIELDS[entity]:
-        value = getattr(row, name)
-        out[name] = iso(value) if isinstance(value, datetime) else value
-    return out
+    """The JSON body for POST/PUT of ``row`` (``app.match.schema``)."""
+    return SCHEMAS[entity].from_row(row).payload()
 
 
 def local_snapshot(entity: str, row: Any) -> dict[str, Any]:
@@ -73,15 +63,16 @@ def check_record(entity: str, record: Any) -> dict[str, Any]:
 def apply_remote(session: Session, entity: str, record: dict[str, Any]) -> Any:
     """Upsert the local row from a server record (no outbox entry: nothing is echoed back)."""
     model = MODELS[entity]
+    schema = SCHEMAS[entity]
     row: Any = session.get(model, record["id"])
     values: dict[str, Any] = {}
     for name in FIELDS[entity]:
-        if name not in record:
+        if name not in record:  # a 1.0 server leaves out what 1.1 added: keep the local value
             continue
         value = record[name]
         if name in DATETIME_FIELDS and value is not None:
             value = parse_dt(value)
-        values[name] = value
+        values[schema.COLUMNS.get(name, name)] = value
     values["updated_at"] = parse_dt(remote_updated_at(record))
     if entity == "event" and values.get("logged_at") is None:  # optional on the server, required here
         values["logged_at"] = row.logged_at if row is not None else values["updated_at"]

@@ -22,20 +22,24 @@ from tests.emulators.server import FaultyApp, Request, Response
 EVENT_KINDS = {
     "goal", "assist", "key_pass", "save", "interception", "tackle", "foul", "penalty", "free_kick", "ball_out",
     "own_goal", "substitution", "yellow_card", "red_card", "period_start", "period_end",
+    # contract 1.1
+    "shot_on_target", "shot_off_target", "corner", "offside", "shootout_goal", "shootout_miss",
 }
 FIELDS = {
     "team": ("name",),
     "player": ("team_id", "name", "shirt_number", "position"),
     "match": ("team_id", "home_team", "away_team", "kickoff_at", "venue", "status", "current_period",
-              "period_length_min"),
+              "period_length_min", "home_team_id", "away_team_id", "regular_periods", "extra_time_length_min"),
     "event": ("match_id", "kind", "team", "player_id", "related_player_id", "period", "clock_ms", "note",
-              "logged_at"),
+              "logged_at", "reason"),
 }
+OPTIONAL_1_1 = {"home_team_id", "away_team_id", "regular_periods", "extra_time_length_min", "reason"}
 DEFAULTS: dict[str, dict[str, Any]] = {
     "team": {},
     "player": {"shirt_number": None, "position": None},
-    "match": {"team_id": None, "venue": None, "status": "scheduled", "current_period": 0, "period_length_min": 45},
-    "event": {"player_id": None, "related_player_id": None, "note": None, "logged_at": None},
+    "match": {"team_id": None, "venue": None, "status": "scheduled", "current_period": 0, "period_length_min": 45,
+              "home_team_id": None, "away_team_id": None, "regular_periods": 2, "extra_time_length_min": 15},
+    "event": {"player_id": None, "related_player_id": None, "note": None, "logged_at": None, "reason": None},
 }
 
 
@@ -158,14 +162,19 @@ class TeamServer(FaultyApp):
             data["score"] = self.score(rec["id"])
         return data
 
-    def score(self, match_id: str) -> dict[str, int]:
-        score = {"home": 0, "away": 0}
+    def score(self, match_id: str) -> dict[str, Any]:
+        score: dict[str, Any] = {"home": 0, "away": 0}
+        shootout = {"home": 0, "away": 0}
         for ev in self.data["event"].values():
             if ev["match_id"] == match_id and not ev["deleted"]:
                 if ev["kind"] == "goal":
                     score[ev["team"]] += 1
                 elif ev["kind"] == "own_goal":
                     score["away" if ev["team"] == "home" else "home"] += 1
+                elif ev["kind"] == "shootout_goal":
+                    shootout[ev["team"]] += 1
+        played = int(self.data["match"].get(match_id, {}).get("current_period", 0)) >= 5
+        score["shootout"] = shootout if played else None
         return score
 
     # ------------------------------------------------------------------ validation
@@ -179,7 +188,7 @@ class TeamServer(FaultyApp):
         if creating:
             if not isinstance(body.get("id"), str) or len(body["id"]) < 8:
                 raise Invalid("id: a UUID is required")
-            missing = [n for n in FIELDS[kind] if n not in rec]
+            missing = [n for n in FIELDS[kind] if n not in rec and n not in OPTIONAL_1_1]
             if missing:
                 raise Invalid(f"missing fields: {', '.join(missing)}")
         if "name" in rec and not (isinstance(rec["name"], str) and 1 <= len(rec["name"]) <= 120):
@@ -195,8 +204,10 @@ class TeamServer(FaultyApp):
                 _parse_dt(rec["kickoff_at"])
             if rec.get("status", "scheduled") not in ("scheduled", "live", "finished"):
                 raise Invalid("status: scheduled, live or finished")
-            if not 0 <= int(rec.get("current_period", 0)) <= 4:
-                raise Invalid("current_period: 0 to 4")
+            if not 0 <= int(rec.get("current_period", 0)) <= 5:
+                raise Invalid("current_period: 0 to 5")
+            if not 1 <= int(rec.get("regular_periods", 2)) <= 4:
+                raise Invalid("regular_periods: 1 to 4")
             if not 1 <= int(rec.get("period_length_min", 45)) <= 60:
                 raise Invalid("period_length_min: 1 to 60")
         if kind == "event":
@@ -204,8 +215,10 @@ class TeamServer(FaultyApp):
                 raise Invalid(f"kind: unknown event kind {rec['kind']!r}")
             if "team" in rec and rec["team"] not in ("home", "away"):
                 raise Invalid("team: home or away")
-            if "period" in rec and not (isinstance(rec["period"], int) and 1 <= rec["period"] <= 4):
-                raise Invalid("period: 1 to 4")
+            if "period" in rec and not (isinstance(rec["period"], int) and 1 <= rec["period"] <= 5):
+                raise Invalid("period: 1 to 5")
+            if rec.get("reason") not in (None, "second_yellow"):
+                raise Invalid("reason: second_yellow or null")
             if "clock_ms" in rec and not (isinstance(rec["clock_ms"], int) and rec["clock_ms"] >= 0):
                 raise Invalid("clock_ms: a whole number >= 0")
             note = rec.get("note")

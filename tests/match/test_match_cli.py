@@ -63,7 +63,7 @@ def test_export_json_and_csv_then_import_into_another_home(
     result = fieldmat(fieldmat_home, "match", "export", logged_match[:8], "--format", "json", "-o", str(out))
     assert result.returncode == 0, result.stderr
     doc = json.loads(out.read_text())
-    assert doc["format"] == "fieldmat.match/1" and doc["match"]["score"] == {"home": 2, "away": 0}
+    assert doc["format"] == "fieldmat.match/1" and doc["match"]["score"] == {"home": 2, "away": 0, "shootout": None}
 
     csv_result = fieldmat(fieldmat_home, "match", "export", logged_match, "--format", "csv")
     assert csv_result.returncode == 0, csv_result.stderr

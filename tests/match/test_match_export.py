@@ -63,7 +63,7 @@ def test_json_has_the_documented_shape(svc: MatchService, squad: Squad, clock: F
     doc = export_dict(svc, squad.match.id)
     assert list(doc) == ["format", "match", "teams", "players", "lineup", "events", "view"]
     assert doc["format"] == "fieldmat.match/1"
-    assert doc["match"]["score"] == {"home": 1, "away": 1}
+    assert doc["match"]["score"] == {"home": 1, "away": 1, "shootout": None}
     assert doc["match"]["kickoff_at"] == "2026-05-02T10:00:00Z"
     assert {e["id"] for e in doc["events"]} >= {ids["goal"], ids["deleted"]}
     deleted = next(e for e in doc["events"] if e["id"] == ids["deleted"])
@@ -231,9 +231,12 @@ def test_csv_has_one_row_per_live_event(svc: MatchService, squad: Squad, clock: 
     rows = list(csv.DictReader(io.StringIO(export_csv(svc, squad.match.id))))
     assert ids["deleted"] not in {r["event_id"] for r in rows}
     goal = next(r for r in rows if r["event_id"] == ids["goal"])
-    assert (goal["minute"], goal["player"], goal["related_player"], goal["team_name"]) == (
-        "10'", "Player 10", "Player 8", "Lions",
+    assert (goal["label"], goal["minute"], goal["stoppage"], goal["player"], goal["related_player"]) == (
+        "10'", "10", "0", "Player 10", "Player 8",
     )
+    assert goal["team_name"] == "Lions"
+    markers = [r for r in rows if r["kind"] in ("period_start", "period_end")]
+    assert markers and all(r["team"] == "" and r["team_name"] == "" for r in markers)
     assert len(rows) == len(svc.timeline(squad.match.id))
 
 

@@ -141,7 +141,7 @@ def test_goal_with_assist_logs_the_assist_and_undo_redo_travel_together(
     stats = {s.player_id: s for s in svc.player_stats(mid)}
     assert (stats[scorer.id].goals, stats[provider.id].assists) == (1, 1)
 
-    assert svc.undo_label() == "goal logged"
+    assert svc.undo_label() == "goal"
     undo = svc.undo()
     assert undo is not None and set(undo.event_ids) == set(change.event_ids)
     assert svc.score(mid) == (0, 0)
@@ -363,7 +363,7 @@ def test_outbox_collapse_check_uses_the_record_index(ctx: AppContext) -> None:
 def test_lineup_refuses_a_shirt_number_worn_twice(svc: MatchService, squad: Squad) -> None:
     p = squad.players
     before = svc.lineup(squad.match.id)
-    with pytest.raises(ValidationError, match="#7 is given to two players"):
+    with pytest.raises(ValidationError, match="#7 is given to two home players"):
         svc.set_lineup(squad.match.id, [LineupItem(p[0].id, True, 7), LineupItem(p[1].id, True, 7)])
     assert svc.lineup(squad.match.id) == before
     svc.set_lineup(squad.match.id, [LineupItem(p[0].id, True, 7), LineupItem(p[1].id, True, None)])

@@ -64,7 +64,7 @@ def test_substitution_needs_both_players() -> None:
     e = entry()
     e.event_key("substitution")
     assert e.enter() is None
-    assert "player off" in e.error
+    assert "two players" in e.error
 
 
 def test_unknown_shirt_logs_nothing_and_says_so() -> None:

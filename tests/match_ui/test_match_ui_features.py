@@ -175,7 +175,7 @@ def test_malformed_file_is_refused_in_words_and_nothing_is_imported(
     else:
         doc = json.loads(text)
         if damage == "bad_kind":
-            doc["events"][0]["kind"] = "corner"
+            doc["events"][0]["kind"] = "header"
         else:  # the last event names a player nobody has: the first events must not go in either
             doc["events"][-1]["player_id"] = "7f9a1c2e-0000-4000-8000-000000000000"
         path.write_text(json.dumps(doc), encoding="utf-8")
@@ -315,7 +315,7 @@ def test_shirt_override_is_used_by_the_number_entry(qtbot: QtBot, panel: Any, cl
     qtbot.keyClicks(finn, "4")
     assert page.numbers[ids["Finn"]] == 4 and "not saved" in page.counts.text()
     qtbot.mouseClick(page.save_button, LEFT)
-    assert "#4 is given to two players" in panel.message.text()
+    assert "#4 is given to two home players" in panel.message.text()
     assert {e.player_id: e.shirt_number for e in panel.service.lineup(match_id)}[ids["Finn"]] == 12
     finn.selectAll()
     qtbot.keyClicks(finn, "12")

@@ -176,7 +176,7 @@ def test_whole_match_through_the_widgets(qtbot: QtBot, panel: Any, clock: FakeCl
 
     click(qtbot, live.event_buttons["substitution"])  # player off, then player on
     click(qtbot, live.player_buttons[ids["Dan"]])
-    assert "Dan off" in live.prompt_label.text()
+    assert "Dan — and the other player" in live.prompt_label.text()
     click(qtbot, live.player_buttons[ids["Finn"]])
     assert top_row(live) == ("26'", "Substitution", home, "#9 Dan", "#12 Finn")
     assert live.player_buttons[ids["Dan"]].text() == "#9\nDan (off)"

@@ -11,7 +11,7 @@ from pose.feedback import make_cues
 from pose.geometry import mirror_landmarks
 from pose.landmark_ids import LEFT_ANKLE, LEFT_ELBOW, LEFT_KNEE, LEFT_WRIST
 from pose.library import PoseDefinition, PoseLibrary
-from pose.scoring import recognise, score_pose
+from pose.scoring import recognise, recognise_best, score_pose
 from pose.synthetic import build_landmarks
 from pose.types import Landmarks
 
@@ -178,3 +178,46 @@ def test_torso_cue_direction(library: PoseLibrary, delta: float, direction: str,
 
     cue = cue_for(score, "torso_incl")
     assert cue is not None and (cue.direction, cue.text) == (direction, text)
+
+
+def test_recognise_best_keeps_the_most_confident_estimate(library: PoseLibrary) -> None:
+    # Two estimates of one photo: a good one and one whose legs the model misplaced.
+    good = feats(synthesize(library.get("warrior_ii")))
+    bad = dict(good, left_knee=178.0, right_knee=178.0, stance_width=0.3)
+    rec = recognise_best([bad, good], library)
+    assert rec.best is not None and rec.best.pose.id == "warrior_ii"
+    # An estimate that names a pose beats one that names none; on a tie the first wins.
+    nobody = {k: float("nan") for k in good}
+    assert recognise_best([nobody, good], library).best is not None
+    first = recognise_best([good, dict(good)], library)
+    assert first.confidence == recognise(good, library).confidence
+    with pytest.raises(ValueError, match="at least one"):
+        recognise_best([], library)
+
+
+def test_pyramid_is_not_downward_dog(library: PoseLibrary) -> None:
+    # Both fold over straight legs; in Downward Dog the arms reach forward in line with the
+    # spine, in Pyramid they hang to the floor: the arms keep the two apart by a clear margin.
+    for pose_id in ("downward_dog", "pyramid"):
+        rec = recognise(feats(synthesize(library.get(pose_id))), library)
+        assert rec.best is not None and rec.best.pose.id == pose_id
+        assert rec.ranked[0].score - rec.ranked[1].score > 0.1
+    # A textbook Downward Dog fits Pyramid's legs and fold; its arms alone rule Pyramid out.
+    dog = feats(synthesize(library.get("downward_dog")))
+    pyramid = score_pose(dog, library.get("pyramid"))
+    assert pyramid is not None and pyramid.score < 0.8
+    assert pyramid.feature_scores["left_shoulder"] == 0.0
+
+
+def test_a_shallow_goddess_is_goddess_and_straight_legs_are_not(library: PoseLibrary) -> None:
+    # Goddess's knees point out over turned-out toes, towards a front camera: the picture
+    # reads them ~10-15 degrees straighter than they are.  A knee read at 130 is still Goddess
+    # (with a cue to bend more); a wide stance on straight legs scores nothing on the knees.
+    goddess = library.get("goddess")
+    f = feats(synthesize(goddess))
+    shallow = dict(f, left_knee=130.0, right_knee=130.0)
+    rec = recognise(shallow, library)
+    assert rec.best is not None and rec.best.pose.id == "goddess"
+    straight = score_pose(dict(f, left_knee=178.0, right_knee=178.0), goddess)
+    assert straight is not None
+    assert straight.feature_scores["left_knee"] == 0.0 and straight.feature_scores["right_knee"] == 0.0

@@ -127,3 +127,30 @@ def test_the_flip_test_averages_the_picture_and_its_mirror() -> None:
     assert lm.image[11, 0] == pytest.approx(centre + 0.025, abs=0.005)
     assert lm.image[12, 0] == pytest.approx(centre - 0.025, abs=0.005)
     assert flipped.found_by == {"mirror": 1, "first": 1}
+
+
+def test_photos_try_every_copy_and_keep_every_estimate() -> None:
+    # Nobody is found in the dark picture as it is: on photos every copy and its mirror image
+    # are estimated, and all the estimates found are kept for recognition to choose from.
+    dark = frame_with_marker(100, 50, level=70, background=20)
+    est = MarkerEstimator()
+    search = SearchingEstimator(est, flip_test=True)
+    lm = search.estimate(dark)
+    assert lm is not None
+    n_copies = len(list(variants(dark)))
+    assert est.calls == 2 + 2 * n_copies
+    assert len(lm.alternatives) >= 2
+    assert lm.image[0, 0] == pytest.approx(lm.alternatives[0].image[0, 0])
+    for alt in lm.alternatives:  # every estimate is in the original picture's coordinates
+        assert alt.width == 320 and alt.height == 240
+        assert alt.image[0, 0] == pytest.approx(110 / 320, abs=0.02)
+    assert search.found_by == {"denoise+gain": 1}
+
+
+def test_the_flip_test_keeps_both_passes() -> None:
+    est = BiasedEstimator()
+    lm = SearchingEstimator(est, flip_test=True).estimate(frame_with_marker(100, 50))
+    assert lm is not None and len(lm.alternatives) == 2
+    plain, mirrored = lm.alternatives
+    assert plain.image[0, 0] == pytest.approx(110 / 320 + 0.03, abs=0.005)
+    assert mirrored.image[0, 0] == pytest.approx(110 / 320 - 0.03, abs=0.005)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from app.match import clock_flow as flow
 from app.match.types import ClockState
 from ui.match.widgets import big_button, big_label, repolish
 
@@ -28,6 +29,11 @@ class ClockBar(QWidget):
         self.status_label = big_label("", 20, "clockStatus", bold=False)
         self.primary = big_button("Kick off\n[Ctrl+Space]", "clockPrimary", px=20)
         self.end_button = big_button("End period\n[Ctrl+E]", "clockEnd", px=20)
+        # a cup match at full time: extra time and the penalty shoot-out (hidden otherwise)
+        self.extra_button = big_button("Extra\ntime", "clockExtraTime", px=18)
+        self.shootout_button = big_button("Shoot-\nout", "clockShootout", px=18)
+        self.extra_button.setVisible(False)
+        self.shootout_button.setVisible(False)
         clock_col = QVBoxLayout()
         clock_col.setSpacing(0)
         clock_col.addWidget(self.clock_label)
@@ -37,17 +43,22 @@ class ClockBar(QWidget):
         row.addLayout(clock_col, 3)
         row.addWidget(self.primary, 2)
         row.addWidget(self.end_button, 2)
+        row.addWidget(self.extra_button, 1)
+        row.addWidget(self.shootout_button, 1)
 
     def show_state(self, state: ClockState) -> None:
         """The clock, "Period 1 of 2 · Running", and the buttons' texts for ``state``."""
         self.clock_label.setText(state.display)
-        period = f"Period {state.period} of {state.period_count}" if state.period else "Not started"
+        period = flow.period_name(state.period, state.period_count)
         self.status_label.setText(f"{period} · {STATUS_WORDS.get(state.status, state.status)}")
+        cup = flow.cup_actions(state)
+        self.extra_button.setVisible(flow.EXTRA_TIME in cup)
+        self.shootout_button.setVisible(flow.SHOOTOUT in cup)
         primary = {
             "scheduled": "Kick off",
             "live": "Pause",
             "paused": "Resume",
-            "break": f"Start period {state.period + 1}",
+            "break": f"Start {flow.period_name(state.period + 1, state.period_count).split(' of ')[0].lower()}",
             "finished": "Full time:\nsummary",
         }.get(state.status, "Kick off")
         if state.status != "finished":

@@ -107,7 +107,11 @@ class NewMatchDialog(QDialog):
         self.length.setRange(1, 60)  # the service's limit
         self.length.setValue(45)
         self.length.setSuffix(" min")
-        _tall(self.team, self.opponent, self.kickoff, self.venue, self.periods, self.length)
+        self.extra_time = QSpinBox()  # a cup match's extra-time periods
+        self.extra_time.setRange(1, 30)  # the service's limit
+        self.extra_time.setValue(15)
+        self.extra_time.setSuffix(" min")
+        _tall(self.team, self.opponent, self.kickoff, self.venue, self.periods, self.length, self.extra_time)
         presets = QHBoxLayout()
         for count, minutes in FORMAT_PRESETS:  # common grassroots formats, one tap each
             preset = QPushButton(f"{count}×{minutes}")
@@ -127,6 +131,7 @@ class NewMatchDialog(QDialog):
         form.addRow("Format", presets)
         form.addRow("Periods", self.periods)
         form.addRow("Period length", self.length)
+        form.addRow("Extra time (cup)", self.extra_time)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -148,6 +153,7 @@ class NewMatchDialog(QDialog):
         self.venue.setText(match.venue or "")
         self.periods.setValue(match.period_count)
         self.length.setValue(match.period_length_min)
+        self.extra_time.setValue(match.extra_time_length_min)
 
     def set_format(self, periods: int, minutes: int) -> None:
         self.periods.setValue(periods)
@@ -176,6 +182,7 @@ class NewMatchDialog(QDialog):
                 venue=self.venue.text().strip() or None,
                 period_count=self.periods.value(),
                 period_length_min=self.length.value(),
+                extra_time_length_min=self.extra_time.value(),
             )
         except FieldmatError as exc:
             self.error.setText(str(exc))
@@ -193,6 +200,7 @@ class NewMatchDialog(QDialog):
             "venue": self.venue.text().strip() or None,
             "period_count": self.periods.value(),
             "period_length_min": self.length.value(),
+            "extra_time_length_min": self.extra_time.value(),
         }
         kickoff = from_qdatetime(self.kickoff.dateTime())
         if kickoff != self._initial_kickoff:  # the editor shows minutes: untouched keeps the stored value

@@ -7,9 +7,13 @@ enough to ask the service to log an event, and otherwise with a prompt for the u
 - event key then digits + Enter, or event key then a tap on a player: logs (``G 7 Enter``);
 - a tap on a player then an event button (or the other way round): logs;
 - Enter after an event key with nothing else: logs without a player;
-- substitution: the player off, then the player on (taps or digits + Enter, in any mix);
-- the side (home/away) is our side unless switched for the next event (H / Tab);
-  for the opposing side (no squad here) an event key logs at once, digits become a note.
+- substitution: the two players (taps or digits + Enter, in any mix, in either order: the
+  service works out who goes off);
+- a goal with a player asks "Assist?": a number + Enter (or a tap) links the assist, Enter
+  alone (or any event key) goes on without one;
+- the side (home/away) is our side unless switched for the next event (H / Tab); a side
+  whose squad is kept works like ours; for a side known by name only an event key logs at
+  once and digits become a note.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ class LogRequest:
     player_id: str | None = None
     related_player_id: str | None = None
     note: str | None = None
+    goal_id: str | None = None  # kind "assist": link this player to that goal
+
+
+ASSIST_LINK = "assist"
 
 
 class Entry:
@@ -38,6 +46,8 @@ class Entry:
         self._resolve = resolve
         self.our_side = our_side
         self.side = our_side
+        self.squad_sides: set[str] = {our_side}
+        self.assist_goal: tuple[str, str] | None = None  # (goal id, side) waiting for "Assist?"
         self.digits = ""
         self.kind: str | None = None
         self.player_id: str | None = None  # picked on the grid before an event key
@@ -50,6 +60,11 @@ class Entry:
         return self.side != self.our_side
 
     @property
+    def by_name(self) -> bool:
+        """The side picked is known by name only (no squad: no players to pick)."""
+        return self.side not in self.squad_sides
+
+    @property
     def idle(self) -> bool:
         return not (self.digits or self.kind or self.player_id or self.sub_off)
 
@@ -59,6 +74,11 @@ class Entry:
         self.player_id = None
         self.sub_off = None
         self.error = ""
+        self.assist_goal = None
+
+    def ask_assist(self, goal_id: str, side: str) -> None:
+        """A goal was logged: the next Enter (with a number) or tap names its assist."""
+        self.assist_goal = (goal_id, side)
 
     def _done(self, request: LogRequest) -> LogRequest:
         self.clear()
@@ -69,9 +89,10 @@ class Entry:
         self.side = "away" if self.side == "home" else "home"
         self.error = ""
 
-    def set_our_side(self, side: str) -> None:
+    def set_our_side(self, side: str, squad_sides: set[str] | None = None) -> None:
         self.our_side = side
         self.side = side
+        self.squad_sides = set(squad_sides) if squad_sides is not None else {side}
         self.clear()
 
     # ----------------------------------------------------------------- input
@@ -99,7 +120,8 @@ class Entry:
     def event_key(self, kind: str) -> LogRequest | None:
         """An event button or key. Returns a request when the event is complete."""
         self.error = ""
-        if self.opponent:
+        self.assist_goal = None  # an event key moves on: no assist
+        if self.by_name:
             note = f"#{int(self.digits)}" if self.digits else None
             return self._done(LogRequest(kind, self.side, note=note))
         ok, typed = self._typed_player()
@@ -122,13 +144,22 @@ class Entry:
         self.digits = ""
         return self._player(player_id)
 
+    def _assist(self, player_id: str) -> LogRequest:
+        assert self.assist_goal is not None
+        goal_id, side = self.assist_goal
+        request = LogRequest(ASSIST_LINK, side, player_id=player_id, goal_id=goal_id)
+        self.clear()
+        return request
+
     def _player(self, player_id: str) -> LogRequest | None:
+        if self.assist_goal is not None and self.kind is None:
+            return self._assist(player_id)
         if self.kind == "substitution":
             if self.sub_off is None:
                 self.sub_off = player_id
                 return None
             if player_id == self.sub_off:
-                self.error = "Pick a different player to come on"
+                self.error = "Pick a different second player"
                 return None
             return self._done(
                 LogRequest("substitution", self.side, player_id=self.sub_off, related_player_id=player_id)
@@ -141,6 +172,14 @@ class Entry:
     def enter(self) -> LogRequest | None:
         """Enter: completes a pending event with the typed number, or without a player."""
         self.error = ""
+        if self.assist_goal is not None and self.kind is None:
+            if not self.digits:
+                self.clear()  # Enter alone: no assist
+                return None
+            ok, pid = self._typed_player()
+            if not ok or pid is None:
+                return None
+            return self._assist(pid)
         if self.kind is None:
             if self.digits:
                 ok, pid = self._typed_player()
@@ -153,7 +192,7 @@ class Entry:
         if typed is not None:
             return self._player(typed)
         if self.kind == "substitution":
-            self.error = "A substitution needs the player off and the player on"
+            self.error = "A substitution needs its two players"
             return None
         return self._done(LogRequest(self.kind, self.side))
 
@@ -168,10 +207,12 @@ class Entry:
         if self.error:
             return self.error
         typed = f"#{self.digits}" if self.digits else ""
+        if self.assist_goal is not None and self.kind is None:
+            return f"Assist? {typed or 'number + Enter, or Enter for none'}"
         if self.kind == "substitution":
             if self.sub_off is None:
-                return f"Substitution: player OFF? {typed}".strip()
-            return f"Substitution: {name(self.sub_off)} off — player ON? {typed}".strip()
+                return f"Substitution: first player? {typed}".strip()
+            return f"Substitution: {name(self.sub_off)} — and the other player? {typed}".strip()
         if self.kind is not None:
             return f"{kind_label(self.kind)}: which player? {typed or '(Enter = none)'}"
         if self.player_id is not None:

@@ -20,6 +20,12 @@ EVENT_BUTTONS: tuple[tuple[str, str, str], ...] = (
     ("substitution", "Substitution", "U"),
     ("yellow_card", "Yellow card", "Y"),
     ("red_card", "Red card", "X"),
+    ("shot_on_target", "Shot on", "N"),
+    ("shot_off_target", "Shot off", "M"),
+    ("corner", "Corner", "C"),
+    ("offside", "Offside", "D"),
+    ("shootout_goal", "Pen scored", "Q"),
+    ("shootout_miss", "Pen missed", "W"),
 )
 
 KIND_LABEL: dict[str, str] = {kind: label for kind, label, _ in EVENT_BUTTONS} | {
@@ -49,6 +55,7 @@ ENTRY_KEY_HELP: tuple[tuple[str, str], ...] = (
 CONTROL_KEY_HELP: tuple[tuple[str, str], ...] = (
     ("Ctrl+Space", "kick off / pause / resume / start the next period"),
     ("Ctrl+E", "end the period (press twice)"),
+    ("Ctrl+N", "new match"),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
     ("? or F1", "this list (any key closes it)"),

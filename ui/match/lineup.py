@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.match.lineups import side_team
 from app.match.service import MatchService
 from app.match.types import Change, LineupItem
 from app.models.match import Player
@@ -72,6 +74,15 @@ class LineupEditor(ServicePage):
             self.groups[state] = grid
             columns.addWidget(box, 2 if state == "starting" else 1)
         self.form = PlayerForm(self._add_player)
+        # Both squads: the opponent's team, when its players are kept (a league volunteer
+        # logging both sides); "by name only" keeps the old single-squad match.
+        self.opponent = QComboBox()
+        self.opponent.setObjectName("opponentSquad")
+        self.opponent.setFont(big_font(16))
+        self.opponent.setMinimumHeight(48)
+        self.opponent.activated.connect(self._pick_opponent)
+        self.opponent_side = "away"
+        self.team_names: dict[str, str] = {}
         hint = QLabel(
             "Tap a player to move them: Bench → Starting → Not playing → Bench. New players join the bench. "
             "The number beside a player is their shirt for this match only."
@@ -85,6 +96,10 @@ class LineupEditor(ServicePage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.counts)
+        squad_row = QHBoxLayout()
+        squad_row.addWidget(QLabel("Opponent's squad:"))
+        squad_row.addWidget(self.opponent, 1)
+        layout.addLayout(squad_row)
         layout.addWidget(hint)
         layout.addLayout(columns, 1)
         layout.addWidget(self.form)
@@ -94,7 +109,7 @@ class LineupEditor(ServicePage):
         self.match_id = match_id
         self.team_id = match.team_id
         self.title.setText(f"Lineup: {match.home_team} v {match.away_team}")
-        self.players = self.service.list_players(match.team_id) if match.team_id else []
+        self.players = self._squads_players()
         lineup = self.service.lineup(match_id)
         saved = {e.player_id: ("starting" if e.starting else "bench") for e in lineup}
         saved_numbers = {e.player_id: e.shirt_number for e in lineup if e.shirt_number is not None}
@@ -109,10 +124,37 @@ class LineupEditor(ServicePage):
         """After the roster changed elsewhere: keep what was tapped, add new players to the bench."""
         if self.match_id is None:
             return
-        self.players = self.service.list_players(self.team_id) if self.team_id else []
+        self.players = self._squads_players()
         self.state = {p.id: self.state.get(p.id, "bench") for p in self.players}
         self.numbers = {p.id: self.numbers.get(p.id, p.shirt_number) for p in self.players}
         self._rebuild()
+
+    def _squads_players(self) -> list[Player]:
+        """Our squad, then the opponent's when kept; fills the opponent picker."""
+        assert self.match_id is not None
+        match = self.service.get_match(self.match_id)
+        self.opponent_side = "away" if match.our_side == "home" else "home"
+        theirs = side_team(match, self.opponent_side)
+        teams = [t for t in self.service.list_teams() if t.id != match.team_id]
+        self.team_names = {t.id: t.name for t in self.service.list_teams()}
+        self.opponent.blockSignals(True)
+        self.opponent.clear()
+        self.opponent.addItem("— by name only —", None)
+        for t in teams:
+            self.opponent.addItem(t.name, t.id)
+        self.opponent.setCurrentIndex(max(0, self.opponent.findData(theirs)))
+        self.opponent.blockSignals(False)
+        players = self.service.list_players(match.team_id) if match.team_id else []
+        return players + (self.service.list_players(theirs) if theirs else [])
+
+    def _pick_opponent(self, _index: int) -> None:
+        match_id = self.match_id
+        if match_id is None:
+            return
+        team_id = self.opponent.currentData()
+        field = f"{self.opponent_side}_team_id"
+        if self._try(lambda: self.service.update_match(match_id, **{field: team_id})) is not None:
+            self.reload_players()
 
     def _rebuild(self) -> None:
         for grid in self.groups.values():
@@ -145,7 +187,8 @@ class LineupEditor(ServicePage):
     def _button_text(self, p: Player) -> str:
         number = self.numbers.get(p.id)
         shown = f"#{number}" if number is not None else "–"
-        return f"{shown} {p.name}\n{p.position or ''}".strip()
+        squad = "" if p.team_id == self.team_id else self.team_names.get(p.team_id, "")
+        return f"{shown} {p.name}\n{' · '.join(x for x in (p.position or '', squad) if x)}".strip()
 
     def _number_field(self, p: Player) -> QSpinBox:
         """The player's shirt number for this match ("–": none, the roster's number counts)."""

@@ -18,21 +18,25 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QHideEvent, QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.errors import FieldmatError
+from app.match import clock_flow as flow
+from app.match.lineups import side_team
+from app.match.pitch import BENCH, ON, SENT_OFF
+from app.match.rules import PLAY_KINDS
 from app.match.service import MatchService
 from app.match.types import Change, ClockState
 from ui.match.clock_bar import ClockBar
-from ui.match.entry import Entry, LogRequest
+from ui.match.entry import ASSIST_LINK, Entry, LogRequest
 from ui.match.event_pad import EventPad
 from ui.match.help_overlay import HelpOverlay, is_modifier
 from ui.match.keys import HELP_KEYS, HELP_TEXT, KEY_TO_KIND, SIDE_KEYS, kind_label
 from ui.match.player_grid import PlayerGrid
 from ui.match.service_page import ServicePage, match_roster
 from ui.match.timeline import TimelineBox
-from ui.match.widgets import big_button, big_label, repolish
+from ui.match.widgets import big_button, big_label, elide, repolish
 from ui.theme import apply_outdoor_theme, is_outdoor
 
 CLOCK_REFRESH_MS = 250
@@ -60,6 +64,10 @@ class LiveView(ServicePage):
         self.team_id: str | None = None
         self.sides: dict[str, str] = {"home": "Home", "away": "Away"}
         self.names: dict[str, str] = {}
+        self.side_of: dict[str, str] = {}
+        self.pitch: dict[str, str] = {}  # player id -> on | bench | subbed_off | sent_off
+        self.pending: LogRequest | None = None  # waits for a confirmation (bench / sent-off player)
+        self.refused: LogRequest | None = None  # the last one that asked: asking again confirms it
         self.entry = Entry(self._resolve_shirt)
         self.clock_state: ClockState | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -82,6 +90,7 @@ class LiveView(ServicePage):
         self.score_label.setTextFormat(Qt.TextFormat.RichText)
         self.score_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.score_text = ""
+        self._score: tuple[int, int, str] = (0, 0, "")
 
         # ---- clock bar (the names tests and the panel use stay on the view)
         self.clock_bar = ClockBar()
@@ -91,6 +100,8 @@ class LiveView(ServicePage):
         self.end_period_button = self.clock_bar.end_button
         self.primary_clock.clicked.connect(self.clock_primary)
         self.end_period_button.clicked.connect(self.end_period)
+        self.clock_bar.extra_button.clicked.connect(lambda: self.clock_action(flow.EXTRA_TIME))
+        self.clock_bar.shootout_button.clicked.connect(lambda: self.clock_action(flow.SHOOTOUT))
 
         # ---- side toggle and prompt
         self.side_button = big_button("", "sideToggle", px=22, on_click=self.toggle_side)
@@ -171,10 +182,13 @@ class LiveView(ServicePage):
         match = self.service.get_match(match_id)
         self.team_id = match.team_id
         self.sides = {"home": match.home_team, "away": match.away_team}
-        self.entry.set_our_side(match.our_side)
+        squads = {side for side in ("home", "away") if side_team(match, side) is not None}
+        self.entry.set_our_side(match.our_side, squads | {match.our_side})
+        self.pending = None
         roster = match_roster(self.service, match)
         by_id = {p.id: p for p in roster.players}
         self.names = dict(roster.names)
+        self.side_of = dict(roster.side_of)
         # the grid: the lineup (starters, then bench), or the whole squad when there is none
         if roster.lineup:
             grid = [(e.player_id, e.starting) for e in roster.lineup if e.player_id in by_id]
@@ -182,6 +196,7 @@ class LiveView(ServicePage):
             grid = [(p.id, True) for p in roster.players]
         self.player_grid.build(grid, roster.shirts, by_id)
         self.timeline.set_context(match_id, self.sides, list(roster.names.items()), roster.shirts, match.period_count)
+        self.timeline.show_newest()
         self.clock_bar.armed = False
         self.feedback_label.setText("")
         self.refresh()
@@ -190,7 +205,7 @@ class LiveView(ServicePage):
     def _resolve_shirt(self, number: int) -> str | None:
         if self.match_id is None:
             return None
-        player = self.service.find_player_by_shirt(self.match_id, self.entry.our_side, number)
+        player = self.service.find_player_by_shirt(self.match_id, self.entry.side, number)
         return None if player is None else player.id
 
     # ----------------------------------------------------------------- refresh
@@ -198,10 +213,15 @@ class LiveView(ServicePage):
         """Re-read score, timeline, clock and undo state (after any change)."""
         if self.match_id is None:
             return
-        home, away = self.service.score(self.match_id)
-        self.score_text = f"{self.sides['home']}  {home} – {away}  {self.sides['away']}"
-        self.score_label.setText(score_html(self.sides["home"], home, away, self.sides["away"]))
+        score = self.service.match_score(self.match_id)
+        home, away = score.home, score.away
+        pens = "" if score.shootout is None else f" ({score.shootout[0]} – {score.shootout[1]} pens)"
+        self.score_text = f"{self.sides['home']}  {home} – {away}{pens}  {self.sides['away']}"
+        self._score = (home, away, pens)
+        self._fit_score()
         self.score_label.setToolTip(self.score_text)
+        self.pitch = self.service.pitch_status(self.match_id)
+        self._arrange_grid()
         self.timeline.refresh()
         self._mark_players()
         undo, redo = self.service.undo_label(), self.service.redo_label()
@@ -211,6 +231,40 @@ class LiveView(ServicePage):
         self.redo_button.setToolTip(f"Redo {redo}" if redo else "Nothing to redo")
         self.refresh_clock()
         self._show_entry()
+
+    def _arrange_grid(self) -> None:
+        """The grid shows the squad of the side the next event is for (Tab / H switches), so
+        two kept squads take the room of one."""
+        side = self.entry.side
+        shown = {pid for pid in self.player_grid.buttons if self.side_of.get(pid, self.entry.our_side) == side}
+        self.player_grid.arrange(self.pitch, shown)
+
+    def _fit_score(self) -> None:
+        """The score with the team names scaled down, then elided, to the room the header
+        leaves (full text in the tooltip): the numbers always show in full."""
+        home, away, pens = self._score
+        numbers = QFont(self.score_label.font())
+        numbers.setPixelSize(56)
+        numbers_px = QFontMetrics(numbers).horizontalAdvance(f"{home} – {away}    ")
+        font = QFont(self.score_label.font())
+        names = (self.sides["home"], self.sides["away"])
+        width = self.score_label.contentsRect().width()
+        for px in (26, 20, 16):
+            font.setPixelSize(px)
+            metrics = QFontMetrics(font)
+            room = (width - numbers_px - metrics.horizontalAdvance(pens)) // 2
+            if all(metrics.horizontalAdvance(n) <= room for n in names):
+                self.score_label.setText(score_html(names[0], home, away, names[1], pens, px))
+                return
+        # too narrow for one line: the numbers, and under them the names, small (elided if need be)
+        font.setPixelSize(14)
+        room = (width - QFontMetrics(font).horizontalAdvance(" –  · pens 10 – 10")) // 2
+        shown = [html.escape(elide(n, font, room)) for n in names]
+        pens_line = f" · pens {pens.strip(' ()').removesuffix(' pens')}" if pens else ""
+        self.score_label.setText(
+            f"<div align='center'><span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
+            f"<br><span style='font-size:14px'>{shown[0]} – {shown[1]}{html.escape(pens_line)}</span></div>"
+        )
 
     def _mark_players(self) -> None:
         events = self.timeline.table.events
@@ -240,7 +294,10 @@ class LiveView(ServicePage):
         if not prompt:
             prompt = IDLE_HINT
         self.prompt_label.setText(prompt)
-        self.player_grid.setEnabled(not e.opponent)
+        self.player_grid.setEnabled(not e.by_name)
+        if self.player_grid.shown_side != e.side:
+            self.player_grid.shown_side = e.side
+            self._arrange_grid()
         self.player_grid.show_picked({e.player_id, e.sub_off} - {None})
         self.event_pad.show_picked(e.kind)
 
@@ -251,6 +308,9 @@ class LiveView(ServicePage):
 
     def tap_player(self, player_id: str) -> None:
         self._disarm()
+        side = self.side_of.get(player_id)
+        if side is not None and side != self.entry.side and self.entry.idle:
+            self.entry.side = side  # a tap on the other squad's player logs for that side
         self._after(self.entry.player_tap(player_id))
 
     def toggle_side(self) -> None:
@@ -269,9 +329,28 @@ class LiveView(ServicePage):
         self._show_entry()
         self.setFocus()
 
-    def _log(self, request: LogRequest) -> None:
+    def _log(self, request: LogRequest, *, confirmed: bool = False) -> None:
         if self.match_id is None:
             return
+        if request.kind == ASSIST_LINK and request.goal_id is not None:
+            goal_id, assist = request.goal_id, request.player_id
+            change = self._try(lambda: self.service.edit_event(goal_id, related_player_id=assist))
+            if change is not None:
+                self._changed(change)
+                self.feedback_label.setText(f"✓ Assist — {self.names.get(assist or '', '?')}")
+            return
+        status = self.pitch.get(request.player_id or "", ON)
+        confirmed = confirmed or request == self.refused  # the same event asked for twice: meant
+        if not confirmed and request.kind in PLAY_KINDS and status != ON:
+            self.pending = self.refused = request
+            where = {BENCH: "on the bench", SENT_OFF: "sent off"}.get(status, "substituted off")
+            who = self.names.get(request.player_id or "", "?")
+            self.feedback_label.setText(
+                f"⚠ {who} is {where}: Enter (or the same again) logs the {kind_label(request.kind).lower()}"
+                " anyway, Esc cancels"
+            )
+            return
+        self.refused = None
         try:
             change = self.service.log_event(
                 self.match_id,
@@ -291,8 +370,12 @@ class LiveView(ServicePage):
             who = f"{off} off, {on} on"
         side = self.sides.get(request.team, request.team)
         text = f"✓ {kind_label(request.kind)} — {side}" + (f" — {who}" if who else "")
+        if len(change.kinds) > 1 and change.kinds[1] == "red_card":
+            text += " — second yellow: RED CARD, sent off"
         self._changed(change)
         self.feedback_label.setText(text)
+        if request.kind == "goal" and request.player_id is not None:
+            self.entry.ask_assist(change.event_id, request.team)
 
     def _changed(self, change: Change) -> None:
         self._on_change(change)  # the panel announces "match"; everything re-reads
@@ -323,23 +406,21 @@ class LiveView(ServicePage):
 
     # ----------------------------------------------------------------- clock
     def clock_primary(self) -> None:
-        """Kick off / pause / resume / start the next period, by the clock's status."""
+        """Kick off / pause / resume / start the next period, by the clock's state
+        (``app.match.clock_flow``); at full time, the summary."""
         self._disarm()
         if self.match_id is None:
             return
-        status = self.service.clock_state(self.match_id).status
-        if status == "finished":
+        action = flow.primary_action(self.service.clock_state(self.match_id))
+        if action == flow.SUMMARY:
             self.summaryRequested.emit(self.match_id)
-            return
-        action = {
-            "scheduled": self.service.start_period,
-            "break": self.service.start_period,
-            "live": self.service.pause,
-            "paused": self.service.resume,
-        }.get(status)
-        if action is None:
-            return
-        self._clock_call(action)
+        elif action is not None:
+            self.clock_action(action)
+
+    def clock_action(self, action: str) -> None:
+        """One clock action of ``app.match.clock_flow`` (the cup buttons: extra time, shoot-out)."""
+        self._disarm()
+        self._clock_call(lambda match_id: self.service.clock_step(match_id, action))
 
     def end_period(self) -> None:
         """End the period; the first press arms, the second ends (no accidental half-time)."""
@@ -399,9 +480,24 @@ class LiveView(ServicePage):
         else:
             super().keyPressEvent(event)
 
+    def _confirm_key(self, key: int) -> bool:
+        """While a bench or sent-off player's event waits: Enter logs it, Esc drops it, any
+        other key drops it and goes on as usual."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return False
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._log(pending, confirmed=True)
+            self._show_entry()
+            return True
+        self.feedback_label.setText("Not logged")
+        return key == Qt.Key.Key_Escape
+
     def _handle_key(self, event: QKeyEvent) -> bool:
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self.pending is not None and not is_modifier(event) and self._confirm_key(key):
+            return True
         ctrl = Qt.KeyboardModifier.ControlModifier
         shift = Qt.KeyboardModifier.ShiftModifier
         if event.matches(QKeySequence.StandardKey.Redo) or (key == Qt.Key.Key_Z and mods == ctrl | shift):
@@ -489,6 +585,7 @@ class LiveView(ServicePage):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._fit_score()
         if self.help_overlay.isVisible():
             self.help_overlay.setGeometry(self.rect())
 
@@ -496,11 +593,12 @@ class LiveView(ServicePage):
         self.timer.stop()
 
 
-def score_html(home_name: str, home: int, away: int, away_name: str) -> str:
+def score_html(home_name: str, home: int, away: int, away_name: str, pens: str = "", names_px: int = 26) -> str:
     """The score large and the team names smaller, so the numbers read from a distance."""
     return (
-        f"{html.escape(home_name)}&nbsp;&nbsp;<span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
-        f"&nbsp;&nbsp;{html.escape(away_name)}"
+        f"<span style='font-size:{names_px}px'>{html.escape(home_name)}</span>"
+        f"&nbsp;&nbsp;<span style='font-size:56px'>{home}&nbsp;–&nbsp;{away}</span>"
+        f"<span style='font-size:{names_px}px'>{html.escape(pens)}&nbsp;&nbsp;{html.escape(away_name)}</span>"
     )
 
 

@@ -41,7 +41,7 @@ from ui.match.dialogs import NewMatchDialog, TeamsPage
 from ui.match.lineup import LineupEditor
 from ui.match.live import LiveView
 from ui.match.summary import SeasonView, SummaryView
-from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item, open_modeless
+from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item, kickoff_text, open_modeless
 from ui.ops import Op, run_op
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class MatchListPage(QWidget):
         self.matches = list(matches)
         self.table.setRowCount(len(matches))
         for r, m in enumerate(matches):
-            kickoff = m.kickoff_at.astimezone().strftime("%a %d %b %Y %H:%M")
+            kickoff = kickoff_text(m.kickoff_at)
             cells = (
                 kickoff,
                 f"{m.home_team} v {m.away_team}",

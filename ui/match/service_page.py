@@ -5,13 +5,14 @@ match roster (shirt numbers and names) those screens show."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from app.errors import FieldmatError
+from app.match.lineups import side_team
 from app.match.service import MatchService
 from app.match.types import Change, LineupItem
 from app.models.match import Match, Player
@@ -61,20 +62,30 @@ class ServicePage(QWidget):
 
 @dataclass(frozen=True)
 class MatchRoster:
-    """Our players as one match shows them."""
+    """The players of a match's kept squads as the match shows them."""
 
-    players: list[Player]  # our team's roster (empty without a team)
+    players: list[Player]  # our team's roster, then the opponent's when kept (empty without squads)
     lineup: list[LineupItem]
     shirts: dict[str, int | None]  # this match's number per player: the lineup's, else the roster's
     names: dict[str, str]  # "#7 Name" (no number: just the name), in roster order
+    side_of: dict[str, str] = field(default_factory=dict)  # player id -> home | away
 
 
 def match_roster(service: MatchService, match: Match) -> MatchRoster:
-    players = service.list_players(match.team_id) if match.team_id else []
+    """Both kept squads (ours first), the lineup, and which side each player is on."""
+    players: list[Player] = []
+    side_of: dict[str, str] = {}
+    for side in (match.our_side, "away" if match.our_side == "home" else "home"):
+        team_id = side_team(match, side)
+        if team_id is None:
+            continue
+        for p in service.list_players(team_id):
+            players.append(p)
+            side_of[p.id] = side
     lineup = service.lineup(match.id)
     shirts: dict[str, int | None] = {p.id: p.shirt_number for p in players}
     for entry in lineup:
         if entry.shirt_number is not None:
             shirts[entry.player_id] = entry.shirt_number
     names = {p.id: (f"#{shirts[p.id]} " if shirts.get(p.id) is not None else "") + p.name for p in players}
-    return MatchRoster(players, lineup, shirts, names)
+    return MatchRoster(players, lineup, shirts, names, side_of)

@@ -25,7 +25,7 @@ from app.match.types import Change, PlayerStats
 from ui.match import exporting
 from ui.match.service_page import ServicePage, match_roster
 from ui.match.timeline import TimelineBox
-from ui.match.widgets import TeamCombo, big_button, big_font, big_label, item
+from ui.match.widgets import TeamCombo, big_button, big_font, big_label, item, kickoff_text
 from ui.ops import Op, run_op
 
 # (header, PlayerStats attribute)
@@ -169,9 +169,10 @@ class SummaryView(ServicePage):
         if self.match_id is None:
             return
         match = self.service.get_match(self.match_id)
-        home, away = self.service.score(self.match_id)
-        self.score_label.setText(f"{match.home_team}  {home} – {away}  {match.away_team}")
-        kickoff = match.kickoff_at.astimezone().strftime("%a %d %b %Y %H:%M")
+        score = self.service.match_score(self.match_id)
+        pens = "" if score.shootout is None else f" ({score.shootout[0]} – {score.shootout[1]} pens)"
+        self.score_label.setText(f"{match.home_team}  {score.home} – {score.away}{pens}  {match.away_team}")
+        kickoff = kickoff_text(match.kickoff_at)
         venue = f" · {match.venue}" if match.venue else ""
         status = {"scheduled": "not started", "live": "in play", "finished": "full time"}.get(
             match.status, match.status

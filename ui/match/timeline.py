@@ -66,7 +66,7 @@ class TimelineTable(QTableWidget):
             cells = (
                 e.minute,
                 kind_label(e.kind),
-                "" if e.kind in PERIOD_KINDS else sides.get(e.team, e.team),
+                "" if e.team is None else sides.get(e.team, e.team),  # period markers: no team
                 _player_text(e.player_name, e.player_id, shirts),
                 _player_text(e.related_player_name, e.related_player_id, shirts),
                 e.note or "",
@@ -222,9 +222,16 @@ class TimelineBox(ServicePage):
 
         self.table = TimelineTable(newest_first)
         self.table.editRequested.connect(self.edit_event)
+        # The newest event stays in view unless the coach scrolled away on purpose; then a
+        # "↓ newest" button brings it back (and following resumes).
+        self.following = True
+        self._scrolling = False
+        self.newest_button = big_button("↓ newest", "newestButton", px=16, on_click=self.show_newest)
+        self.newest_button.setVisible(False)
+        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.edit_button = big_button("Edit…", "editEvent", px=18, on_click=self.edit_selected)
         self.delete_button = big_button("Delete", "deleteEvent", px=18, on_click=self.delete_selected)
-        over_buttons(self, self.table, (self.edit_button, self.delete_button))
+        over_buttons(self, self.table, (self.newest_button, self.edit_button, self.delete_button))
 
     def set_context(
         self,
@@ -241,7 +248,46 @@ class TimelineBox(ServicePage):
         if self.match_id is None:
             self.table.show_events([], {}, {})
             return
-        self.table.show_events(self.service.timeline(self.match_id), self.sides, self.shirts)
+        self._scrolling = True
+        try:
+            self.table.show_events(self.service.timeline(self.match_id), self.sides, self.shirts)
+            if self.following:
+                self._scroll_to_newest()
+        finally:
+            self._scrolling = False
+        self.newest_button.setVisible(not self.following)
+
+    def newest_row(self) -> int:
+        return 0 if self.table.newest_first else self.table.rowCount() - 1
+
+    def newest_visible(self) -> bool:
+        """The newest event's row is inside the visible part of the table."""
+        row = self.newest_row()
+        if row < 0:
+            return True
+        rect = self.table.visualRect(self.table.model().index(row, 0))
+        view = self.table.viewport().rect()
+        return rect.height() > 0 and view.contains(rect.topLeft()) and view.contains(rect.bottomLeft())
+
+    def show_newest(self) -> None:
+        self.following = True
+        self._scrolling = True
+        try:
+            self._scroll_to_newest()
+        finally:
+            self._scrolling = False
+        self.newest_button.setVisible(False)
+
+    def _scroll_to_newest(self) -> None:
+        bar = self.table.verticalScrollBar()
+        bar.setValue(bar.minimum() if self.table.newest_first else bar.maximum())
+
+    def _scrolled(self, value: int) -> None:
+        if self._scrolling:
+            return  # our own scroll (a refresh, a re-selection), not the coach's
+        bar = self.table.verticalScrollBar()
+        self.following = value == (bar.minimum() if self.table.newest_first else bar.maximum())
+        self.newest_button.setVisible(not self.following)
 
     def edit_selected(self) -> None:
         event_id = self.table.selected_event_id()

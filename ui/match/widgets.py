@@ -4,10 +4,11 @@ the team picker and the "something over a row of buttons" layout."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, SignalInstance
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, SignalInstance
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -50,6 +51,100 @@ def big_font(px: int, bold: bool = True) -> QFont:
     return font
 
 
+class FitButton(QPushButton):
+    """A push button whose text always shows whole or visibly shortened, never cut: when the
+    button is too narrow, its font scales down (to ``MIN_FIT_PX``), then lines are elided
+    ("Alex Goalk…") with the whole text as the tooltip. ``full_text()`` is what was set."""
+
+    MIN_FIT_PX = 13
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self._full = text
+        self._base_px = 0  # the font size asked for (``setFont``); 0: not set yet
+        self._fitting = False
+        self._full_hint = QPushButton.sizeHint(self)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        self._full = text
+        QPushButton.setText(self, text)
+        self._remember_hint()
+        self._fit()
+
+    def text_room(self) -> int:
+        """Width the text may take: the button less its frame."""
+        return self.width() - 4
+
+    def _remember_hint(self) -> None:
+        shown, font = QPushButton.text(self), QFont(self.font())
+        self._fitting = True
+        try:
+            if self._base_px:
+                font.setPixelSize(self._base_px)
+            QPushButton.setFont(self, font)
+            QPushButton.setText(self, self._full)
+            self._full_hint = QPushButton.sizeHint(self)
+            QPushButton.setText(self, shown)
+        finally:
+            self._fitting = False
+        self.updateGeometry()
+
+    def _fit(self) -> None:
+        if not self.isVisible() or self._fitting:
+            return
+        room = self.text_room()
+        lines = self._full.split("\n")
+        font = QFont(self.font())
+        px = self._base_px or font.pixelSize()
+        while px > self.MIN_FIT_PX and max(QFontMetrics(_sized(font, px)).horizontalAdvance(x) for x in lines) > room:
+            px -= 1
+        font = _sized(font, px)
+        shown = "\n".join(elide(line, font, room) for line in lines)
+        self._fitting = True
+        try:
+            if font.pixelSize() != self.font().pixelSize():
+                QPushButton.setFont(self, font)
+            if shown != QPushButton.text(self):
+                QPushButton.setText(self, shown)
+        finally:
+            self._fitting = False
+        if shown != self._full and not self.toolTip():
+            self.setToolTip(self._full.replace("\n", " "))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and not self._fitting:
+            self._base_px = self.font().pixelSize()
+            self._remember_hint()
+            self._fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # the whole text's size: the layout aims for it, a fitted text does not shrink it
+        return self._full_hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # as narrow as the minimum width allows: a narrow window scales or elides instead of clipping
+        return QSize(self.minimumWidth(), self._full_hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit()
+
+
+def _sized(font: QFont, px: int) -> QFont:
+    out = QFont(font)
+    if px > 0:
+        out.setPixelSize(px)
+    return out
+
+
 def big_button(
     text: str,
     name: str | None = None,
@@ -60,7 +155,7 @@ def big_button(
 ) -> QPushButton:
     """A large button that never takes keyboard focus (the screen keeps the keys);
     ``on_click`` is connected to its ``clicked`` signal."""
-    button = QPushButton(text)
+    button = FitButton(text)
     button.setFont(big_font(px))
     button.setMinimumSize(min_px, min_px)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -171,3 +266,19 @@ class TeamCombo(QComboBox):
         index = self.findData(team_id)
         if index >= 0 and index != self.currentIndex():
             self.setCurrentIndex(index)
+
+
+KICKOFF_FORMAT = "%a %d %b %Y %H:%M"
+
+
+def kickoff_text(value: datetime) -> str:
+    """A kick-off as the app shows dates everywhere (local time): "Sat 02 May 2026 12:00"."""
+    return value.astimezone().strftime(KICKOFF_FORMAT)
+
+
+def elide(text: str, font: QFont, room: int) -> str:
+    """``text`` cut with "…" to ``room`` pixels in ``font`` (unchanged when it fits)."""
+    metrics = QFontMetrics(font)
+    return text if metrics.horizontalAdvance(text) <= room else metrics.elidedText(
+        text, Qt.TextElideMode.ElideRight, max(room, 0)
+    )

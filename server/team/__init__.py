@@ -1,0 +1,1 @@
+"""The team API (providers/team/openapi.yaml, version 1.1)."""

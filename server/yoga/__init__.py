@@ -1,0 +1,1 @@
+"""The yoga cloud API (providers/yoga/openapi.yaml, version 2.0)."""
