@@ -4,7 +4,7 @@ One place for the selection rule that the live view shows and the speaker says:
 
 * a framing cue (:mod:`pose.framing`) comes first and alone: fixing the picture makes
   every correction after it trustworthy;
-* otherwise at most :data:`~pose.feedback.MAX_CUES` corrections, most impactful first;
+* otherwise at most :data:`MAX_CUES` corrections, most impactful first;
 * nothing while between poses (the pipeline gives no cues then).
 
 The pipeline already drops the framing cue while a pose is held well
@@ -13,8 +13,14 @@ The pipeline already drops the framing cue while a pose is held well
 
 from __future__ import annotations
 
-from pose.feedback import MAX_CUES
-from pose.types import FrameAnalysis
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pose.types loads numpy: the Practice tab imports this module at start-up
+    from pose.types import FrameAnalysis
+
+#: Corrections shown (and made by :func:`pose.feedback.make_cues`) at most. Defined here, not
+#: in the numpy-backed feedback module, so the Practice tab can import this one at start-up.
+MAX_CUES = 2
 
 #: Accuracy (0-100) from which a held pose counts as held well (the gauge turns green).
 HELD_WELL_ACCURACY = 80.0

@@ -17,6 +17,7 @@ from pose.camera import IMAGE_SUFFIXES
 from pose.features import extract_features
 from pose.library import PoseLibrary
 from pose.scoring import recognise_best
+from pose.seen import unseen_joints
 from pose.types import Landmarks
 
 NONE_LABEL = "none"
@@ -97,7 +98,9 @@ def evaluate(
             continue
         # A photo's flip test keeps its two passes: the most confident of the three wins.
         candidates = [lm, *lm.alternatives]
-        rec = recognise_best([extract_features(c, use_depth=False) for c in candidates], library)
+        # A pose whose defining joints cannot be seen is not guessed: that is a "none".
+        rec = recognise_best([extract_features(c, use_depth=False) for c in candidates], library,
+                             unseen=[unseen_joints(c) for c in candidates])
         result.pairs.append((path, label, rec.best.pose.id if rec.best is not None else NONE_LABEL))
     return result
 

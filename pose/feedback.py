@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pose.coaching import MAX_CUES
 from pose.features import FEATURE_KINDS
 from pose.scoring import FALLOFF, PoseScore
 from pose.types import Cue, Direction, Side
-
-MAX_CUES = 2
 
 
 @dataclass(frozen=True)
@@ -29,35 +28,32 @@ class _Phrase:
 
 
 _PHRASES: dict[str, _Phrase] = {
-    "elbow": _Phrase("arm", "arm", ("Bend your {w} elbow more", "bend_more"),
-                     ("Straighten your {w} arm", "straighten")),
-    "shoulder": _Phrase("arm", "arm", ("Lower your {w} arm", "lower"),
-                        ("Raise your {w} arm", "raise")),
-    "arm_incl": _Phrase("arm", "arm", ("Lower your {w} arm", "lower"),
-                        ("Raise your {w} arm", "raise")),
-    "hip": _Phrase("hip", "leg", ("Fold more at your {w} hip", "bend_more"),
-                   ("Open your {w} hip", "straighten")),
-    "knee": _Phrase("knee", "leg", ("Bend your {w} knee more", "bend_more"),
-                    ("Straighten your {w} knee", "straighten")),
-    "thigh_incl": _Phrase("thigh", "leg", ("Lower your {w} thigh", "lower"),
-                          ("Lift your {w} thigh higher", "raise")),
-    "shin_incl": _Phrase("shin", "leg", ("Lower your {w} foot", "lower"),
-                         ("Lift your {w} foot higher", "raise")),
-    "foot_lift": _Phrase("foot", "leg", ("Lower your {w} foot", "lower"),
-                         ("Lift your {w} foot higher", "raise")),
-    "torso_incl": _Phrase("torso", "", ("Bring your torso more upright", "raise"),
-                          ("Lean your torso further", "lower")),
-    "hip_height": _Phrase("hips", "", ("Lower your hips", "lower"),
-                          ("Lift your hips", "raise")),
-    "stance_width": _Phrase("feet", "", ("Bring your feet closer together", "move_in"),
-                            ("Step your feet wider apart", "move_out")),
+    "elbow": _Phrase(
+        "arm", "arm", ("Bend your {w} elbow more", "bend_more"), ("Straighten your {w} arm", "straighten")
+    ),
+    "shoulder": _Phrase("arm", "arm", ("Lower your {w} arm", "lower"), ("Raise your {w} arm", "raise")),
+    "arm_incl": _Phrase("arm", "arm", ("Lower your {w} arm", "lower"), ("Raise your {w} arm", "raise")),
+    "hip": _Phrase("hip", "leg", ("Fold more at your {w} hip", "bend_more"), ("Open your {w} hip", "straighten")),
+    "knee": _Phrase(
+        "knee", "leg", ("Bend your {w} knee more", "bend_more"), ("Straighten your {w} knee", "straighten")
+    ),
+    "thigh_incl": _Phrase("thigh", "leg", ("Lower your {w} thigh", "lower"), ("Lift your {w} thigh higher", "raise")),
+    "shin_incl": _Phrase("shin", "leg", ("Lower your {w} foot", "lower"), ("Lift your {w} foot higher", "raise")),
+    "foot_lift": _Phrase("foot", "leg", ("Lower your {w} foot", "lower"), ("Lift your {w} foot higher", "raise")),
+    "torso_incl": _Phrase(
+        "torso", "", ("Bring your torso more upright", "raise"), ("Lean your torso further", "lower")
+    ),
+    "hip_height": _Phrase("hips", "", ("Lower your hips", "lower"), ("Lift your hips", "raise")),
+    "stance_width": _Phrase(
+        "feet", "", ("Bring your feet closer together", "move_in"), ("Step your feet wider apart", "move_out")
+    ),
 }
 
 
 def _split(feature: str) -> tuple[Side, str]:
     for side in ("left", "right"):
         if feature.startswith(side + "_"):
-            return side, feature[len(side) + 1:]
+            return side, feature[len(side) + 1 :]
     return "none", feature
 
 
@@ -87,8 +83,11 @@ def cue_for(score: PoseScore, feature: str) -> Cue | None:
     who = f"{role} ({side})" if role else side
     if kind == "thigh_incl" and 60 <= target <= 110:
         # Near-horizontal thigh targets (lunges, lifted legs): name the goal, not a motion.
-        template = "Bring your {w} thigh closer to parallel with the floor" if dev < 0 else \
-            "Lower your {w} thigh to parallel with the floor"
+        template = (
+            "Bring your {w} thigh closer to parallel with the floor"
+            if dev < 0
+            else "Lower your {w} thigh to parallel with the floor"
+        )
     if kind == "torso_incl" and target > 90:
         # Inverted torso (downward dog, bridge...): "upright" would be the wrong picture.
         template = "Lift your chest a little" if dev > 0 else "Lower your chest further"
@@ -117,8 +116,7 @@ def _merge_arms(cues: list[Cue]) -> list[Cue]:
         if kind in ("arm_incl", "shoulder") and a.side in ("left", "right"):
             for j in range(i + 1, len(cues)):
                 b = cues[j]
-                if j not in used and _split(b.joint)[1] == kind and b.side != a.side \
-                        and b.direction == a.direction:
+                if j not in used and _split(b.joint)[1] == kind and b.side != a.side and b.direction == a.direction:
                     partner = j
                     break
         if partner is None:
@@ -127,8 +125,15 @@ def _merge_arms(cues: list[Cue]) -> list[Cue]:
         used.add(partner)
         verb = "Raise" if a.direction == "raise" else "Lower"
         tail = a.text.split(" arm", 1)[1] if " arm" in a.text else ""
-        out.append(Cue(text=f"{verb} your arms{tail}", joint=a.joint, side="both",
-                       direction=a.direction, impact=a.impact + cues[partner].impact))
+        out.append(
+            Cue(
+                text=f"{verb} your arms{tail}",
+                joint=a.joint,
+                side="both",
+                direction=a.direction,
+                impact=a.impact + cues[partner].impact,
+            )
+        )
     return out
 
 

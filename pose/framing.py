@@ -6,22 +6,27 @@ the later checks are unreliable until the earlier ones are fixed):
 
 1. too dark              → "It's too dark — turn on a light"
 2. nobody found          → "Step into the picture"
-3. feet not in the frame → "Step back so your feet are in the picture"
-4. hands not in the frame → "Step back so your hands are in the picture"
-5. body off centre       → "Move to the centre"
-6. a side-judged pose seen from the front → "Turn side-on to the camera"
+3. a defining joint of the pose unseen → "Can't see your legs — step back so they are
+   in the picture" (recognition's ``unseen``, see :mod:`pose.seen`)
+4. feet not in the frame → "Step back so your feet are in the picture"
+5. hands not in the frame → "Step back so your hands are in the picture"
+6. body off centre       → "Move to the centre"
+7. a side-judged pose seen from the front → "Turn side-on to the camera"
 
 This is how the app says what it cannot see: a pose whose defining joints are out of the
-picture is not guessed (scoring skips unknown joints and needs enough of a pose's weight),
-and the cue names what to bring into view.
+picture is not guessed (recognition returns no pose and the defining joints it cannot
+see), and the cue names what to bring into view.
 
 Pure functions, thread-safe.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pose.geometry import DEFAULT_VISIBILITY
 from pose.landmark_ids import SIDE_INDEX, SIDES
+from pose.seen import cannot_see_text
 from pose.types import Landmarks
 
 DARK = "It's too dark — turn on a light"
@@ -82,16 +87,28 @@ def facing_camera(lm: Landmarks) -> bool:
     return torso > 1e-6 and float((sh**2).sum() ** 0.5) / torso > SIDE_ON_RATIO
 
 
-def framing_cue(lm: Landmarks | None, luma: float | None, pose_id: str | None = None) -> str | None:
+def cannot_see_cue(joints: Iterable[str]) -> str:
+    """``"Can't see your feet — step back so they are in the picture"`` ("" for no joints)."""
+    text = cannot_see_text(joints)
+    return f"{text} — step back so they are in the picture" if text else ""
+
+
+def framing_cue(
+    lm: Landmarks | None, luma: float | None, pose_id: str | None = None, cannot_see: Iterable[str] = ()
+) -> str | None:
     """The one framing instruction for this frame, or None when the framing is fine.
 
     ``luma`` is the frame's mean luminance (None = unknown, not judged); ``pose_id`` the
-    pose recognised or aimed at, for the side-on check.
+    pose recognised or aimed at, for the side-on check; ``cannot_see`` the defining joints
+    recognition could not see (:attr:`pose.scoring.Recognition.unseen`).
     """
     if luma is not None and luma < TOO_DARK_LUMA:
         return DARK
     if lm is None:
         return STEP_IN
+    unseen = cannot_see_cue(cannot_see)
+    if unseen:
+        return unseen
     if feet_out_of_frame(lm):
         return FEET
     if hands_out_of_frame(lm):

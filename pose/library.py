@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from pose.feature_names import FEATURE_KINDS
+from pose.landmark_ids import SIDE_INDEX, SIDES
 
 BUILTIN_RESOURCE = "poses.json"
+#: Joint names a pose may list as ``defining`` (``left_knee``, ``right_ankle``...).
+JOINT_NAMES: frozenset[str] = frozenset(f"{s}_{p}" for s in SIDES for p in SIDE_INDEX[s])
 
 
 class PoseLibraryError(ValueError):
@@ -49,6 +52,9 @@ class PoseDefinition:
     sided: bool = False
     roles: dict[str, str] = field(default_factory=dict)
     builtin: bool = True
+    #: The joints that define the pose (``left_knee``...; LEFT side in its ``roles`` for a
+    #: sided pose): when one cannot be seen the pose is not guessed (see :mod:`pose.seen`).
+    defining: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -61,6 +67,7 @@ class PoseDefinition:
             "id": self.id, "english": self.english, "sanskrit": self.sanskrit,
             "description": self.description, "sided": self.sided, "roles": dict(self.roles),
             "targets": {k: [t.value, t.tol, t.weight] for k, t in self.targets.items()},
+            **({"defining": list(self.defining)} if self.defining else {}),
         }
 
 
@@ -79,6 +86,10 @@ def parse_pose(obj: dict[str, Any], *, builtin: bool) -> PoseDefinition:
             targets[name] = Target(value, tol, weight)
         if not targets:
             raise PoseLibraryError(f"pose {pose_id!r} has no targets")
+        defining = tuple(str(j) for j in obj.get("defining", ()))
+        unknown = [j for j in defining if j not in JOINT_NAMES]
+        if unknown:
+            raise PoseLibraryError(f"pose {pose_id!r}: unknown defining joint(s) {unknown}")
         return PoseDefinition(
             id=pose_id,
             english=str(obj.get("english", pose_id)),
@@ -88,6 +99,7 @@ def parse_pose(obj: dict[str, Any], *, builtin: bool) -> PoseDefinition:
             sided=bool(obj.get("sided", False)),
             roles={str(k): str(v) for k, v in obj.get("roles", {}).items()},
             builtin=builtin,
+            defining=defining,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, PoseLibraryError):

@@ -22,8 +22,10 @@ from pose.scoring import (
     guided_presence,
     recognise,
     score_pose,
+    unseen_defining,
 )
 from pose.search import mean_luma
+from pose.seen import unseen_joints
 from pose.smoothing import LandmarkSmoother
 from pose.tracking import HoldTracker
 from pose.types import FrameAnalysis, HoldRecord, Landmarks
@@ -94,12 +96,18 @@ class PosePipeline:
             return self._emit(empty, state.completed)
         lm = self._smoother(landmarks, t_s) if self._smoother is not None else landmarks
         features = extract_features(lm, self.visibility_threshold, use_depth=False)
+        # A pose whose defining joints cannot be seen is not guessed; the framing cue says why.
+        unseen = unseen_joints(lm)
+        cannot_see: tuple[str, ...] = ()
         score: PoseScore | None
         if self._target is not None:
-            score, present = guided_presence(features, self.library, self.library.get(self._target), self.min_score)
+            target = self.library.get(self._target)
+            score, present = guided_presence(features, self.library, target, self.min_score, unseen)
             confidence = score.score if score is not None else 0.0
+            cannot_see = unseen_defining(target, score.mirrored if score is not None else False, unseen)
         else:
-            rec = recognise(features, self.library, self.min_score)
+            rec = recognise(features, self.library, self.min_score, unseen)
+            cannot_see = rec.unseen
             confidence = rec.confidence
             # Transitions are not poses: a pose that only just wins over another is not shown.
             present = rec.best if confidence >= MIN_CONFIDENCE else None
@@ -125,7 +133,8 @@ class PosePipeline:
             coached = score_pose(features, self.library.get(state.pose_id))
         else:
             # Guided mode keeps scoring and coaching towards the chosen pose: that is the guidance.
-            coached = score if self._target is not None else None
+            # (but not a pose whose defining joints it cannot see: there is nothing to judge).
+            coached = score if self._target is not None and not cannot_see else None
         analysis = FrameAnalysis(
             t_s=t_s,
             landmarks=lm,
@@ -140,7 +149,8 @@ class PosePipeline:
             in_transition=not (state.held and shown),
         )
         if not held_well(analysis.held, analysis.accuracy):
-            analysis.framing = framing_cue(lm, luma, analysis.pose_id or self._target)
+            analysis.framing = framing_cue(lm, luma, analysis.pose_id or self._target, cannot_see)
+        analysis.cannot_see = cannot_see
         return self._emit(analysis, state.completed)
 
     def _emit(self, analysis: FrameAnalysis, completed: HoldRecord | None) -> FrameAnalysis:

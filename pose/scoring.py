@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import threading
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -132,11 +133,17 @@ def score_pose(features: dict[str, float], pose: PoseDefinition) -> PoseScore | 
 
 @dataclass(frozen=True)
 class Recognition:
-    """Result of :func:`recognise`: ``best`` is None when nothing matches well enough."""
+    """Result of :func:`recognise`: ``best`` is None when nothing matches well enough.
+
+    ``unseen`` names the defining joints (person-side, ``left_knee``...) of the best
+    candidate that cannot be seen: when it is not empty ``best`` is None - the pose is
+    not guessed - and :func:`pose.seen.cannot_see_text` says what is missing.
+    """
 
     best: PoseScore | None
     confidence: float
     ranked: list[RankedPose]
+    unseen: tuple[str, ...] = ()
 
 
 class _PoseMatrix:
@@ -218,18 +225,31 @@ def _builtins_first_within_margin(ranked: list[RankedPose]) -> list[RankedPose]:
     return [*ahead, builtin, *rest]
 
 
+def unseen_defining(pose: PoseDefinition, mirrored: bool, unseen: Collection[str]) -> tuple[str, ...]:
+    """The defining joints of ``pose`` (in this orientation, person-side names) that are in
+    ``unseen`` (see :func:`pose.seen.unseen_joints`)."""
+    joints = (mirror_name(j) if mirrored else j for j in pose.defining)
+    return tuple(j for j in joints if j in unseen)
+
+
 def recognise(
     features: dict[str, float],
     library: PoseLibrary,
     min_score: float = MIN_RECOGNITION_SCORE,
+    unseen: Collection[str] = (),
 ) -> Recognition:
     """Rank all library poses; confidence blends the best score and its margin.
 
-    Thread-safe (the per-library score matrix cache is locked).
+    ``unseen`` are the joints that cannot be seen (:func:`pose.seen.unseen_joints`): when
+    one of them defines the best candidate, nothing is recognised and the result's
+    ``unseen`` says which.  Thread-safe (the per-library score matrix cache is locked).
     """
     ranked = rank_poses(features, library)
     if not ranked:
         return Recognition(None, 0.0, [])
+    missing = unseen_defining(ranked[0].pose, ranked[0].mirrored, unseen) if unseen else ()
+    if missing:
+        return Recognition(None, 0.0, ranked, missing)
     # Taught poses put behind a built-in (see rank_poses) were settled in its favour: they
     # do not make the built-in less certain.
     settled = ranked[0].pose.builtin
@@ -255,13 +275,18 @@ def recognise_best(
     candidates: list[dict[str, float]],
     library: PoseLibrary,
     min_score: float = MIN_RECOGNITION_SCORE,
+    unseen: list[frozenset[str]] | None = None,
 ) -> Recognition:
     """Recognise several estimates of the same body in one picture (a photo's flip-test
     mean and its two passes) and keep the most confident recognition; one that names a
-    pose beats one that does not, and on a tie the earliest candidate wins."""
+    pose beats one that does not, and on a tie the earliest candidate wins.  ``unseen``
+    gives each candidate's unseen joints (see :func:`recognise`)."""
     if not candidates:
         raise ValueError("recognise_best needs at least one feature set")
-    recs = [recognise(f, library, min_score) for f in candidates]
+    if unseen is not None and len(unseen) != len(candidates):
+        raise ValueError("recognise_best needs one unseen set per candidate")
+    gone = unseen if unseen is not None else [frozenset[str]() for _ in candidates]
+    recs = [recognise(f, library, min_score, u) for f, u in zip(candidates, gone, strict=True)]
     named = [r for r in recs if r.best is not None] or recs[:1]
     return max(named, key=lambda r: r.confidence)
 
@@ -272,16 +297,23 @@ def score_against(features: dict[str, float], pose: PoseDefinition) -> PoseScore
 
 
 def guided_presence(
-    features: dict[str, float], library: PoseLibrary, target: PoseDefinition, min_score: float = MIN_RECOGNITION_SCORE
+    features: dict[str, float],
+    library: PoseLibrary,
+    target: PoseDefinition,
+    min_score: float = MIN_RECOGNITION_SCORE,
+    unseen: Collection[str] = (),
 ) -> tuple[PoseScore | None, PoseScore | None]:
     """Guided mode: (score against ``target``, that score if the target is PRESENT else None).
 
     Present = the target scores at least ``min_score`` AND no other pose fits clearly better
     (by more than :data:`GUIDED_MARGIN`): a wide-leg stance can score 0.7 against Mountain,
-    but it is not Mountain when Pyramid fits at 0.9.
+    but it is not Mountain when Pyramid fits at 0.9.  Nor is it present when one of its
+    defining joints is in ``unseen``.
     """
     score = score_pose(features, target)
     if score is None or score.score < min_score:
+        return score, None
+    if unseen and unseen_defining(target, score.mirrored, unseen):
         return score, None
     ranked = rank_poses(features, library)
     rival = next((r.score for r in ranked if r.pose.id != target.id), 0.0)

@@ -110,6 +110,9 @@ class FrameAnalysis:
     #: The one framing instruction (see :mod:`pose.framing`), None when framing is fine
     #: or the pose is held well.
     framing: str | None = None
+    #: Defining joints (``left_knee``...) of the best candidate (or the guided target) that
+    #: cannot be seen: the pose is then not named (see :mod:`pose.seen`).
+    cannot_see: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -73,13 +73,13 @@ def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str]
 
 
 def mark_done(session: Session, seqs: Iterable[int], now: datetime) -> None:
-    """Close pending entries (one plain executemany: this is the push hot path)."""
-    stamp = sql_ts(now)
+    """Close pending entries: ONE statement whatever their number (a JSON array read by
+    ``json_each``), so the push hot path binds no parameters per row."""
     session.flush()
-    sqlite_cursor(session).executemany(
+    sqlite_cursor(session).execute(
         "UPDATE outbox SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL "
-        "WHERE seq = ? AND status = 'pending'",
-        [(stamp, seq) for seq in seqs],
+        "WHERE status = 'pending' AND seq IN (SELECT value FROM json_each(?))",
+        (sql_ts(now), json.dumps(list(seqs))),
     )
 
 
@@ -120,17 +120,15 @@ def supersede(session: Session, provider: str, entity: str, entity_id: str, now:
 
 
 def get_versions(session: Session, provider: str, entity: str, ids: Iterable[str]) -> dict[str, str]:
-    keys = [version_key(entity, i) for i in ids]
-    out: dict[str, str] = {}
-    prefix_len = len(version_key(entity, ""))
-    rows = session.exec(
-        select(SyncCursor.resource, SyncCursor.cursor).where(
-            SyncCursor.provider == provider, among(SyncCursor.resource, keys)
-        )
-    ).all()
-    for resource, cursor in rows:
-        out[resource[prefix_len:]] = cursor
-    return out
+    """The known server versions of ``ids`` (one plain statement: the push and pull hot paths)."""
+    prefix = version_key(entity, "")
+    session.flush()
+    rows = sqlite_cursor(session).execute(
+        f"SELECT resource, cursor FROM {SyncCursor.__tablename__} "
+        "WHERE provider = ? AND resource IN (SELECT value FROM json_each(?))",
+        (provider, json.dumps([prefix + i for i in ids])),
+    )
+    return {resource[len(prefix) :]: cursor for resource, cursor in rows.fetchall()}
 
 
 def get_version(session: Session, provider: str, entity: str, entity_id: str) -> str | None:
@@ -150,15 +148,16 @@ def set_version(session: Session, provider: str, entity: str, entity_id: str, ve
 
 
 def set_versions(session: Session, provider: str, entity: str, versions: dict[str, str], now: datetime) -> None:
-    """Bulk ``set_version`` (one executemany)."""
+    """Bulk ``set_version``: one statement over a JSON object {id: version} (see ``mark_done``)."""
     if not versions:
         return
-    stamp = sql_ts(now)
     session.flush()
-    sqlite_cursor(session).executemany(
-        f"INSERT INTO {SyncCursor.__tablename__} (provider, resource, cursor, updated_at) VALUES (?, ?, ?, ?) "
+    # "WHERE true" lets SQLite parse the upsert clause after INSERT … SELECT.
+    sqlite_cursor(session).execute(
+        f"INSERT INTO {SyncCursor.__tablename__} (provider, resource, cursor, updated_at) "
+        "SELECT ?, ? || key, value, ? FROM json_each(?) WHERE true "
         "ON CONFLICT (provider, resource) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-        [(provider, version_key(entity, i), v, stamp) for i, v in versions.items()],
+        (provider, version_key(entity, ""), sql_ts(now), json.dumps(versions)),
     )
 
 

@@ -25,6 +25,11 @@ def sql_ts(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def from_sql_ts(text: str) -> datetime:
+    """The aware UTC datetime of a timestamp read as stored text by a plain DBAPI statement."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC, always returns aware datetimes (SQLite keeps no zone of its own)."""
 

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 PROVIDER = "team"
 LABEL = "team server"
 BATCH = 500
-SENT = "sent:"  # version marker: the server holds what we sent at this local updated_at
+# Version marker: the server holds what we sent at the local updated_at that follows it. Only
+# the prefix is ever read; the rest (stored text or ISO 8601) is for people reading the database.
+SENT = "sent:"
 PAGE = 500
 RESOURCE = {"team": "teams", "player": "players", "match": "matches", "event": "events", "lineup": "lineups"}
 ITEM_PATH = {

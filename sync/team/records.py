@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, SQLModel
 
 from app.match.schema import SCHEMAS
+from app.models.base import from_sql_ts
 from app.models.match import Match, MatchEvent, Player, Team
 from sync.errors import ProtocolError
 from sync.http import iso, parse_dt
@@ -17,11 +19,27 @@ MODELS: dict[str, type[SQLModel]] = {"team": Team, "player": Player, "match": Ma
 # Fields the server knows, per entity (besides id, updated_at, deleted): the one schema's.
 FIELDS: dict[str, tuple[str, ...]] = {entity: schema.content_fields() for entity, schema in SCHEMAS.items()}
 DATETIME_FIELDS = {"kickoff_at", "logged_at"}
+_COLUMNS = {entity: tuple((n, n in DATETIME_FIELDS) for n in names) for entity, names in FIELDS.items()}
 
 
 def payload(entity: str, row: Any) -> dict[str, Any]:
     """The JSON body for POST/PUT of ``row`` (``app.match.schema``)."""
     return SCHEMAS[entity].from_row(row).payload()
+
+
+def sql_payload_columns(entity: str) -> str:
+    """The columns ``payload_of_sql`` reads, for a plain SQL statement."""
+    columns = SCHEMAS[entity].COLUMNS  # wire name -> local column, where they differ
+    return ", ".join(("id", *(columns.get(name, name) for name in FIELDS[entity])))
+
+
+def payload_of_sql(entity: str, values: Sequence[Any]) -> dict[str, Any]:
+    """``payload`` from a plain SQLite row of ``sql_payload_columns`` (timestamps as stored text),
+    without an ORM object or SQLAlchemy's per-value conversions: the event-batch hot path."""
+    out: dict[str, Any] = {"id": values[0]}
+    for (name, is_dt), value in zip(_COLUMNS[entity], values[1:], strict=True):
+        out[name] = iso(from_sql_ts(value)) if is_dt and value is not None else value
+    return out
 
 
 def local_snapshot(entity: str, row: Any) -> dict[str, Any]:
