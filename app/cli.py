@@ -1,9 +1,11 @@
-"""The ``fieldmat`` command line. With no subcommand it opens the window.
+"""The ``fieldmat`` command line's machinery. With no subcommand it opens the window.
 
-Subcommands are contributed by small modules, each exposing ``register(subparsers)``:
-``app.cli_pose`` (analyze, eval-poses), ``app.cli_match`` (match), ``app.cli_sync``
-(connect, disconnect, sync). Each command's handler receives the parsed arguments and a
-``CliEnv`` and returns the process exit status.
+Each area contributes its subcommands with a ``register(subparsers)`` function (a
+``Registrar``): ``app.cli_pose`` (analyze, eval-poses), ``app.cli_match`` (match),
+``sync.cli`` (connect, disconnect, sync). This module imports none of them: the entry point
+(``app.__main__``, the composition root) passes the list to ``build_parser``/``main``. Each
+command's handler (``Handler``) receives the parsed arguments and a ``CliEnv`` and returns the
+process exit status.
 """
 
 from __future__ import annotations
@@ -14,15 +16,21 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from app import __version__
 from app.errors import FieldmatError
 
+if TYPE_CHECKING:
+    from app.context import AppContext
+
 # Renders a match report to a PDF file; injected by the entry point (it needs Qt, which the
 # core never imports).
 PdfRenderer = Callable[[dict[str, Any], Path], None]
-Handler = Callable[[argparse.Namespace, "CliEnv"], int]
+Handler: TypeAlias = Callable[[argparse.Namespace, "CliEnv"], int]
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+# Adds one area's subcommands; each sets ``handler=`` (a ``Handler``) with ``set_defaults``.
+Registrar: TypeAlias = Callable[[Subparsers], None]
 # Decides what the terminal shows, given ``--verbose``; injected by the entry point only (it
 # rewires the process's standard error, which an in-process caller such as a test must keep).
 OutputRouter = Callable[[bool], None]
@@ -48,9 +56,9 @@ class CliEnv:
     """What a command may use beyond its arguments. ``context()`` opens the data folder lazily."""
 
     pdf_renderer: PdfRenderer | None = None
-    _context: Any = field(default=None, repr=False)
+    _context: AppContext | None = field(default=None, repr=False)
 
-    def context(self) -> Any:
+    def context(self) -> AppContext:
         from app.context import AppContext
 
         if self._context is None:
@@ -62,9 +70,8 @@ class CliEnv:
             self._context.close()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from app import cli_match, cli_pose, cli_sync
-
+def build_parser(registrars: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
+    """The parser with the ``gui`` command and every area's commands (``registrars``, in order)."""
     parser = argparse.ArgumentParser(
         prog="fieldmat",
         description="Fieldmat: yoga practice coaching and pitch-side match logging, offline first. "
@@ -85,20 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="save a picture of the window to PNG once it is shown, then quit (for docs and bug reports)",
     )
     gui.set_defaults(handler=None)
-    for module in (cli_pose, cli_match, cli_sync):
-        module.register(sub)
+    for register in registrars:
+        register(sub)
     return parser
 
 
 def main(
     argv: Sequence[str] | None = None,
     *,
+    registrars: Sequence[Registrar] = (),
     open_window: Callable[[str | None], int] | None = None,
     pdf_renderer: PdfRenderer | None = None,
     route_output: OutputRouter | None = None,
 ) -> int:
     """Parse ``argv`` and run the command; returns the exit status."""
-    parser = build_parser()
+    parser = build_parser(registrars)
     args = parser.parse_args(argv)
     if route_output is not None:
         route_output(args.verbose)

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 from app.errors import NotFound, ValidationError
 
 if TYPE_CHECKING:
-    from app.cli import CliEnv
+    from app.cli import CliEnv, Subparsers
     from app.match.service import MatchService
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add this area's subcommands to ``subparsers``."""
     match = subparsers.add_parser("match", help="pitch-side match logs: export, import, list")
     sub = match.add_subparsers(dest="match_command", metavar="ACTION", required=True)

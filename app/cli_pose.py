@@ -10,14 +10,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.cli import CliEnv, Subparsers
     from pose.library import PoseLibrary
     from pose.types import Landmarks
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add ``analyze`` and ``eval-poses`` to ``subparsers``."""
     analyze = subparsers.add_parser("analyze", help="pose timeline of a video file")
     analyze.add_argument("video", type=Path, help="video file to analyse")
@@ -41,7 +42,7 @@ def _settings() -> tuple[PoseLibrary, float, Path | None]:
     return PoseLibrary.load(data_dir() / "poses"), settings.hold_seconds, task
 
 
-def _analyze(args: argparse.Namespace, env: Any) -> int:
+def _analyze(args: argparse.Namespace, env: CliEnv) -> int:
     from pose.camera import CameraUnavailable
     from pose.timeline import analyze_video
 
@@ -66,7 +67,7 @@ def _analyze(args: argparse.Namespace, env: Any) -> int:
     return 0
 
 
-def _eval_poses(args: argparse.Namespace, env: Any) -> int:
+def _eval_poses(args: argparse.Namespace, env: CliEnv) -> int:
     import cv2
     import numpy as np
 

@@ -2,7 +2,7 @@
 
 The data folder comes from platformdirs, or from ``FIELDMAT_HOME`` (tests, portable
 installs). Settings never hold secrets: tokens and passwords live in the keychain
-(``sync.secrets``).
+(``app.secrets``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def data_dir() -> Path:
 
 
 class ProviderSettings(BaseModel):
-    """Where a provider lives. Secrets are not here: see ``sync.secrets``."""
+    """Where a provider lives. Secrets are not here: see ``app.secrets``."""
 
     base_url: str = ""
     account: str = ""

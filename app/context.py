@@ -12,7 +12,7 @@ from pathlib import Path
 from app.config import Settings, data_dir, load_settings, save_settings
 from app.db import Database
 from app.logging_setup import setup_logging
-from sync.secrets import SecretStore
+from app.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ def one(width: int, height: int, out: Path) -> None:
     from pose.estimator import create_estimator
     from pose.library import PoseLibrary
     from pose.pipeline import PosePipeline
-    from ui.practice.live_view import LiveView
+    from ui.practice.live_view import PracticeLiveView
     from ui.practice.reactions import step_line
     from ui.practice.stage import FullScreenMode
     from ui.practice.worker import to_qimage
@@ -55,7 +55,7 @@ def one(width: int, height: int, out: Path) -> None:
     draw_skeleton(image, analysis)
     home = QWidget()
     home_layout = QVBoxLayout(home)
-    view = LiveView()
+    view = PracticeLiveView()
     home_layout.addWidget(view)
     mode = FullScreenMode(view, home_layout, 0, [("Start / Stop", lambda: None), ("Mute / unmute", lambda: None)])
     mode.enter()  # the real full-screen mode: stage, large type, its buttons

@@ -31,8 +31,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from app import __version__
+from app.secrets import SecretStore
 from sync.errors import AuthRequired, Cancelled, InsecureURL, ProtocolError, ProviderUnreachable, RateLimited
-from sync.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 

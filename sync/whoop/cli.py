@@ -1,6 +1,6 @@
 """``fieldmat connect whoop``: print the authorization URL and wait for the loopback redirect.
 
-Arguments used (``args`` from ``app.cli_sync``): ``client_id`` (else the one in settings),
+Arguments used (``args`` from ``sync.cli``): ``client_id`` (else the one in settings),
 ``url`` (optional WHOOP base URL, saved to settings), optional ``port`` (the redirect port
 registered in the WHOOP dashboard; also env ``FIELDMAT_WHOOP_REDIRECT_PORT``; default: a free
 port) and optional ``timeout`` (seconds). The client secret comes from env

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
-from app.cli import main as cli_main
+from app.__main__ import run as cli_main
 from app.context import AppContext
 from app.db import DB_FILE
 from app.logging_setup import LOG_FILE

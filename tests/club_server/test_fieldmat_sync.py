@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from app.cli import main as fieldmat
+from app.__main__ import run as fieldmat
 from app.context import AppContext
 from app.models.match import Match, MatchEvent, Player
 from sync import accounts

@@ -22,6 +22,7 @@ from tests.dashboard.conftest import NEW_YORK, NOW, add_session, local
 from ui.bus import ChangeBus
 from ui.dashboard import panel as panel_module
 from ui.dashboard.panel import CHART_KEYS, PAGES, TABLE_KEYS, DashboardPanel
+from ui.ops import running_ops
 
 WAIT_MS = 15_000
 
@@ -40,7 +41,7 @@ def make_panel(qtbot: QtBot, bus: ChangeBus) -> Iterator[Any]:
     ) -> DashboardPanel:
         panel = DashboardPanel(ctx, bus, tz=NEW_YORK, initial_range=range_name, debounce_ms=50)
         if page is not None:
-            panel.history_page = page
+            panel.sessions_page = page
         qtbot.addWidget(panel)
         panels.append(panel)
         if show:
@@ -162,7 +163,7 @@ def test_png_and_csv_exports_write_real_files(
         target = tmp_path / f"{key}.csv"
         panel.export_table_csv(key, target)
         qtbot.waitUntil(lambda t=target: t.exists() and t.stat().st_size > 0, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not panel._side_ops, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not running_ops(panel), timeout=WAIT_MS)
 
     def read(key: str) -> list[list[str]]:
         with (tmp_path / f"{key}.csv").open(encoding="utf-8-sig", newline="") as fh:
@@ -170,19 +171,19 @@ def test_png_and_csv_exports_write_real_files(
 
     history = read("history")
     assert history[0] == list(panel.tables["history"].model.headers)
-    assert len(panel.history) == 2  # a page of two sessions is loaded ...
+    assert len(panel.sessions) == 2  # a page of two sessions is loaded ...
     assert len(history) == 1 + 4  # ... and the CSV has every session of the range
     assert read("results")[1][2] == "2 – 1"
     assert {row[0] for row in read("players")[1:]} == {"Ada", "Ben", "Cat"}
     assert read("top")[0] == ["Category", "Player", "Value"]
 
 
-def test_history_pages_load_more(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
+def test_sessions_pages_load_more(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded, page=3)
     assert panel.tables["history"].note.text() == "3 of 4 sessions"
     assert panel.practice_page.more_button.isEnabled()
-    panel.load_more_history()
-    qtbot.waitUntil(lambda: len(panel.history) == 4, timeout=WAIT_MS)
+    panel.load_more_sessions()
+    qtbot.waitUntil(lambda: len(panel.sessions) == 4, timeout=WAIT_MS)
     assert panel.tables["history"].model.rowCount() == 4
     assert not panel.practice_page.more_button.isEnabled()
 
@@ -268,7 +269,7 @@ def test_open_and_delete_a_session_from_the_history(
     seeded: AppContext, make_panel: Any, bus: ChangeBus, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = make_panel(seeded)
-    newest = panel.history[0]
+    newest = panel.sessions[0]
     panel.open_session(newest.session_id)
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=WAIT_MS)
     assert panel.dialog is not None
@@ -287,7 +288,7 @@ def test_open_and_delete_a_session_from_the_history(
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.delete_session(newest.session_id)
     assert frozenset({"practice"}) in announced
-    assert newest.session_id not in [h.session_id for h in panel.history]
+    assert newest.session_id not in [h.session_id for h in panel.sessions]
     assert panel.cards["mindful_minutes"].value.text() == "45"
     with seeded.db.session() as s:  # a soft delete, queued for sync in the same transaction
         row = s.get(PracticeSession, newest.session_id)
@@ -348,7 +349,7 @@ def test_export_builds_a_page_not_shown_yet(seeded: AppContext, make_panel: Any,
     target = tmp_path / "players.csv"
     panel.export_table_csv("players", target)
     qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not panel._side_ops, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not running_ops(panel), timeout=WAIT_MS)
     with target.open(encoding="utf-8-sig", newline="") as fh:
         assert {row[0] for row in list(csv.reader(fh))[1:]} == {"Ada", "Ben", "Cat"}
 

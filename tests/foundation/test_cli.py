@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
-from app.cli import build_parser
+from app.__main__ import build_parser
 
 
 @pytest.mark.subprocess

@@ -12,7 +12,7 @@ from keyring.backends import fail
 from app.config import Settings, data_dir, load_settings, save_settings
 from app.errors import ConfigError
 from app.logging_setup import LOG_FILE, scrub, setup_logging
-from sync.secrets import SecretStore
+from app.secrets import SecretStore
 
 
 def test_data_dir_follows_fieldmat_home(fieldmat_home: Path) -> None:

@@ -4,10 +4,11 @@ The import graph is grimp's (import-linter's own engine): every ``import`` state
 packages, including those under ``TYPE_CHECKING`` and inside functions, since a cycle hidden
 behind a lazy or type-only import still ties the modules together for a reader.
 
-The cycles still there are listed below (``KNOWN_MODULE_CYCLES``, ``KNOWN_LAYER_CYCLES``) and
-their areas are marked ``xfail(strict=True)``: when a later change removes one, its test
-XPASSes and fails, so the entry has to be deleted — the list can only shrink. A new cycle
-anywhere fails ``test_no_module_cycle_but_the_known_ones``.
+A cycle that has to stay for a while is listed below (``KNOWN_MODULE_CYCLES``, empty now) and
+its area marked ``xfail(strict=True)`` (``AREA_XFAIL``): when a later change removes it, its
+test XPASSes and fails, so the entry has to be deleted — the list can only shrink. A new cycle anywhere fails
+``test_no_module_cycle_but_the_known_ones``. Between the layers there is none left (the
+import-linter ``layers`` contract in pyproject.toml also orders them).
 """
 
 from __future__ import annotations
@@ -22,29 +23,15 @@ PACKAGES = ("app", "pose", "sync", "ui")
 # The composition root may import every layer (it builds the AppContext and opens the window).
 COMPOSITION_ROOT = "app.__main__"
 
-# Module cycles left for the next round (#14's layers / CLI split, after #13's sync work merges).
-KNOWN_MODULE_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"app.cli", "app.cli_match"}): "app.cli imports app.cli_match to register its commands, and "
-    "app.cli_match imports app.cli's CliEnv (for typing): goes with the typed CLI environment and the CLI split",
-    frozenset({"ui.sync.accounts", "ui.sync.reboot_card"}): "ui.sync.reboot_card subclasses accounts' "
-    "AccountCard while accounts builds the Reboot card: #13's area, untangled in the next round",
-}
-
-# Layer cycles left for the next round: app.context and app.cli_sync import sync, which imports app.
-KNOWN_LAYER_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"app", "sync"}): "app.context -> sync.secrets and app.cli_sync -> sync; the keychain "
-    "store moves below sync and each area registers its CLI (the layers contract)",
-}
-
+# Module cycles left for the next round: none. A cycle that cannot be broken at once is listed
+# here with the reason, and its area is then expected to fail (``AREA_XFAIL``).
+KNOWN_MODULE_CYCLES: dict[frozenset[str], str] = {}
 
 # The areas checked one by one: the core packages, each subpackage of ui, and ui's own modules.
 AREAS = ("app", "pose", "sync", "ui.dashboard", "ui.match", "ui.practice", "ui.sync", "ui (its own modules)")
 
 
-AREA_XFAIL = {
-    "app": KNOWN_MODULE_CYCLES[frozenset({"app.cli", "app.cli_match"})],
-    "ui.sync": KNOWN_MODULE_CYCLES[frozenset({"ui.sync.accounts", "ui.sync.reboot_card"})],
-}
+AREA_XFAIL: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -151,13 +138,6 @@ def test_no_module_cycle_in(graph: grimp.ImportGraph, area: str) -> None:
     assert not cycles, "\n".join(_describe(graph, c) for c in cycles)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_LAYER_CYCLES[frozenset({"app", "sync"})])
 def test_no_cycle_between_layers(graph: grimp.ImportGraph) -> None:
     cycles = strongly_connected(_layer_edges(graph))
     assert not cycles, f"layer cycles: {[sorted(c) for c in cycles]}"
-
-
-def test_no_layer_cycle_but_the_known_ones(graph: grimp.ImportGraph) -> None:
-    """Whatever the xfail above hides, no layer cycle beyond the known ones."""
-    cycles = strongly_connected(_layer_edges(graph))
-    assert set(cycles) <= set(KNOWN_LAYER_CYCLES), [sorted(c) for c in cycles]

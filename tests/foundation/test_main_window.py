@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
 from app.context import AppContext
@@ -53,7 +54,8 @@ def test_run_op_returns_on_gui_thread(qtbot: QtBot) -> None:
         assert threading.get_ident() != main
         return 42
 
-    run_op(None, work, on_success=lambda r: results.append((r, threading.get_ident())))
+    owner = QObject()
+    run_op(owner, work, on_success=lambda r: results.append((r, threading.get_ident())))
     qtbot.waitUntil(lambda: bool(results))
     assert results == [(42, main)]
 
@@ -62,7 +64,8 @@ def test_run_op_reports_failure_and_cancel(qtbot: QtBot) -> None:
     import threading
 
     errors: list[BaseException] = []
-    run_op(None, lambda t: 1 / 0, on_failure=errors.append)
+    owner = QObject()
+    run_op(owner, lambda t: 1 / 0, on_failure=errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ZeroDivisionError)
 
@@ -76,7 +79,7 @@ def test_run_op_reports_failure_and_cancel(qtbot: QtBot) -> None:
         token.raise_if_cancelled()
         return "not cancelled"
 
-    op = run_op(None, slow, on_success=outcome.append, on_failure=lambda e: outcome.append("failed"))
+    op = run_op(owner, slow, on_success=outcome.append, on_failure=lambda e: outcome.append("failed"))
     started.wait(2)
     op.cancel()
     qtbot.waitUntil(lambda: op.finished)

@@ -66,7 +66,7 @@ def test_an_uncaught_error_is_logged_with_its_traceback_and_summarised(tmp_path:
 def test_a_fieldmat_error_is_logged_with_its_reason(
     fieldmat_home: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from app.cli import main as cli_main
+    from app.__main__ import run as cli_main
 
     with caplog.at_level(logging.ERROR):
         status = cli_main(["match", "export", "no-such-match"])

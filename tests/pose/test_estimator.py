@@ -26,8 +26,8 @@ SHARED = Path(os.environ.get("FIELDMAT_SHARED", REPO / ".." / "shared")).resolve
 @pytest.mark.subprocess
 def test_importing_pose_and_cli_does_not_load_mediapipe_or_cv2() -> None:
     code = (
-        "import sys, app.cli, app.cli_pose, pose.pipeline, pose.camera, pose.draw, pose.timeline, "
-        "pose.evaluation, pose.teach, pose.stages; app.cli.build_parser(); "
+        "import sys, app.__main__, app.cli_pose, pose.pipeline, pose.camera, pose.draw, pose.timeline, "
+        "pose.evaluation, pose.teach, pose.stages; app.__main__.build_parser(); "
         "print(sorted(m for m in ('mediapipe', 'cv2') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

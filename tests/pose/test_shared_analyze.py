@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.cli import main as cli_main
+from app.__main__ import run as cli_main
 from pose.library import PoseLibrary
 from tests.pose.caption_agreement import caption_agreement
 

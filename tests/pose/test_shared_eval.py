@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.cli import main as cli_main
+from app.__main__ import run as cli_main
 from pose.evaluation import evaluate, format_report
 from pose.library import PoseLibrary
 from pose.types import Landmarks

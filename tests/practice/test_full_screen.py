@@ -11,7 +11,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from ui.practice.live_view import LiveView
+from ui.practice.live_view import PracticeLiveView
 from ui.practice.stage import PracticeStage
 from ui.practice.worker import to_qimage
 
@@ -30,7 +30,7 @@ def fits(label: QLabel) -> bool:
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_full_screen_labels_fit_and_the_video_is_large(qtbot: QtBot, width: int, height: int) -> None:
-    view = LiveView()
+    view = PracticeLiveView()
     stage = PracticeStage([])
     qtbot.addWidget(stage)
     stage.body.insertWidget(0, view, 1)

@@ -89,7 +89,7 @@ def test_cli_disconnect_whoop_revokes_at_whoop_and_forgets_every_secret(
     import httpx
 
     from app.cli import CliEnv
-    from app.cli_sync import cmd_disconnect
+    from sync.cli import cmd_disconnect
     from tests.providers.helpers import connect_whoop
 
     emu, server = whoop_emulator

@@ -130,8 +130,8 @@ def test_delegated_provider_missing_module_says_so(monkeypatch: pytest.MonkeyPat
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     import importlib
 
-    from app import cli_sync
-    from app.cli import build_parser
+    from app.__main__ import build_parser
+    from sync import cli as cli_sync
 
     real = importlib.import_module
 
@@ -154,8 +154,8 @@ def test_delegated_provider_missing_module_says_so(monkeypatch: pytest.MonkeyPat
 def test_delegated_provider_gets_args_and_ctx(monkeypatch: pytest.MonkeyPatch, ctx: AppContext) -> None:
     import types
 
-    from app import cli_sync
-    from app.cli import build_parser
+    from app.__main__ import build_parser
+    from sync import cli as cli_sync
 
     seen: dict[str, Any] = {}
     fake = types.SimpleNamespace(connect_cli=lambda args, c: seen.update(args=args, ctx=c) or 0)

@@ -11,8 +11,8 @@ from app.context import AppContext
 from app.models.sync import ProviderAccount
 from tests.emulators.server import LocalServer
 from tests.sync_ui.helpers import EMAIL, PASSWORD, add_squad
-from ui.sync.accounts import PasswordAccountCard
 from ui.sync.panel import SyncPanel
+from ui.sync.password_card import PasswordAccountCard
 
 
 def _card(panel: SyncPanel, provider: str) -> PasswordAccountCard:

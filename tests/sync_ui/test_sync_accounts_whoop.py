@@ -12,8 +12,8 @@ from app.context import AppContext
 from app.models.sync import ProviderAccount
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator
-from ui.sync.accounts import WhoopAccountCard
 from ui.sync.panel import SyncPanel
+from ui.sync.whoop_card import WhoopAccountCard
 
 
 def _whoop(ctx: AppContext, serve: Callable[[Any], LocalServer]) -> tuple[WhoopEmulator, LocalServer]:

@@ -74,8 +74,8 @@ class PracticePage(QWidget):
         self.more_button.clicked.connect(self.more_requested)
         for button in (self.open_button, self.delete_button, self.more_button):
             history.tools.addWidget(button)
-        history.view.doubleClicked.connect(self._history_double_clicked)
-        self.history = history
+        history.view.doubleClicked.connect(self._sessions_double_clicked)
+        self.sessions_box = history
         self.tables: dict[str, TableBox] = {"history": history}
 
         layout = QVBoxLayout(self)
@@ -103,11 +103,11 @@ class PracticePage(QWidget):
     def _delete_clicked(self) -> None:
         self._emit_selected(self.delete_requested)
 
-    def _history_double_clicked(self, _index: QModelIndex) -> None:
+    def _sessions_double_clicked(self, _index: QModelIndex) -> None:
         self._emit_selected(self.open_requested)
 
     def _emit_selected(self, signal: Any) -> None:
-        session_id = self.history.selected_id()
+        session_id = self.sessions_box.selected_id()
         if session_id is not None:
             signal.emit(session_id)
 
@@ -137,20 +137,20 @@ class PracticePage(QWidget):
         if names:
             mix.plot.setYRange(-0.6, len(names) - 0.4, padding=0)
             mix.plot.setXRange(0, float(holds.max()) * 1.05, padding=0)
-        self.history.model.set_rows(*rows["history"])
+        self.sessions_box.model.set_rows(*rows["history"])
 
     def set_accuracy(self, series: Series) -> None:
         """Draw one pose's accuracy over time."""
         self.acc_curve.setData(*xy(series))
         self.charts["accuracy"].set_has_data(bool(series.x))
 
-    def append_history(self, cells: Any, ids: list[str]) -> None:
+    def append_sessions(self, cells: Any, ids: list[str]) -> None:
         """Add a further page of sessions below those shown."""
-        self.history.model.append_rows(cells, ids)
+        self.sessions_box.model.append_rows(cells, ids)
 
-    def show_history_count(self, shown: int, total: int) -> None:
+    def show_sessions_count(self, shown: int, total: int) -> None:
         """Say how many sessions are loaded of how many; "Load more" only while some are left."""
-        self.history.note.setText(f"{shown} of {total} sessions" if total > shown else f"{total} sessions")
+        self.sessions_box.note.setText(f"{shown} of {total} sessions" if total > shown else f"{total} sessions")
         self.more_button.setEnabled(total > shown)
 
 

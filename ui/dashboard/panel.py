@@ -13,17 +13,19 @@ theirs is exported), and then get the data the panel already holds. ``charts`` a
 hold what is built; ``ensure_page`` builds a page on demand.
 
 The panel composes: each page of ``ui.dashboard.pages`` owns its plots and controls and draws
-the data it is given; ``ui.dashboard.charts`` keeps the shared time axis; ``ui.dashboard.history``
-holds the loaded history and the work of its actions (load more, open, delete). None of them
+the data it is given; ``ui.dashboard.charts`` keeps the shared time axis; ``ui.dashboard.sessions``
+holds the loaded practice sessions and the work of its actions (load more, open, delete). None of them
 imports the panel: pages speak to it through their signals.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -38,13 +40,14 @@ from app.stats.practice import HistoryRow, Series, pose_accuracy, session_histor
 from ui.bus import ChangeBus
 from ui.dashboard.charts import TimeAxis, utc_offset, whole_range
 from ui.dashboard.dialogs import SessionDialog
-from ui.dashboard.history import SessionHistory, confirm_delete, delete_work, holds_work, load_page_work
 from ui.dashboard.pages import MatchesPage, Page, PracticePage, ProvidersPage
+from ui.dashboard.sessions import SessionList, confirm_delete, delete_work, holds_work, load_page_work
 from ui.dashboard.tables import history_rows, player_rows, result_rows, top_rows
 from ui.dashboard.widgets import Card, ChartBox, TableBox, write_csv
-from ui.ops import CancelToken, Op, run_op
+from ui.ops import CancelToken, Op, close_ops, ops_closed, run_op
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOPICS = frozenset({"practice", "match", "providers", "sync"})
 RANGE_TITLES = {"week": "This week", "month": "This month", "season": "This season", "all": "All time"}
@@ -88,13 +91,11 @@ class DashboardPanel(QWidget):
         self._fixed_tz = tz is not None
         self.data: DashboardData | None = None
         self.pose_id: str | None = None
-        self._history = SessionHistory(HISTORY_PAGE)
+        self._sessions = SessionList(HISTORY_PAGE)
         self.dialog: SessionDialog | None = None
         self._dirty = True
-        self._closed = False
         self._rerun = False
-        self._op: Op | None = None
-        self._side_ops: list[Op] = []
+        self._op: Op[tuple[DashboardData, dict[str, Any]]] | None = None
         self._populated = False
         self._rows: dict[str, Any] = {}  # the newest table rows, for pages built later
         self.pages: dict[str, Page] = {}  # the pages built so far, by name (one of PAGES)
@@ -185,7 +186,7 @@ class DashboardPanel(QWidget):
             practice.pose_chosen.connect(self._pose_chosen)
             practice.open_requested.connect(self.open_session)
             practice.delete_requested.connect(self._delete_requested)
-            practice.more_requested.connect(self.load_more_history)
+            practice.more_requested.connect(self.load_more_sessions)
             return practice
         if name == "matches":
             return MatchesPage()
@@ -214,24 +215,24 @@ class DashboardPanel(QWidget):
         return {key: box for page in self.pages.values() for key, box in page.tables.items()}
 
     @property
-    def history(self) -> list[HistoryRow]:
+    def sessions(self) -> list[HistoryRow]:
         """The practice sessions loaded so far (newest first)."""
-        return self._history.rows
+        return self._sessions.rows
 
     @property
-    def history_page(self) -> int:
+    def sessions_page(self) -> int:
         """Sessions per page of the practice history."""
-        return self._history.page_size
+        return self._sessions.page_size
 
-    @history_page.setter
-    def history_page(self, size: int) -> None:
-        self._history.page_size = size
+    @sessions_page.setter
+    def sessions_page(self, size: int) -> None:
+        self._sessions.page_size = size
 
     def _show_on(self, name: str, data: DashboardData) -> None:
         """Put ``data`` (and the table rows computed with it) on page ``name``, which is built."""
         self.pages[name].show_data(data, self._rows)
         if name == "practice":
-            self._show_history_count()
+            self._show_sessions_count()
 
     # signal handlers are methods, not lambdas holding ``self``: a lambda kept by a child's
     # connection holds the panel's wrapper in a cycle Python's collector cannot see through,
@@ -264,7 +265,7 @@ class DashboardPanel(QWidget):
         self.range_combo.setCurrentIndex(RANGES.index(name))
 
     def _on_changed(self, topics: frozenset[str]) -> None:
-        if not (set(topics) & TOPICS) or self._closed:
+        if not (set(topics) & TOPICS):
             return
         self._dirty = True
         if self.isVisible():
@@ -272,12 +273,12 @@ class DashboardPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self._dirty and not self._closed:
+        if self._dirty:
             self.refresh()
 
     def refresh(self) -> None:
         """Recompute everything in a worker (a refresh asked for while one runs follows it)."""
-        if self._closed:
+        if ops_closed(self):  # shut down
             return
         self._debounce.stop()
         if self._op is not None:
@@ -285,7 +286,7 @@ class DashboardPanel(QWidget):
             return
         self._dirty = False
         db, home, tz, cache = self.ctx.db, self.ctx.home, self.tz, self._cache
-        now, range_name, pose_id, page = self.ctx.clock(), self.range_name, self.pose_id, self.history_page
+        now, range_name, pose_id, page = self.ctx.clock(), self.range_name, self.pose_id, self.sessions_page
         self.status.setText("Updating…")
 
         def work(token: CancelToken) -> tuple[DashboardData, dict[str, Any]]:
@@ -303,23 +304,20 @@ class DashboardPanel(QWidget):
 
     def _finish_op(self) -> None:
         self._op = None
-        if self._rerun and not self._closed:
+        if self._rerun:
             self._rerun = False
             self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         log.error("dashboard refresh failed", exc_info=exc)
-        if not self._closed:
-            self.status.setText(f"Could not update: {exc}")
+        self.status.setText(f"Could not update: {exc}")
         self._finish_op()
 
     def _apply(self, result: tuple[DashboardData, dict[str, Any]]) -> None:
-        if self._closed:
-            return
         data, rows = result
         self.data = data
         self._rows = rows
-        self._history.reset(data.history, data.history_total)
+        self._sessions.reset(data.history, data.history_total)
         self._apply_cards(data)
         for name in self.pages:
             self._show_on(name, data)
@@ -366,53 +364,37 @@ class DashboardPanel(QWidget):
 
         self._side(lambda token: pose_accuracy(db, pose_id, period), done)
 
-    def _side(self, work: Any, done: Any) -> Op:
+    def _side(self, work: Callable[[CancelToken], T], done: Callable[[T], None]) -> Op[T]:
         """Run a small query in the worker pool; ``done`` gets its result on the GUI thread."""
-        holder: list[Op] = []
-
-        def success(result: Any) -> None:
-            self._forget(holder)
-            if not self._closed:
-                done(result)
 
         def failure(exc: BaseException) -> None:
-            self._forget(holder)
             log.error("dashboard query failed", exc_info=exc)
-            if not self._closed:
-                self.status.setText(f"Could not load: {exc}")
+            self.status.setText(f"Could not load: {exc}")
 
-        op = run_op(self, work, on_success=success, on_failure=failure, pool=self._pool)
-        holder.append(op)
-        self._side_ops.append(op)
-        return op
+        return run_op(self, work, on_success=done, on_failure=failure, pool=self._pool)
 
-    def _forget(self, holder: list[Op]) -> None:
-        for op in holder:
-            if op in self._side_ops:
-                self._side_ops.remove(op)
+    def _show_sessions_count(self) -> None:
+        self.practice_page.show_sessions_count(len(self._sessions.rows), self._sessions.total)
 
-    def _show_history_count(self) -> None:
-        self.practice_page.show_history_count(len(self._history.rows), self._history.total)
-
-    def load_more_history(self) -> Op | None:
+    def load_more_sessions(self) -> Op[tuple[list[HistoryRow], Any]] | None:
         """Load the next page of the practice history (newest first); None before the first data."""
         if self.data is None:
             return None
-        history = self._history
-        db, period, tz, limit = self.ctx.db, self.data.period, self.tz, history.page_size
-        generation, offset = history.generation, len(history.rows)
+        sessions = self._sessions
+        db, period, tz, limit = self.ctx.db, self.data.period, self.tz, sessions.page_size
+        generation, offset = sessions.generation, len(sessions.rows)
 
         def done(result: tuple[list[HistoryRow], Any]) -> None:
             rows, (cells, ids) = result
-            if history.extend(generation, offset, rows):  # else refreshed meanwhile
-                self.practice_page.append_history(cells, ids)
-                self._show_history_count()
+            if sessions.extend(generation, offset, rows):  # else refreshed meanwhile
+                self.practice_page.append_sessions(cells, ids)
+                self._show_sessions_count()
 
         return self._side(lambda token: load_page_work(db, period, tz, offset, limit), done)
 
     def open_session(self, session_id: str) -> Op:
         """Open the dialog listing the holds of a session (loaded in the worker), closing one open."""
-        db, row = self.ctx.db, self._history.find(session_id)
+        db, row = self.ctx.db, self._sessions.find(session_id)
 
         def show(holds: Any) -> None:
             if self.dialog is not None:
@@ -484,18 +466,16 @@ class DashboardPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the debounce timer and finish the workers; called before the window closes."""
-        if self._closed:
+        if ops_closed(self):
             return
-        self._closed = True
+        close_ops(self)  # cancels the workers; their results are ignored
         self._debounce.stop()
-        for op in [self._op, *self._side_ops]:
-            if op is not None:
-                op.cancel()
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            self.bus.changed.disconnect(self._on_changed)
         self._pool.waitForDone(10_000)
         # deliver the workers' queued results so ``run_op`` stops its timers (they are ignored)
         QCoreApplication.sendPostedEvents()
         self._op = None
-        self._side_ops.clear()
         self._cache.close()
         if self.dialog is not None:
             self.dialog.close()

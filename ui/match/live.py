@@ -44,7 +44,7 @@ IDLE_HINT = "Shirt number + event key, or tap a player + an event"
 DIGIT_KEYS = {int(getattr(Qt.Key, f"Key_{d}")): str(d) for d in range(10)}
 
 
-class LiveView(ServicePage):
+class MatchLiveView(ServicePage):
     """Logs a match. ``set_match(match_id)`` then ``refresh()``; the panel calls ``refresh``
     after every change announced on the bus. Its parts: ``clock_bar``, ``event_pad``,
     ``player_grid`` and the ``timeline``; refusals show on the feedback line."""
@@ -200,7 +200,7 @@ class LiveView(ServicePage):
         self.clock_bar.armed = False
         self.feedback_label.setText("")
         self.refresh()
-        self._sync_timer()
+        self.sync_timer()
 
     def _resolve_shirt(self, number: int) -> str | None:
         if self.match_id is None:
@@ -551,7 +551,8 @@ class LiveView(ServicePage):
             apply_outdoor_theme(app, on)
         self.setFocus()
 
-    def _sync_timer(self) -> None:
+    def sync_timer(self) -> None:
+        """Tick the clock display while a match is shown on screen, and only then."""
         if self.match_id is not None and self.isVisible():
             if not self.timer.isActive():
                 self.timer.start()
@@ -575,7 +576,7 @@ class LiveView(ServicePage):
         super().showEvent(event)
         self._sync_theme_button()
         self.refresh_clock()
-        self._sync_timer()
+        self.sync_timer()
         self.setFocus()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override

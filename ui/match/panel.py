@@ -39,10 +39,10 @@ from app.match.types import Change, ImportResult, MatchSummary
 from ui.bus import ChangeBus
 from ui.match.dialogs import NewMatchDialog, TeamsPage
 from ui.match.lineup import LineupEditor
-from ui.match.live import LiveView
+from ui.match.live import MatchLiveView
 from ui.match.summary import SeasonView, SummaryView
 from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item, kickoff_text, open_modeless
-from ui.ops import Op, run_op
+from ui.ops import Op, close_ops, run_op
 
 log = logging.getLogger(__name__)
 SHARE_MODULE = "ui.sync.share_dialog"
@@ -152,16 +152,15 @@ class MatchPanel(QWidget):
         self.new_match_dialog: NewMatchDialog | None = None
         self.edit_match_dialog: NewMatchDialog | None = None
         self.share_dialog: QDialog | None = None
-        self.import_op: Op | None = None
+        self.import_op: Op[ImportResult] | None = None
         self.import_box: QMessageBox | None = None
         self.last_import: ImportResult | None = None
-        self._closed = False
         self.share_supported = _module_exists(SHARE_MODULE)
 
         self.list_page = MatchListPage()
         self.teams_page = TeamsPage(self.service, self._changed_maybe, self._error, self.show_list)
         self.lineup_page = LineupEditor(self.service, self._changed_maybe, self._error)
-        self.live_page = LiveView(self.service, self._changed)
+        self.live_page = MatchLiveView(self.service, self._changed)
         self.summary_page = SummaryView(
             self.service, self._changed, self._error, shareable=self._shareable if self.share_supported else None
         )
@@ -249,7 +248,7 @@ class MatchPanel(QWidget):
     def show_live(self, match_id: str) -> None:
         self.live_page.set_match(match_id)
         self.stack.setCurrentWidget(self.live_page)
-        self.live_page._sync_timer()
+        self.live_page.sync_timer()
         self.live_page.setFocus()
 
     def show_summary(self, match_id: str) -> None:
@@ -334,11 +333,8 @@ class MatchPanel(QWidget):
         )
         return self.import_op
 
-    def _imported(self, path: Path, result: object) -> None:
-        if self._closed:
-            return
+    def _imported(self, path: Path, result: ImportResult) -> None:
         self.list_page.import_button.setEnabled(True)
-        assert isinstance(result, ImportResult)
         self.last_import = result
         try:
             match = self.service.get_match(result.match_id)
@@ -359,8 +355,6 @@ class MatchPanel(QWidget):
             self.bus.announce("match")
 
     def _import_failed(self, path: Path, exc: BaseException) -> None:
-        if self._closed:
-            return
         self.list_page.import_button.setEnabled(True)
         if not isinstance(exc, FieldmatError):
             log.error("match import failed", exc_info=exc)
@@ -469,9 +463,7 @@ class MatchPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the clock timer and background work; called before the window closes."""
-        self._closed = True
-        if self.import_op is not None and not self.import_op.finished:
-            self.import_op.cancel()
+        close_ops(self)  # the import's outcome, if it still comes, is not shown
         if self.share_dialog is not None:
             self.share_dialog.close()  # its finished signal cancels its fetch
         self.live_page.shutdown()

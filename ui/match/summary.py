@@ -26,7 +26,7 @@ from ui.match import exporting
 from ui.match.service_page import ServicePage, match_roster
 from ui.match.timeline import TimelineBox
 from ui.match.widgets import TeamCombo, big_button, big_font, big_label, item, kickoff_text
-from ui.ops import Op, run_op
+from ui.ops import Op, close_ops, run_op
 
 # (header, PlayerStats attribute)
 STAT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -109,9 +109,8 @@ class SummaryView(ServicePage):
         self._shareable = shareable
         self.match_id: str | None = None
         self.sides: dict[str, str] = {}
-        self.export_op: Op | None = None
+        self.export_op: Op[Path] | None = None
         self.last_export: Path | None = None
-        self._closed = False
 
         self.back_button = big_button("◀ Matches", "summaryBack", px=16, on_click=self.backRequested)
         self.live_button = big_button("Live view ▶", "summaryLive", px=16, on_click=self._for_match(self.liveRequested))
@@ -245,23 +244,17 @@ class SummaryView(ServicePage):
             button.setEnabled(True)
 
     def _exported(self, path: object) -> None:
-        if self._closed:
-            return
         self._done()
         self.last_export = Path(str(path))
         self.export_status.setText(f"Saved {self.last_export}")
 
     def _export_failed(self, exc: BaseException) -> None:
-        if self._closed:
-            return
         self._done()
         self.export_status.setText(f"Export failed: {exc}")
         self._on_error(exc)
 
     def shutdown(self) -> None:
-        self._closed = True
-        if self.export_op is not None and not self.export_op.finished:
-            self.export_op.cancel()
+        close_ops(self)
 
 
 class SeasonView(QWidget):
@@ -275,9 +268,8 @@ class SeasonView(QWidget):
         super().__init__(parent)
         self.service = service
         self._on_error = on_error
-        self.op: Op | None = None
+        self.op: Op[list[PlayerStats]] | None = None
         self._again = False
-        self._closed = False
         self.back_button = big_button("◀ Matches", "seasonBack", px=16, on_click=self.backRequested)
         self.team = TeamCombo()
         self.team.currentIndexChanged.connect(lambda _i: self.load())
@@ -314,17 +306,12 @@ class SeasonView(QWidget):
             self, lambda _t: service.season_stats(team_id), on_success=self._loaded, on_failure=self._failed
         )
 
-    def _loaded(self, rows: object) -> None:
-        if self._closed:
-            return
-        assert isinstance(rows, list)
+    def _loaded(self, rows: list[PlayerStats]) -> None:
         self.stats.show_stats(rows)
         self.status.setText(f"{len(rows)} players")
         self._reload_if_asked()
 
     def _failed(self, exc: BaseException) -> None:
-        if self._closed:
-            return
         self.status.setText(f"Could not load: {exc}")
         self._on_error(exc)
         self._reload_if_asked()
@@ -335,6 +322,4 @@ class SeasonView(QWidget):
             self.load()
 
     def shutdown(self) -> None:
-        self._closed = True
-        if self.op is not None and not self.op.finished:
-            self.op.cancel()
+        close_ops(self)

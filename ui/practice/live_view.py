@@ -81,7 +81,7 @@ class AccuracyGauge(QWidget):
         p.end()
 
 
-class LiveView(QWidget):
+class PracticeLiveView(QWidget):
     """See the module docstring. Widgets are public for tests (``pose_label``, ``gauge``...)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

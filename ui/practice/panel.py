@@ -47,7 +47,7 @@ from pose.library import PoseDefinition
 from ui.bus import ChangeBus
 from ui.ops import CancelToken, Op, run_op
 from ui.practice.controls import ModePicker, SourcePicker
-from ui.practice.live_view import LiveView
+from ui.practice.live_view import PracticeLiveView
 from ui.practice.pose_dialogs import PoseLibraryDialog, TeachPoseDialog
 from ui.practice.speech import CueSpeaker
 from ui.practice.stage import FullScreenMode
@@ -120,7 +120,7 @@ class PracticePanel(QWidget):
         self.message = QLabel("\n".join(notes))
         self.message.setObjectName("practiceMessage")
         self.message.setWordWrap(True)
-        self.view = LiveView()
+        self.view = PracticeLiveView()
         self.speaker = CueSpeaker(ctx.settings, engine=speech_engine, parent=self)
 
         pickers = QHBoxLayout()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from ui.practice.live_view import LiveView
+from ui.practice.live_view import PracticeLiveView
 
 
 class PracticeStage(QWidget):
@@ -53,7 +53,7 @@ class FullScreenMode:
     """
 
     def __init__(
-        self, view: LiveView, home: QBoxLayout, home_index: int, buttons: list[tuple[str, Callable[[], None]]]
+        self, view: PracticeLiveView, home: QBoxLayout, home_index: int, buttons: list[tuple[str, Callable[[], None]]]
     ) -> None:
         self.view, self.home, self.home_index, self.buttons = view, home, home_index, buttons
         self.stage: PracticeStage | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.models.sync import SyncConflict
 from sync import registry
-from ui.ops import CancelToken, run_op
+from ui.ops import CancelToken, close_ops, ops_closed, run_op
 from ui.sync.controller import SyncController
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ class ConflictsView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.rows: list[SyncConflict] = []
-        self._closed = False
         intro = QLabel(
             "When a record was changed here and on the server, the newer edit wins and the other "
             "version is kept below so nothing is lost. Dismiss a row once you have looked at it."
@@ -68,8 +68,6 @@ class ConflictsView(QWidget):
 
     def refresh(self) -> None:
         """Re-read the open conflicts (a small indexed read; on the GUI thread)."""
-        if self._closed:
-            return
         try:
             rows = self.controller.engine_factory(self.controller.ctx).conflicts()
         except Exception:
@@ -120,8 +118,11 @@ class ConflictsView(QWidget):
         run_op(self, work, on_success=lambda _r: self._dismissed(), on_failure=self._failed)
 
     def _dismissed(self) -> None:
-        if not self._closed:
-            self.controller.bus.announce("sync")
+        self.controller.bus.announce("sync")
 
     def shutdown(self) -> None:
-        self._closed = True
+        if ops_closed(self):  # already shut down
+            return
+        close_ops(self)
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            self.controller.statuses_changed.disconnect(self.refresh)

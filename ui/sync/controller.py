@@ -14,7 +14,6 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from shiboken6 import isValid
 
 from app.context import AppContext
 from app.errors import FieldmatError
@@ -24,7 +23,7 @@ from sync.engine import ProviderStatus, SyncEngine, SyncSummary
 from sync.outcome import Status, parse_status
 from sync.provider import ProgressEvent
 from ui.bus import ChangeBus
-from ui.ops import CancelToken, Op, run_op
+from ui.ops import CancelToken, Op, close_ops, ops_closed, run_op
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +78,11 @@ class SyncController(QObject):
         self.last_summary: SyncSummary | None = None
         self.last_error: str | None = None
         self.unreachable: set[str] = set()  # providers the last run could not reach
-        self._op: Op | None = None
-        self._probe_op: Op | None = None
-        self._status_op: Op | None = None
+        self._op: Op[SyncSummary] | None = None
+        self._probe_op: Op[bool] | None = None
+        self._status_op: Op[list[ProviderStatus]] | None = None
         self._status_again = False
         self._status_due = False
-        self._closed = False
         self._relay = _ProgressRelay(self)
         self._relay.arrived.connect(self._on_progress)
         self._timer = QTimer(self)
@@ -138,8 +136,6 @@ class SyncController(QObject):
 
     def refresh_count(self) -> None:
         """Re-read the number of changes waiting (one indexed count)."""
-        if self._closed:
-            return
         try:
             with self.ctx.db.session() as s:
                 count = pending_count(s)
@@ -159,8 +155,6 @@ class SyncController(QObject):
         ``_statuses_read`` (``statuses_changed``). Refreshes asked for while one read is
         running are coalesced into one more read after it.
         """
-        if self._closed:
-            return
         self._status_due = False
         self.refresh_count()
         if self._status_op is not None and not self._status_op.finished:
@@ -172,7 +166,7 @@ class SyncController(QObject):
         def work(token: CancelToken) -> list[ProviderStatus]:
             return factory(ctx).status()
 
-        self._status_op = run_op(None, work, on_success=self._statuses_read, on_failure=self._status_failed)
+        self._status_op = run_op(self, work, on_success=self._statuses_read, on_failure=self._status_failed)
 
     @property
     def reading_status(self) -> bool:
@@ -180,8 +174,6 @@ class SyncController(QObject):
 
     def _statuses_read(self, statuses: list[ProviderStatus]) -> None:
         self._status_op = None
-        if self._closed or not isValid(self):  # the window went away while the status was read
-            return
         self.statuses = statuses
         if self.last_summary is None and not self.running:
             # Before this session's first sync, the last recorded run tells whether we were offline.
@@ -197,13 +189,13 @@ class SyncController(QObject):
     def _status_failed(self, exc: BaseException) -> None:
         self._status_op = None
         log.error("could not read the sync status", exc_info=exc)
-        if self._status_again and not self._closed:
+        if self._status_again:
             self.refresh()
 
     # -- sync ----------------------------------------------------------------------------------
     def start(self, providers: list[str] | None = None) -> bool:
         """Start a sync in a worker; False when one already runs (or after shutdown)."""
-        if self.running or self._closed:
+        if self.running or ops_closed(self):
             return False
         self.running = True
         self.cancel_requested = False
@@ -216,12 +208,12 @@ class SyncController(QObject):
 
         self.started.emit()
         self.state_changed.emit()
-        self._op = run_op(None, work, on_success=self._done, on_failure=self._failed)
+        self._op = run_op(self, work, on_success=self._done, on_failure=self._failed)
         return True
 
     def retry_refused(self) -> None:
         """Queue the changes a server refused again (they go out with the next sync)."""
-        if self._closed or self.running:
+        if self.running:
             return
         count = self.engine_factory(self.ctx).retry_rejected()
         log.info("%d refused change(s) queued again", count)
@@ -236,14 +228,12 @@ class SyncController(QObject):
 
     @Slot(object)
     def _on_progress(self, event: object) -> None:
-        if not self._closed and isinstance(event, ProgressEvent):
+        if isinstance(event, ProgressEvent):
             self.progressed.emit(event)
 
     def _done(self, summary: SyncSummary) -> None:
         self._op = None
         self.running = False
-        if self._closed:
-            return
         self.last_summary = summary
         self.unreachable = {r.provider for r in summary.results if r.status is Status.OFFLINE}
         self.finished.emit(summary)
@@ -252,8 +242,6 @@ class SyncController(QObject):
     def _failed(self, exc: BaseException) -> None:
         self._op = None
         self.running = False
-        if self._closed:
-            return
         self.last_error = str(exc) or type(exc).__name__
         if not isinstance(exc, FieldmatError):
             log.error("sync run failed", exc_info=exc)
@@ -270,7 +258,7 @@ class SyncController(QObject):
         want = (
             self.ctx.settings.auto_sync_on_reconnect
             and self.probe is not None
-            and not self._closed
+            and not ops_closed(self)
             and bool(self.connected)
             and self.offline
         )
@@ -297,7 +285,7 @@ class SyncController(QObject):
     def check_reachability(self) -> None:
         """One lightweight check (in a worker); a sync starts when a provider answers again."""
         probe = self.probe
-        if probe is None or self.running or self._closed:
+        if probe is None or self.running or ops_closed(self):
             return
         if self.probing:
             return
@@ -306,23 +294,24 @@ class SyncController(QObject):
         def work(token: CancelToken) -> bool:
             return probe(ctx, providers)
 
-        self._probe_op = run_op(None, work, on_success=self._probed, on_failure=lambda exc: None)
+        self._probe_op = run_op(self, work, on_success=self._probed, on_failure=lambda exc: None)
 
     def _probed(self, reachable: bool) -> None:
         self._probe_op = None
-        if reachable and not self._closed and self.ctx.settings.auto_sync_on_reconnect and not self.running:
+        if reachable and self.ctx.settings.auto_sync_on_reconnect and not self.running:
             log.info("a provider is reachable again; syncing")
             self.start()
 
     # -- lifetime -----------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop the timer and ask running work to stop; callbacks after this do nothing."""
-        if self._closed:
+        """Stop the timer and ask running work to stop; callbacks after this do nothing
+        (``close_ops``), and no sync, probe or status read starts again."""
+        if ops_closed(self):
             return
-        self._closed = True
+        close_ops(self)
         self._timer.stop()
-        for op in (self._op, self._probe_op, self._status_op):
-            if op is not None and not op.finished:
-                op.cancel()
+        self._status_due = False
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            self._relay.arrived.disconnect(self._on_progress)
         with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
             self.bus.changed.disconnect(self._on_bus)

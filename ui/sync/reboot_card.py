@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 from app.context import AppContext
 from ui.bus import ChangeBus
 from ui.ops import CancelToken
-from ui.sync.accounts import AccountCard
+from ui.sync.account_card import AccountCard
 
 
 class RebootAccountCard(AccountCard):

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from sync.sharing import ShareLink, share_link
-from ui.ops import CancelToken, Op, run_op
-from ui.sync.accounts import error_words
+from ui.ops import CancelToken, Op, close_ops, error_words, run_op
 
 
 def qr_png(text: str, scale: int = 6) -> bytes:
@@ -51,7 +50,6 @@ class ShareDialog(QDialog):
         self.ctx = ctx
         self.match_id = match_id
         self.url = ""
-        self._closed = False
         self.note = QLabel("Getting a read-only link from the team server…")
         self.note.setObjectName("note")
         self.note.setWordWrap(True)
@@ -79,10 +77,10 @@ class ShareDialog(QDialog):
         layout.addWidget(self.qr, 1)
         layout.addWidget(self.expires)
         layout.addWidget(buttons)
-        self.finished.connect(self._on_closed)
-        self.op: Op = self._fetch()
+        self.finished.connect(lambda _result: close_ops(self))
+        self.op: Op[ShareLink] = self._fetch()
 
-    def _fetch(self) -> Op:
+    def _fetch(self) -> Op[ShareLink]:
         ctx, match_id = self.ctx, self.match_id
 
         def work(token: CancelToken) -> ShareLink:
@@ -91,8 +89,6 @@ class ShareDialog(QDialog):
         return run_op(self, work, on_success=self._show_link, on_failure=self._show_error)
 
     def _show_link(self, link: ShareLink) -> None:
-        if self._closed:
-            return
         self.url = link.url
         self.link.setText(self.url)
         self.qr.setPixmap(qr_pixmap(self.url))
@@ -102,17 +98,12 @@ class ShareDialog(QDialog):
             self.expires.setText(f"The link works until {link.expires_at.astimezone().strftime('%Y-%m-%d %H:%M')}.")
 
     def _show_error(self, exc: BaseException) -> None:
-        if not self._closed:
-            self.note.setStyleSheet("color: #b00020;")
-            self.note.setText(error_words(exc))
+        self.note.setStyleSheet("color: #b00020;")
+        self.note.setText(error_words(exc))
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.url)
         self.copy_button.setText("Copied")
-
-    def _on_closed(self, _result: int) -> None:
-        self._closed = True
-        self.op.cancel()
 
 
 def open_share_dialog(ctx: AppContext, match_id: str, parent: QWidget | None = None) -> ShareDialog:

@@ -1,7 +1,8 @@
-"""The practice history the Dashboard shows: sessions loaded a page at a time, and the work
-its actions (load more, open, delete) do in the panel's worker pool.
+"""The practice sessions the Dashboard lists (its "Practice history" table): loaded a page at a
+time, and the work its actions (load more, open, delete) do in the panel's worker pool.
+(Not to be confused with ``app.match.history``, the match log's undo stack.)
 
-``SessionHistory`` is plain state (GUI thread); the ``*_work`` functions run in a worker and
+``SessionList`` is plain state (GUI thread); the ``*_work`` functions run in a worker and
 touch no widget. ``DashboardPanel`` wires them to the Practice page; nothing here knows the
 panel or the page.
 """
@@ -24,7 +25,7 @@ from ui.dashboard.tables import history_rows
 PageRows = tuple[list[HistoryRow], Any]  # the sessions, and their table (cells, ids)
 
 
-class SessionHistory:
+class SessionList:
     """The sessions loaded so far (newest first) of ``total`` in the range; ``page_size`` per load."""
 
     def __init__(self, page_size: int) -> None:

@@ -1,4 +1,5 @@
-"""CLI commands of the sync area: ``connect``, ``disconnect``, ``sync``.
+"""CLI commands of the sync area: ``connect``, ``disconnect``, ``sync`` (``register`` is
+composed into the ``fieldmat`` parser by the entry point, ``app.__main__``).
 
 - ``fieldmat connect PROVIDER --url URL [--email E]``: password from the ``FIELDMAT_PASSWORD``
   environment variable or a hidden prompt. ``--signup`` creates the account first (yoga).
@@ -21,17 +22,24 @@ import os
 import signal
 import sys
 import threading
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING
 
+from app.cli import CliEnv, Subparsers
 from app.prompt import ask
 from sync import specs
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+    from sync.engine import SyncEngine
+    from sync.provider import ProgressEvent
 
 PROVIDERS = specs.names()
 # Providers with their own connect steps (``sync.<name>.connect_cli``).
 DELEGATED = tuple(n for n in PROVIDERS if (spec := specs.spec(n)) is not None and spec.connect != "password")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add this area's subcommands to ``subparsers``."""
     p = subparsers.add_parser("connect", help="connect a provider account (team, yoga, whoop, reboot)")
     p.add_argument("provider", choices=PROVIDERS)
@@ -70,13 +78,13 @@ def _password() -> str:
     return ask("Password: ", what="The password", needs="FIELDMAT_PASSWORD", secret=True)
 
 
-def _warn_keychain(ctx: Any) -> None:
+def _warn_keychain(ctx: AppContext) -> None:
     warning = ctx.secrets.warning
     if warning:
         print(f"fieldmat: {warning}", file=sys.stderr)
 
 
-def cmd_connect(args: argparse.Namespace, env: Any) -> int:
+def cmd_connect(args: argparse.Namespace, env: CliEnv) -> int:
     ctx = env.context()
     if args.provider in DELEGATED:
         try:
@@ -111,7 +119,7 @@ def cmd_connect(args: argparse.Namespace, env: Any) -> int:
     return 0
 
 
-def cmd_disconnect(args: argparse.Namespace, env: Any) -> int:
+def cmd_disconnect(args: argparse.Namespace, env: CliEnv) -> int:
     from app.models.sync import ProviderAccount
     from app.outbox import pending_count
     from sync import accounts
@@ -139,7 +147,7 @@ def cmd_disconnect(args: argparse.Namespace, env: Any) -> int:
     return 0
 
 
-def _print_status(engine: Any, as_json: bool) -> None:
+def _print_status(engine: SyncEngine, as_json: bool) -> None:
     rows = engine.status()
     if as_json:
         print(json.dumps({"providers": [r.to_dict() for r in rows]}, indent=2))
@@ -152,8 +160,10 @@ def _print_status(engine: Any, as_json: bool) -> None:
         else:
             state = "connected"
         last = r.last_success_at.strftime("%Y-%m-%d %H:%M UTC") if r.last_success_at else "never"
-        print(f"{r.provider:7} {state:16} {r.account or '-':28} last success: {last}; "
-              f"waiting: {r.pending}; refused: {r.rejected}; conflicts: {r.open_conflicts}")
+        print(
+            f"{r.provider:7} {state:16} {r.account or '-':28} last success: {last}; "
+            f"waiting: {r.pending}; refused: {r.rejected}; conflicts: {r.open_conflicts}"
+        )
         if r.base_url and r.connected:
             print(f"        {r.base_url}")
         if r.last_error and r.connected:
@@ -162,7 +172,7 @@ def _print_status(engine: Any, as_json: bool) -> None:
         print(rows[0].keychain_warning)
 
 
-def cmd_sync(args: argparse.Namespace, env: Any) -> int:
+def cmd_sync(args: argparse.Namespace, env: CliEnv) -> int:
     from sync.engine import SyncEngine
 
     ctx = env.context()
@@ -173,13 +183,13 @@ def cmd_sync(args: argparse.Namespace, env: Any) -> int:
     stop = threading.Event()
     previous = signal.getsignal(signal.SIGINT)
 
-    def on_interrupt(signum: int, frame: Any) -> None:
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
         print("fieldmat: cancelling after the current step (Ctrl+C again to abort)…", file=sys.stderr)
 
-    def on_progress(event: Any) -> None:
+    def on_progress(event: ProgressEvent) -> None:
         if not args.json and event.total and (event.done == event.total or event.done % 2000 == 0):
             print(f"  {event.provider} {event.phase} {event.resource}: {event.done}/{event.total}", file=sys.stderr)
 
