@@ -130,6 +130,22 @@ def table_queries(period: Period) -> TableQueries:
     in_range = _of_matches_in(EVENT.c.match_id, period)
     alive_ev = EVENT.c.deleted.is_(False)
     kind_code = case(*((EVENT.c.kind == k, v) for k, v in KIND_CODES.items()), else_=-1)
+    # Timing events in their log order (seq), as MatchArrays promises: changes at the same
+    # instant apply in that order. SQLite aggregates an ORDER BY subquery in its order (the
+    # subquery is not flattened into an aggregate); a test compares with the reference.
+    timing = (
+        select(
+            EVENT.c.match_id,
+            kind_code.label("kind_code"),
+            EVENT.c.period,
+            EVENT.c.clock_ms,
+            func.coalesce(EVENT.c.player_id, "").label("player_id"),
+            func.coalesce(EVENT.c.related_player_id, "").label("related_player_id"),
+        )
+        .where(EVENT.c.kind.in_(TIMING), in_range, alive_ev)
+        .order_by(EVENT.c.seq)
+        .subquery("timing")
+    )
     goal = EVENT.alias("g")
     repeat = (
         select(goal.c.match_id)
@@ -148,7 +164,11 @@ def table_queries(period: Period) -> TableQueries:
         .select_from(PLAYER.outerjoin(TEAM, TEAM.c.id == PLAYER.c.team_id))
         .where(PLAYER.c.deleted.is_(False)),
         matches=select(
-            MATCH.c.id, MATCH.c.status, MATCH.c.current_period, MATCH.c.period_count, MATCH.c.period_length_min,
+            MATCH.c.id,
+            MATCH.c.status,
+            MATCH.c.current_period,
+            MATCH.c.period_count,
+            MATCH.c.period_length_min,
             MATCH.c.extra_time_length_min,
         ).where(MATCH.c.deleted.is_(False), within(MATCH.c.kickoff_at, period)),
         lineups=select(
@@ -158,13 +178,13 @@ def table_queries(period: Period) -> TableQueries:
         ).where(LINEUP.c.starting.is_(True), _of_matches_in(LINEUP.c.match_id, period)),
         timing=select(
             func.count(),
-            func.group_concat(EVENT.c.match_id, SEP),
-            func.group_concat(kind_code),
-            func.group_concat(EVENT.c.period),
-            func.group_concat(EVENT.c.clock_ms),
-            func.group_concat(func.coalesce(EVENT.c.player_id, ""), SEP),
-            func.group_concat(func.coalesce(EVENT.c.related_player_id, ""), SEP),
-        ).where(EVENT.c.kind.in_(TIMING), in_range, alive_ev),
+            func.group_concat(timing.c.match_id, SEP),
+            func.group_concat(timing.c.kind_code),
+            func.group_concat(timing.c.period),
+            func.group_concat(timing.c.clock_ms),
+            func.group_concat(timing.c.player_id, SEP),
+            func.group_concat(timing.c.related_player_id, SEP),
+        ),
         counts=select(EVENT.c.player_id, EVENT.c.kind, func.count())
         .where(EVENT.c.kind.in_(COUNTED), in_range, alive_ev, EVENT.c.player_id.is_not(None))
         .group_by(EVENT.c.player_id, EVENT.c.kind),
@@ -273,16 +293,26 @@ def _match_arrays_by_rows(
     timing = fetch_all(
         conn,
         select(
-            EVENT.c.match_id, EVENT.c.kind, EVENT.c.period, EVENT.c.clock_ms, EVENT.c.player_id,
+            EVENT.c.match_id,
+            EVENT.c.kind,
+            EVENT.c.period,
+            EVENT.c.clock_ms,
+            EVENT.c.player_id,
             EVENT.c.related_player_id,
-        ).where(EVENT.c.kind.in_(TIMING), in_range, EVENT.c.deleted.is_(False)),
+        )
+        .where(EVENT.c.kind.in_(TIMING), in_range, EVENT.c.deleted.is_(False))
+        .order_by(EVENT.c.seq),  # log order, as MatchArrays promises
     )
     starters = [(match_code.get(str(mi), -1), player_code.get(str(pi), -1)) for mi, pi in lineups]
     starters = [(mi, pi) for mi, pi in starters if mi >= 0 and pi >= 0]
     events = [
         (
-            match_code[str(mi)], KIND_CODES[str(k)], int(p), int(c),
-            -1 if o is None else player_code.get(str(o), -1), -1 if r is None else player_code.get(str(r), -1),
+            match_code[str(mi)],
+            KIND_CODES[str(k)],
+            int(p),
+            int(c),
+            -1 if o is None else player_code.get(str(o), -1),
+            -1 if r is None else player_code.get(str(r), -1),
         )
         for mi, k, p, c, o, r in timing
         if str(mi) in match_code
