@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pose.estimator_protocol import Frame, PoseEstimator
+from pose.geometry import mirror_landmarks  # flipping back is the same flip
 from pose.types import Landmarks
 
 #: Mean luminance (0-255) below which a frame counts as dark.
@@ -110,19 +111,6 @@ def variants(frame_bgr: Frame) -> Iterator[Variant]:
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         rotated = cv2.warpAffine(base, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
         yield Variant("rotate", np.asarray(rotated, dtype=np.uint8), np.asarray(m, dtype=np.float64))
-
-
-def unmirror(lm: Landmarks) -> Landmarks:
-    """Landmarks found on the mirror image, in the original picture (x flipped, sides swapped)."""
-    from pose.landmark_ids import MIRROR_PERMUTATION
-
-    image = lm.image[MIRROR_PERMUTATION].copy()
-    image[:, 0] = 1.0 - image[:, 0]
-    world = None
-    if lm.world is not None:
-        world = lm.world[MIRROR_PERMUTATION].copy()
-        world[:, 0] = -world[:, 0]
-    return Landmarks(image=image, width=lm.width, height=lm.height, world=world)
 
 
 def average(a: Landmarks, b: Landmarks) -> Landmarks:
@@ -203,7 +191,7 @@ class SearchingEstimator:
         for v in variants(frame_bgr):
             plain = searcher.estimate(v.image)
             mirrored = searcher.estimate(np.ascontiguousarray(v.image[:, ::-1]))
-            for lm in (plain, unmirror(mirrored) if mirrored is not None else None):
+            for lm in (plain, mirror_landmarks(mirrored) if mirrored is not None else None):
                 if lm is not None:
                     if not found:
                         self._count(v.name)
@@ -218,7 +206,7 @@ class SearchingEstimator:
         if mirrored is None:
             return lm
         self._count("mirror")
-        back = unmirror(mirrored)
+        back = mirror_landmarks(mirrored)
         return back if lm is None else average(lm, back)
 
     def _searcher_estimator(self) -> PoseEstimator:
