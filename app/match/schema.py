@@ -16,31 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal, Self, cast
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 from app.match.rules import MAX_PERIODS, MAX_REGULAR_PERIODS
-
-EventKindName = Literal[
-    "goal",
-    "assist",
-    "key_pass",
-    "save",
-    "interception",
-    "tackle",
-    "foul",
-    "penalty",
-    "free_kick",
-    "ball_out",
-    "own_goal",
-    "substitution",
-    "yellow_card",
-    "red_card",
-    "period_start",
-    "period_end",
-    "shot_on_target",
-    "shot_off_target",
-    "corner",
-    "offside",
-    "shootout_goal",
-    "shootout_miss",
-]
+from app.models.match import EventKind
 
 
 def _uuid(value: str) -> str:
@@ -175,7 +151,7 @@ class LineupRecord(BaseModel):
 
 class EventRecord(Record):
     match_id: Uuid
-    kind: EventKindName
+    kind: EventKind
     team: Literal["home", "away"]
     player_id: Uuid | None = None
     related_player_id: Uuid | None = None

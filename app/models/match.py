@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, get_args
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.base import new_id, ts_field
 
-EVENT_KINDS = (
+# The event kinds of the team server contract, once: the type the schema validates with, and
+# the tuple the rules and the UI iterate.
+EventKind = Literal[
     "goal", "assist", "key_pass", "save", "interception", "tackle", "foul", "penalty",
     "free_kick", "ball_out", "own_goal", "substitution", "yellow_card", "red_card",
     "period_start", "period_end",
     # team server contract 1.1
     "shot_on_target", "shot_off_target", "corner", "offside", "shootout_goal", "shootout_miss",
-)
+]  # fmt: skip
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 
 class Team(SQLModel, table=True):
@@ -84,7 +88,14 @@ class MatchEvent(SQLModel, table=True):
     __table_args__ = (
         Index(
             "ix_match_event_kind_stats",
-            "kind", "match_id", "deleted", "team", "player_id", "related_player_id", "period", "clock_ms",
+            "kind",
+            "match_id",
+            "deleted",
+            "team",
+            "player_id",
+            "related_player_id",
+            "period",
+            "clock_ms",
         ),
     )
 
