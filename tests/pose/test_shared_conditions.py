@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -11,13 +9,11 @@ import numpy as np
 import pytest
 
 from pose.camera import VideoFileSource
-from pose.estimator import create_estimator
 from pose.framing import FEET
 from pose.library import PoseLibrary
-from pose.pipeline import PosePipeline
 from pose.search import is_dark
 from pose.timeline import analyze_video
-from pose.types import FrameAnalysis
+from tests.pose.clips import run_live, write_clip
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
@@ -36,21 +32,6 @@ def _letterbox(image: np.ndarray, w: int = 640, h: int = 480) -> np.ndarray:
     return canvas
 
 
-def _clip(photos_dir: Path, out: Path, frame: Callable[[np.ndarray, np.random.Generator], np.ndarray]) -> Path:
-    """SECONDS per pose at FPS; the first photo of each pose in labels.csv order (a fixed rule, not a pick)."""
-    with (photos_dir / "labels.csv").open() as fh:
-        rows = list(csv.DictReader(fh))
-    photos = [next(r["path"] for r in rows if r["pose"] == pose) for pose in WANTED]
-    rng = np.random.default_rng(11)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), float(FPS), (640, 480))
-    for rel in photos:
-        base = cv2.imread(str(photos_dir / rel))
-        for _ in range(SECONDS * FPS):
-            writer.write(frame(base, rng))
-    writer.release()
-    return out
-
-
 def _dim_room(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """As ../shared/tools/webcam_conditions.py's dim_noise, over the whole frame (the room is
     dark, not only the person): brightness x0.35 and fresh sensor noise every frame."""
@@ -66,7 +47,7 @@ def _feet_cut(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def test_a_dark_clip_made_from_shared_photos_is_recognised(
     photos_dir: Path, tmp_path: Path, library: PoseLibrary
 ) -> None:
-    clip = _clip(photos_dir, tmp_path / "dim.mp4", _dim_room)
+    clip = write_clip(tmp_path / "dim.mp4", photos_dir, WANTED, SECONDS, FPS, _dim_room)
     first = next(iter(VideoFileSource(clip).frames()))
     assert is_dark(first.image)  # the clip really is a dim room
     timeline = analyze_video(clip, library, hold_seconds=2.0)
@@ -78,15 +59,8 @@ def test_a_dark_clip_made_from_shared_photos_is_recognised(
 def test_feet_cut_off_gives_the_framing_cue_first_and_still_recognises_upper_body_poses(
     photos_dir: Path, tmp_path: Path, library: PoseLibrary
 ) -> None:
-    clip = _clip(photos_dir, tmp_path / "feet.mp4", _feet_cut)
-    source = VideoFileSource(clip)
-    pipeline = PosePipeline(library, create_estimator(), hold_seconds=2.0)
-    out: list[FrameAnalysis] = []
-    try:
-        out = [pipeline.process(f.image, f.t_s) for f in source.frames()]
-    finally:
-        source.close()
-        pipeline.close()
+    clip = write_clip(tmp_path / "feet.mp4", photos_dir, WANTED, SECONDS, FPS, _feet_cut)
+    pipeline, out = run_live(clip, library)
     pipeline.finish(out[-1].t_s)
     seen = [a for a in out if a.landmarks is not None]
     assert seen and seen[0].framing == FEET  # the first thing said is to step back

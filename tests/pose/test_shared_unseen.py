@@ -3,21 +3,18 @@ what it cannot see - in the live pipeline, in ``fieldmat analyze`` and in ``eval
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from pose.camera import VideoFileSource
 from pose.estimator import create_estimator
 from pose.evaluation import NONE_LABEL, evaluate
 from pose.framing import FEET
 from pose.library import PoseLibrary
-from pose.pipeline import PosePipeline
 from pose.timeline import analyze_video
-from pose.types import FrameAnalysis
+from tests.pose.clips import first_photos, run_live, write_clip
 
 pytestmark = [pytest.mark.shared, pytest.mark.mediapipe, pytest.mark.slow]
 
@@ -42,18 +39,12 @@ def _camera_frame(photo: np.ndarray, w: int = 640, h: int = 480) -> np.ndarray:
     return canvas
 
 
-def _photos(photos_dir: Path) -> list[str]:
-    with (photos_dir / "labels.csv").open() as fh:
-        rows = list(csv.DictReader(fh))
-    return [next(r["path"] for r in rows if r["pose"] == pose) for pose in WANTED]
-
-
 def test_photos_cut_at_the_hips_are_not_guessed(photos_dir: Path, library: PoseLibrary) -> None:
     estimator = create_estimator(static_image_mode=True)
     try:
         items = [
             (rel, pose, estimator.estimate(_cut(cv2.imread(str(photos_dir / rel)))))
-            for rel, pose in zip(_photos(photos_dir), WANTED, strict=True)
+            for rel, pose in zip(first_photos(photos_dir, WANTED), WANTED, strict=True)
         ]
     finally:
         estimator.close()
@@ -65,21 +56,10 @@ def test_photos_cut_at_the_hips_are_not_guessed(photos_dir: Path, library: PoseL
 def test_a_clip_cut_at_the_hips_names_no_pose_and_says_what_it_cannot_see(
     photos_dir: Path, tmp_path: Path, library: PoseLibrary
 ) -> None:
-    clip = tmp_path / "hips.mp4"
-    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter.fourcc(*"mp4v"), float(FPS), (640, 480))
-    for rel in _photos(photos_dir):
-        frame = _camera_frame(_cut(cv2.imread(str(photos_dir / rel))))
-        for _ in range(SECONDS * FPS):
-            writer.write(frame)
-    writer.release()
-    source = VideoFileSource(clip)
-    pipeline = PosePipeline(library, create_estimator(), hold_seconds=2.0)
-    out: list[FrameAnalysis] = []
-    try:
-        out = [pipeline.process(f.image, f.t_s) for f in source.frames()]
-    finally:
-        source.close()
-        pipeline.close()
+    clip = write_clip(
+        tmp_path / "hips.mp4", photos_dir, WANTED, SECONDS, FPS, lambda photo, _rng: _camera_frame(_cut(photo))
+    )
+    pipeline, out = run_live(clip, library)
     seen = [a for a in out if a.landmarks is not None]
     assert len(seen) >= 0.8 * len(out)  # the upper body is found
     assert all(a.pose_id is None and not a.cues and a.hold_s == 0.0 for a in out)
