@@ -23,8 +23,9 @@ def register(subparsers: Subparsers) -> None:
     analyze = subparsers.add_parser("analyze", help="pose timeline of a video file")
     analyze.add_argument("video", type=Path, help="video file to analyse")
     analyze.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    analyze.add_argument("--hold-seconds", type=float, default=None,
-                         help="shortest hold kept as a segment (default: settings, 2 s)")
+    analyze.add_argument(
+        "--hold-seconds", type=float, default=None, help="shortest hold kept as a segment (default: settings, 2 s)"
+    )
     analyze.set_defaults(handler=_analyze)
 
     evaluate = subparsers.add_parser("eval-poses", help="pose recognition accuracy on labelled photos")
@@ -48,8 +49,7 @@ def _analyze(args: argparse.Namespace, env: CliEnv) -> int:
 
     library, hold_seconds, task = _settings()
     try:
-        timeline = analyze_video(args.video, library,
-                                 hold_seconds=args.hold_seconds or hold_seconds, task_file=task)
+        timeline = analyze_video(args.video, library, hold_seconds=args.hold_seconds or hold_seconds, task_file=task)
     except (FileNotFoundError, CameraUnavailable) as exc:
         print(f"fieldmat: {exc}", file=sys.stderr)
         return 2
@@ -62,8 +62,10 @@ def _analyze(args: argparse.Namespace, env: CliEnv) -> int:
         print("no pose held long enough")
     print(f"{'pose':<16} {'start':>7} {'end':>7} {'hold':>6} {'mean':>5} {'best':>5}  feedback")
     for s in doc["segments"]:
-        print(f"{s['pose']:<16} {s['start_s']:>7.2f} {s['end_s']:>7.2f} {s['hold_s']:>6.2f} "
-              f"{s['mean_accuracy']:>5.0f} {s['best_accuracy']:>5.0f}  {'; '.join(s['feedback'])}")
+        print(
+            f"{s['pose']:<16} {s['start_s']:>7.2f} {s['end_s']:>7.2f} {s['hold_s']:>6.2f} "
+            f"{s['mean_accuracy']:>5.0f} {s['best_accuracy']:>5.0f}  {'; '.join(s['feedback'])}"
+        )
     return 0
 
 
@@ -92,14 +94,22 @@ def _eval_poses(args: argparse.Namespace, env: CliEnv) -> int:
     finally:
         estimator.close()
     if args.json:
-        print(json.dumps({
-            "top1": result.top1, "n": result.n, "no_person": result.no_person,
-            "skipped_labels": result.skipped,
-            "precision_recall": {k: {"precision": p, "recall": r}
-                                 for k, (p, r) in result.precision_recall().items()},
-            "confusion": result.confusion(),
-            "predictions": [{"path": p, "label": y, "predicted": q} for p, y, q in result.pairs],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "top1": result.top1,
+                    "n": result.n,
+                    "no_person": result.no_person,
+                    "skipped_labels": result.skipped,
+                    "precision_recall": {
+                        k: {"precision": p, "recall": r} for k, (p, r) in result.precision_recall().items()
+                    },
+                    "confusion": result.confusion(),
+                    "predictions": [{"path": p, "label": y, "predicted": q} for p, y, q in result.pairs],
+                },
+                indent=2,
+            )
+        )
         print(f"top1 {result.top1:.4f} n {result.n}")
     else:
         print(format_report(result))

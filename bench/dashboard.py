@@ -40,9 +40,26 @@ from app.context import AppContext
 from app.db import Database
 
 POSES = [
-    "Mountain Pose", "Tree Pose", "Warrior I", "Warrior II", "Warrior III", "Triangle Pose", "Downward Dog",
-    "Upward Dog", "Cobra Pose", "Child's Pose", "Chair Pose", "Boat Pose", "Bridge Pose", "Camel Pose",
-    "Crow Pose", "Plank Pose", "Side Plank", "Pigeon Pose", "Lotus Pose", "Corpse Pose",
+    "Mountain Pose",
+    "Tree Pose",
+    "Warrior I",
+    "Warrior II",
+    "Warrior III",
+    "Triangle Pose",
+    "Downward Dog",
+    "Upward Dog",
+    "Cobra Pose",
+    "Child's Pose",
+    "Chair Pose",
+    "Boat Pose",
+    "Bridge Pose",
+    "Camel Pose",
+    "Crow Pose",
+    "Plank Pose",
+    "Side Plank",
+    "Pigeon Pose",
+    "Lotus Pose",
+    "Corpse Pose",
 ]
 SESSIONS = 3650
 HOLDS = 40_000
@@ -76,28 +93,47 @@ def seed(db: Database, now: datetime, tz: ZoneInfo, rng: random.Random) -> dict[
             accs.append(acc)
             holds.append(
                 {
-                    "id": str(uuid.uuid4()), "session_id": sid, "pose_id": f"pose-{pose}",
-                    "pose_name": POSES[pose], "started_at": t, "ended_at": t + timedelta(seconds=hold_s),
-                    "hold_s": hold_s, "accuracy": acc, "best_accuracy": min(100.0, acc + 5),
-                    "feedback": [], "improvements": [],
+                    "id": str(uuid.uuid4()),
+                    "session_id": sid,
+                    "pose_id": f"pose-{pose}",
+                    "pose_name": POSES[pose],
+                    "started_at": t,
+                    "ended_at": t + timedelta(seconds=hold_s),
+                    "hold_s": hold_s,
+                    "accuracy": acc,
+                    "best_accuracy": min(100.0, acc + 5),
+                    "feedback": [],
+                    "improvements": [],
                 }
             )
             t += timedelta(seconds=hold_s + 20)
         duration = (t - start).total_seconds()
         sessions.append(
             {
-                "id": sid, "started_at": start, "ended_at": t, "duration_s": duration,
-                "avg_accuracy": sum(accs) / len(accs), "total_poses": len(accs), "mode": "free",
-                "sequence_name": None, "remote_id": None, "updated_at": t, "deleted": False,
+                "id": sid,
+                "started_at": start,
+                "ended_at": t,
+                "duration_s": duration,
+                "avg_accuracy": sum(accs) / len(accs),
+                "total_poses": len(accs),
+                "mode": "free",
+                "sequence_name": None,
+                "remote_id": None,
+                "updated_at": t,
+                "deleted": False,
             }
         )
 
     team_id = str(uuid.uuid4())
     players = [
         {
-            "id": str(uuid.uuid4()), "team_id": team_id, "name": f"Player {n + 1}", "shirt_number": n + 1,
+            "id": str(uuid.uuid4()),
+            "team_id": team_id,
+            "name": f"Player {n + 1}",
+            "shirt_number": n + 1,
             "position": "GK" if n == 0 else "DF" if n < 6 else "MF" if n < 12 else "FW",
-            "updated_at": now, "deleted": False,
+            "updated_at": now,
+            "deleted": False,
         }
         for n in range(20)
     ]
@@ -111,28 +147,62 @@ def seed(db: Database, now: datetime, tz: ZoneInfo, rng: random.Random) -> dict[
         side = "home" if m % 2 == 0 else "away"
         matches.append(
             {
-                "id": mid, "team_id": team_id, "our_side": side, "home_team": "Fieldmat FC" if side == "home" else
-                f"Rivals {m % 17}", "away_team": f"Rivals {m % 17}" if side == "home" else "Fieldmat FC",
-                "kickoff_at": kickoff, "venue": None, "status": "finished", "current_period": 2,
-                "period_count": 2, "period_length_min": 45, "updated_at": now, "deleted": False,
+                "id": mid,
+                "team_id": team_id,
+                "our_side": side,
+                "home_team": "Fieldmat FC" if side == "home" else f"Rivals {m % 17}",
+                "away_team": f"Rivals {m % 17}" if side == "home" else "Fieldmat FC",
+                "kickoff_at": kickoff,
+                "venue": None,
+                "status": "finished",
+                "current_period": 2,
+                "period_count": 2,
+                "period_length_min": 45,
+                "updated_at": now,
+                "deleted": False,
             }
         )
         squad = rng.sample(players, 16)
         starters, bench = squad[:11], squad[11:]
         lineups.extend(
-            {"match_id": mid, "player_id": p["id"], "starting": k < 11, "shirt_number": p["shirt_number"],
-             "updated_at": now}
+            {
+                "match_id": mid,
+                "player_id": p["id"],
+                "starting": k < 11,
+                "shirt_number": p["shirt_number"],
+                "updated_at": now,
+            }
             for k, p in enumerate(squad)
         )
 
-        def event(kind: str, period: int, clock: int, team: str, pid: str | None = None,
-                  rid: str | None = None, mid: str = mid, kickoff: datetime = kickoff) -> None:
+        def event(
+            kind: str,
+            period: int,
+            clock: int,
+            team: str,
+            pid: str | None = None,
+            rid: str | None = None,
+            mid: str = mid,
+            kickoff: datetime = kickoff,
+        ) -> None:
             nonlocal seq
             seq += 1
             events.append(
-                {"id": str(uuid.uuid4()), "seq": seq, "match_id": mid, "kind": kind, "team": team,
-                 "player_id": pid, "related_player_id": rid, "period": period, "clock_ms": clock, "note": None,
-                 "logged_at": kickoff, "updated_at": kickoff, "deleted": False}
+                {
+                    "id": str(uuid.uuid4()),
+                    "seq": seq,
+                    "match_id": mid,
+                    "kind": kind,
+                    "team": team,
+                    "player_id": pid,
+                    "related_player_id": rid,
+                    "period": period,
+                    "clock_ms": clock,
+                    "note": None,
+                    "logged_at": kickoff,
+                    "updated_at": kickoff,
+                    "deleted": False,
+                }
             )
 
         other = "away" if side == "home" else "home"
@@ -140,16 +210,29 @@ def seed(db: Database, now: datetime, tz: ZoneInfo, rng: random.Random) -> dict[
         for period in (1, 2):
             event("period_start", period, 0, side)
             for _ in range(14):
-                kind = rng.choice(["goal", "save", "tackle", "tackle", "foul", "key_pass", "interception",
-                                   "yellow_card", "goal", "own_goal", "free_kick", "ball_out"])
+                kind = rng.choice(
+                    [
+                        "goal",
+                        "save",
+                        "tackle",
+                        "tackle",
+                        "foul",
+                        "key_pass",
+                        "interception",
+                        "yellow_card",
+                        "goal",
+                        "own_goal",
+                        "free_kick",
+                        "ball_out",
+                    ]
+                )
                 clock = rng.randint(0, 45 * 60_000)
                 if kind == "own_goal" and rng.random() < 0.7:
                     continue
                 scorer = rng.choice(on)
                 assist = rng.choice(on) if kind == "goal" and rng.random() < 0.6 else None
                 team = side if rng.random() < 0.65 else other
-                event(kind, period, clock, team, scorer if team == side else None,
-                      assist if team == side else None)
+                event(kind, period, clock, team, scorer if team == side else None, assist if team == side else None)
             if period == 2:
                 for k in range(3):
                     off, come = on[10 - k], bench[k]["id"]
@@ -166,31 +249,64 @@ def seed(db: Database, now: datetime, tz: ZoneInfo, rng: random.Random) -> dict[
         wake = bed + timedelta(hours=rng.uniform(6, 9))
         cid = 100_000 + d
         whoop_cycles.append(
-            {"id": cid, "start": bed, "end": bed + timedelta(days=1), "timezone_offset": "+00:00",
-             "score_state": "SCORED", "strain": rng.uniform(4, 19), "kilojoule": rng.uniform(6000, 14000),
-             "average_heart_rate": 65, "max_heart_rate": 170, "updated_at": wake}
+            {
+                "id": cid,
+                "start": bed,
+                "end": bed + timedelta(days=1),
+                "timezone_offset": "+00:00",
+                "score_state": "SCORED",
+                "strain": rng.uniform(4, 19),
+                "kilojoule": rng.uniform(6000, 14000),
+                "average_heart_rate": 65,
+                "max_heart_rate": 170,
+                "updated_at": wake,
+            }
         )
         sleep_id = str(uuid.uuid4())
         sleeps.append(
-            {"id": sleep_id, "cycle_id": cid, "start": bed, "end": wake, "timezone_offset": "+00:00", "nap": False,
-             "score_state": "SCORED", "sleep_performance_percentage": rng.uniform(50, 100),
-             "sleep_efficiency_percentage": 90.0, "sleep_consistency_percentage": 80.0, "respiratory_rate": 15.0,
-             "total_in_bed_time_milli": 8 * 3_600_000, "total_awake_time_milli": 1_800_000,
-             "total_light_sleep_time_milli": 3 * 3_600_000, "total_slow_wave_sleep_time_milli": 2 * 3_600_000,
-             "total_rem_sleep_time_milli": 2 * 3_600_000, "updated_at": wake}
+            {
+                "id": sleep_id,
+                "cycle_id": cid,
+                "start": bed,
+                "end": wake,
+                "timezone_offset": "+00:00",
+                "nap": False,
+                "score_state": "SCORED",
+                "sleep_performance_percentage": rng.uniform(50, 100),
+                "sleep_efficiency_percentage": 90.0,
+                "sleep_consistency_percentage": 80.0,
+                "respiratory_rate": 15.0,
+                "total_in_bed_time_milli": 8 * 3_600_000,
+                "total_awake_time_milli": 1_800_000,
+                "total_light_sleep_time_milli": 3 * 3_600_000,
+                "total_slow_wave_sleep_time_milli": 2 * 3_600_000,
+                "total_rem_sleep_time_milli": 2 * 3_600_000,
+                "updated_at": wake,
+            }
         )
         recoveries.append(
-            {"cycle_id": cid, "sleep_id": sleep_id, "score_state": "SCORED", "recovery_score": rng.uniform(20, 99),
-             "resting_heart_rate": 50.0, "hrv_rmssd_milli": 60.0, "spo2_percentage": 96.0,
-             "skin_temp_celsius": 33.5, "user_calibrating": False, "created_at": wake, "updated_at": wake}
+            {
+                "cycle_id": cid,
+                "sleep_id": sleep_id,
+                "score_state": "SCORED",
+                "recovery_score": rng.uniform(20, 99),
+                "resting_heart_rate": 50.0,
+                "hrv_rmssd_milli": 60.0,
+                "spo2_percentage": 96.0,
+                "skin_temp_celsius": 33.5,
+                "user_calibrating": False,
+                "created_at": wake,
+                "updated_at": wake,
+            }
         )
 
     with db.write() as s:
         conn = s.connection()
         conn.execute(_table("practice_session").insert(), sessions)
         conn.execute(_table("pose_hold").insert(), holds)
-        conn.execute(_table("team").insert(), [{"id": team_id, "name": "Fieldmat FC", "updated_at": now,
-                                                 "deleted": False}])
+        conn.execute(
+            _table("team").insert(), [{"id": team_id, "name": "Fieldmat FC", "updated_at": now, "deleted": False}]
+        )
         conn.execute(_table("player").insert(), players)
         conn.execute(_table("match").insert(), matches)
         conn.execute(_table("lineup_entry").insert(), lineups)
@@ -201,8 +317,14 @@ def seed(db: Database, now: datetime, tz: ZoneInfo, rng: random.Random) -> dict[
     # fold the big seeding transaction into the database file, as SQLite's auto-checkpoint does in use
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return {"sessions": len(sessions), "holds": len(holds), "matches": len(matches), "events": len(events),
-            "lineups": len(lineups), "whoop_days": len(whoop_cycles)}
+    return {
+        "sessions": len(sessions),
+        "holds": len(holds),
+        "matches": len(matches),
+        "events": len(events),
+        "lineups": len(lineups),
+        "whoop_days": len(whoop_cycles),
+    }
 
 
 def main() -> int:
@@ -238,9 +360,11 @@ def main() -> int:
                 cpu.append((time.process_time() - c0) * 1000)
             stats[name] = statistics.median(runs)
             parts = ", ".join(f"{k} {v:.1f}" for k, v in data.timings_ms.items())
-            print(f"range {name:6s}: stats first (cold) {runs[0]:.1f} ms, median {stats[name]:.1f} ms, "
-                  f"worst {max(runs):.1f} ms; cpu median {statistics.median(cpu):.1f} ms; {load()}  "
-                  f"(last run: {parts})")
+            print(
+                f"range {name:6s}: stats first (cold) {runs[0]:.1f} ms, median {stats[name]:.1f} ms, "
+                f"worst {max(runs):.1f} ms; cpu median {statistics.median(cpu):.1f} ms; {load()}  "
+                f"(last run: {parts})"
+            )
 
         app = QApplication.instance() or QApplication(sys.argv)
         from ui.bus import ChangeBus
@@ -276,10 +400,12 @@ def main() -> int:
                 del panel
             shown[range_name] = statistics.median(times)
             gc.collect()
-            print(f"range {range_name:6s}: shown first {times[0]:.0f} ms, median {shown[range_name]:.0f} ms, "
-                  f"worst {max(times):.0f} ms (runs {', '.join(f'{t:.0f}' for t in times)}; populated, before "
-                  f"the paint: median {statistics.median(populated):.0f} ms); widgets alive after "
-                  f"{len(app.allWidgets())}; {load()}")
+            print(
+                f"range {range_name:6s}: shown first {times[0]:.0f} ms, median {shown[range_name]:.0f} ms, "
+                f"worst {max(times):.0f} ms (runs {', '.join(f'{t:.0f}' for t in times)}; populated, before "
+                f"the paint: median {statistics.median(populated):.0f} ms); widgets alive after "
+                f"{len(app.allWidgets())}; {load()}"
+            )
         ctx.close()
         worst_stats = max(stats, key=lambda k: stats[k])
         worst_shown = max(shown, key=lambda k: shown[k])

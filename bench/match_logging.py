@@ -52,14 +52,30 @@ def seed(ctx: AppContext, svc: MatchService, matches: int, events_per_match: int
         for m in range(matches):
             mid = str(uuid.uuid4())
             kickoff = sql_ts(start + timedelta(days=7 * m))
-            match_rows.append((mid, team.id, "home", "Bench United", f"Opponent {m}", kickoff, None, "finished",
-                               2, 2, 45, stamp, 0))
+            match_rows.append(
+                (mid, team.id, "home", "Bench United", f"Opponent {m}", kickoff, None, "finished", 2, 2, 45, stamp, 0)
+            )
             outbox_rows.append(("team", "match", mid, "upsert", "done", 0, stamp))
             for e in range(events_per_match):
                 seq += 1
                 eid = str(uuid.uuid4())
-                event_rows.append((eid, seq, mid, KINDS[e % len(KINDS)], "home", players[e % 16], None,
-                                   1 + e * 2 // events_per_match, (e * 90_000) % 2_700_000, None, stamp, stamp, 0))
+                event_rows.append(
+                    (
+                        eid,
+                        seq,
+                        mid,
+                        KINDS[e % len(KINDS)],
+                        "home",
+                        players[e % 16],
+                        None,
+                        1 + e * 2 // events_per_match,
+                        (e * 90_000) % 2_700_000,
+                        None,
+                        stamp,
+                        stamp,
+                        0,
+                    )
+                )
                 outbox_rows.append(("team", "event", eid, "upsert", "done", 0, stamp))
         cur.executemany(
             "INSERT INTO match (id, team_id, our_side, home_team, away_team, kickoff_at, venue, status, "
@@ -72,8 +88,7 @@ def seed(ctx: AppContext, svc: MatchService, matches: int, events_per_match: int
             event_rows,
         )
         cur.executemany(
-            "INSERT INTO outbox (provider, entity, entity_id, op, status, attempts, created_at) "
-            "VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO outbox (provider, entity, entity_id, op, status, attempts, created_at) VALUES (?,?,?,?,?,?,?)",
             outbox_rows,
         )
     return team.id, players
@@ -134,8 +149,15 @@ def bench_timeline(ctx: AppContext, team_id: str, players: list[str], n: int) ->
     svc = MatchService(ctx.db)
     match = svc.create_match("Bench United", "Timeline FC", datetime.now(UTC), team_id=team_id)
     for i in range(n):
-        svc.log_event(match.id, KINDS[i % len(KINDS)], "home" if i % 3 else "away", players[i % 16], None,
-                      period=1 + i * 2 // n, clock_ms=(i * 2700) % 2_700_000)
+        svc.log_event(
+            match.id,
+            KINDS[i % len(KINDS)],
+            "home" if i % 3 else "away",
+            players[i % 16],
+            None,
+            period=1 + i * 2 // n,
+            clock_ms=(i * 2700) % 2_700_000,
+        )
     times = []
     for _ in range(5):
         fresh = MatchService(ctx.db)  # as the UI opening the match

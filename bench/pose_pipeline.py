@@ -169,8 +169,10 @@ def main() -> int:
         for name, ms in stage_costs(clip).items():
             print(f"stage {name:<42} {ms:7.2f} ms")
     print(f"model-only  {model_s * 1000:.2f} ms/frame ({1 / model_s:.1f} fps)")
-    print(f"pipeline    {pipe_s * 1000:.2f} ms/frame ({1 / pipe_s:.1f} fps), "
-          f"{done} frames, {recognised} with a recognised pose")
+    print(
+        f"pipeline    {pipe_s * 1000:.2f} ms/frame ({1 / pipe_s:.1f} fps), "
+        f"{done} frames, {recognised} with a recognised pose"
+    )
     print(f"ratio {pipe_s / model_s:.3f} fps {1 / pipe_s:.1f}")
     return 0
 

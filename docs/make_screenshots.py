@@ -58,15 +58,24 @@ def seed(home: Path) -> None:
     players = [
         matches.add_player(team.id, name, number, position)
         for name, number, position in [
-            ("Sam Okafor", 1, "GK"), ("Ria Patel", 4, "DF"), ("Leo Brandt", 7, "MF"),
-            ("Maya Chen", 9, "FW"), ("Tom Ekberg", 11, "FW"), ("Ada Novak", 14, "MF"),
+            ("Sam Okafor", 1, "GK"),
+            ("Ria Patel", 4, "DF"),
+            ("Leo Brandt", 7, "MF"),
+            ("Maya Chen", 9, "FW"),
+            ("Tom Ekberg", 11, "FW"),
+            ("Ada Novak", 14, "MF"),
         ]
     ]
     from app.match.service import LineupItem
 
     match = matches.create_match(
-        "Lakeside Colts U12", "Hill Rovers", now - timedelta(hours=2), team_id=team.id,
-        venue="Lakeside Park, pitch 2", period_count=2, period_length_min=30,
+        "Lakeside Colts U12",
+        "Hill Rovers",
+        now - timedelta(hours=2),
+        team_id=team.id,
+        venue="Lakeside Park, pitch 2",
+        period_count=2,
+        period_length_min=30,
     )
     matches.set_lineup(match.id, [LineupItem(p.id, starting=i < 5) for i, p in enumerate(players)])
     matches.start_period(match.id)
@@ -89,9 +98,14 @@ def seed(home: Path) -> None:
             when = now - timedelta(days=day)
             s.add(
                 WhoopRecovery(
-                    cycle_id=10_000 + day, sleep_id=None, score_state="SCORED",
-                    recovery_score=55 + 30 * rng.random(), resting_heart_rate=52 + 4 * rng.random(),
-                    hrv_rmssd_milli=60 + 20 * rng.random(), created_at=when, updated_at=when,
+                    cycle_id=10_000 + day,
+                    sleep_id=None,
+                    score_state="SCORED",
+                    recovery_score=55 + 30 * rng.random(),
+                    resting_heart_rate=52 + 4 * rng.random(),
+                    hrv_rmssd_milli=60 + 20 * rng.random(),
+                    created_at=when,
+                    updated_at=when,
                 )
             )
     ctx.close()
@@ -103,18 +117,39 @@ def seed_cup_match(matches: Any, now: datetime) -> str:
 
     home = matches.create_team("Riverside U12")
     away = matches.create_team("Hillside Rovers U12")
-    ours = [matches.add_player(home.id, n, k) for n, k in
-            [("Alex Goalkeeper", 1), ("Ben Adeyemi", 4), ("Dan Kowalski", 9), ("Eve Larsen", 10),
-             ("Finn O'Brien", 12), ("Gus Moreau", 13)]]
-    theirs = [matches.add_player(away.id, n, k) for n, k in
-              [("Hal Jensen", 1), ("Ivo Petrov", 5), ("Jon Silva", 10), ("Kit Yamada", 14)]]
+    ours = [
+        matches.add_player(home.id, n, k)
+        for n, k in [
+            ("Alex Goalkeeper", 1),
+            ("Ben Adeyemi", 4),
+            ("Dan Kowalski", 9),
+            ("Eve Larsen", 10),
+            ("Finn O'Brien", 12),
+            ("Gus Moreau", 13),
+        ]
+    ]
+    theirs = [
+        matches.add_player(away.id, n, k)
+        for n, k in [("Hal Jensen", 1), ("Ivo Petrov", 5), ("Jon Silva", 10), ("Kit Yamada", 14)]
+    ]
     clock = {"now": now - timedelta(minutes=95)}
     svc = type(matches)(matches.db, clock=lambda: clock["now"])
-    match = svc.create_match("Riverside U12", "Hillside Rovers U12", clock["now"], team_id=home.id,
-                             away_team_id=away.id, venue="Riverside Rec, pitch 1", period_count=2,
-                             period_length_min=20, extra_time_length_min=5)
-    svc.set_lineup(match.id, [LineupItem(p.id, p not in (ours[4], ours[5])) for p in ours]
-                   + [LineupItem(p.id, p is not theirs[3]) for p in theirs])
+    match = svc.create_match(
+        "Riverside U12",
+        "Hillside Rovers U12",
+        clock["now"],
+        team_id=home.id,
+        away_team_id=away.id,
+        venue="Riverside Rec, pitch 1",
+        period_count=2,
+        period_length_min=20,
+        extra_time_length_min=5,
+    )
+    svc.set_lineup(
+        match.id,
+        [LineupItem(p.id, p not in (ours[4], ours[5])) for p in ours]
+        + [LineupItem(p.id, p is not theirs[3]) for p in theirs],
+    )
 
     def at(minutes: float) -> None:
         clock["now"] += timedelta(minutes=minutes)
@@ -145,9 +180,13 @@ def seed_cup_match(matches: Any, now: datetime) -> str:
         at(5)
         svc.end_period(mid)
     svc.start_period(mid)
-    for kind, side, pid in [("shootout_goal", "home", ours[3].id), ("shootout_miss", "away", theirs[2].id),
-                            ("shootout_goal", "home", ours[0].id), ("shootout_goal", "away", theirs[0].id),
-                            ("shootout_goal", "home", ours[1].id)]:
+    for kind, side, pid in [
+        ("shootout_goal", "home", ours[3].id),
+        ("shootout_miss", "away", theirs[2].id),
+        ("shootout_goal", "home", ours[0].id),
+        ("shootout_goal", "away", theirs[0].id),
+        ("shootout_goal", "home", ours[1].id),
+    ]:
         at(1)
         svc.log_event(mid, kind, side, pid)
     at(1)
@@ -194,18 +233,45 @@ def main() -> None:
             (home / "window.ini").write_text(f"[General]\ntab={tab}\n")
             env = {**os.environ, "FIELDMAT_HOME": str(home), "QT_QPA_PLATFORM": "xcb"}
             subprocess.run(
-                [xvfb, "-a", "-s", "-screen 0 1280x860x24", sys.executable, "-m", "app", "gui",
-                 "--screenshot", str(REPO / "docs" / name)],
-                env=env, cwd=REPO, check=True, timeout=120,
+                [
+                    xvfb,
+                    "-a",
+                    "-s",
+                    "-screen 0 1280x860x24",
+                    sys.executable,
+                    "-m",
+                    "app",
+                    "gui",
+                    "--screenshot",
+                    str(REPO / "docs" / name),
+                ],
+                env=env,
+                cwd=REPO,
+                check=True,
+                timeout=120,
             )
             print(f"docs/{name}")
         for width, height in LIVE_SIZES:
             name = f"match-live-{width}x{height}.png"
             env = {**os.environ, "FIELDMAT_HOME": str(home), "QT_QPA_PLATFORM": "xcb"}
             subprocess.run(
-                [xvfb, "-a", "-s", "-screen 0 1280x860x24", sys.executable, __file__, "--live", str(home),
-                 str(REPO / "docs" / name), str(width), str(height)],
-                env=env, cwd=REPO, check=True, timeout=120,
+                [
+                    xvfb,
+                    "-a",
+                    "-s",
+                    "-screen 0 1280x860x24",
+                    sys.executable,
+                    __file__,
+                    "--live",
+                    str(home),
+                    str(REPO / "docs" / name),
+                    str(width),
+                    str(height),
+                ],
+                env=env,
+                cwd=REPO,
+                check=True,
+                timeout=120,
             )
             print(f"docs/{name}")
 

@@ -104,8 +104,9 @@ class WebcamSource(_CaptureSource):
     replaceable in tests.
     """
 
-    def __init__(self, index: int = 0, *, mirror: bool = False,
-                 capture_factory: Callable[[int], Any] | None = None) -> None:
+    def __init__(
+        self, index: int = 0, *, mirror: bool = False, capture_factory: Callable[[int], Any] | None = None
+    ) -> None:
         cap = (capture_factory or _default_capture)(index)
         if not cap.isOpened():
             cap.release()

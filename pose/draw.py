@@ -17,8 +17,11 @@ from pose.types import FrameAnalysis
 
 #: Features whose deviation colours each joint landmark.
 _JOINT_FEATURES: dict[str, tuple[str, ...]] = {
-    "shoulder": ("shoulder", "arm_incl"), "elbow": ("elbow",), "hip": ("hip",),
-    "knee": ("knee", "thigh_incl"), "ankle": ("shin_incl",),
+    "shoulder": ("shoulder", "arm_incl"),
+    "elbow": ("elbow",),
+    "hip": ("hip",),
+    "knee": ("knee", "thigh_incl"),
+    "ankle": ("shin_incl",),
 }
 GREEN_WITHIN_DEG = 10.0  # deviations up to this are fully green
 RED_AT_DEG = 35.0  # ... and fully red from this on
@@ -47,8 +50,7 @@ def joint_colours(analysis: FrameAnalysis) -> dict[int, tuple[int, int, int]]:
     return out
 
 
-def draw_skeleton(frame_bgr: Frame, analysis: FrameAnalysis,
-                  visibility_threshold: float = DEFAULT_VISIBILITY) -> None:
+def draw_skeleton(frame_bgr: Frame, analysis: FrameAnalysis, visibility_threshold: float = DEFAULT_VISIBILITY) -> None:
     """Draw bones and joints of ``analysis.landmarks`` onto ``frame_bgr`` (modified in place)."""
     lm = analysis.landmarks
     if lm is None:
@@ -62,8 +64,14 @@ def draw_skeleton(frame_bgr: Frame, analysis: FrameAnalysis,
     thickness = max(2, round(min(w, h) / 240))
     for a, b in SKELETON_EDGES:
         if visible[a] and visible[b]:
-            cv2.line(frame_bgr, (int(xy[a, 0]), int(xy[a, 1])), (int(xy[b, 0]), int(xy[b, 1])),
-                     (255, 255, 255), thickness, cv2.LINE_AA)
+            cv2.line(
+                frame_bgr,
+                (int(xy[a, 0]), int(xy[a, 1])),
+                (int(xy[b, 0]), int(xy[b, 1])),
+                (255, 255, 255),
+                thickness,
+                cv2.LINE_AA,
+            )
     colours = joint_colours(analysis)
     for i in range(11, 33):
         if visible[i]:

@@ -83,9 +83,7 @@ class EvalResult:
         return out
 
 
-def evaluate(
-    items: Iterable[tuple[str, str, Landmarks | None]], library: PoseLibrary
-) -> EvalResult:
+def evaluate(items: Iterable[tuple[str, str, Landmarks | None]], library: PoseLibrary) -> EvalResult:
     """Score (path, label, landmarks) triples; None landmarks = no person detected."""
     result = EvalResult()
     for path, label, lm in items:
@@ -99,8 +97,11 @@ def evaluate(
         # A photo's flip test keeps its two passes: the most confident of the three wins.
         candidates = [lm, *lm.alternatives]
         # A pose whose defining joints cannot be seen is not guessed: that is a "none".
-        rec = recognise_best([extract_features(c, use_depth=False) for c in candidates], library,
-                             unseen=[unseen_joints(c) for c in candidates])
+        rec = recognise_best(
+            [extract_features(c, use_depth=False) for c in candidates],
+            library,
+            unseen=[unseen_joints(c) for c in candidates],
+        )
         result.pairs.append((path, label, rec.best.pose.id if rec.best is not None else NONE_LABEL))
     return result
 

@@ -13,12 +13,20 @@ from pose.landmark_ids import SIDES
 FeatureKind = Literal["angle", "inclination", "distance"]
 
 _PER_SIDE: dict[str, FeatureKind] = {
-    "elbow": "angle", "shoulder": "angle", "hip": "angle", "knee": "angle",
-    "ankle": "angle", "arm_incl": "inclination", "thigh_incl": "inclination",
-    "shin_incl": "inclination", "foot_lift": "distance",
+    "elbow": "angle",
+    "shoulder": "angle",
+    "hip": "angle",
+    "knee": "angle",
+    "ankle": "angle",
+    "arm_incl": "inclination",
+    "thigh_incl": "inclination",
+    "shin_incl": "inclination",
+    "foot_lift": "distance",
 }
 _GLOBAL: dict[str, FeatureKind] = {
-    "torso_incl": "inclination", "hip_height": "distance", "stance_width": "distance",
+    "torso_incl": "inclination",
+    "hip_height": "distance",
+    "stance_width": "distance",
 }
 
 #: Every feature name and its kind.

@@ -26,9 +26,7 @@ _DOWN = np.array([0.0, 1.0, 0.0])
 _UP = -_DOWN
 
 
-def landmark_points(
-    lm: Landmarks, visibility_threshold: float = DEFAULT_VISIBILITY, use_depth: bool = True
-) -> Points:
+def landmark_points(lm: Landmarks, visibility_threshold: float = DEFAULT_VISIBILITY, use_depth: bool = True) -> Points:
     """(33, 3) pixel coordinates, NaN rows where visibility < threshold."""
     pts = np.empty((33, 3), dtype=np.float64)
     pts[:, 0] = lm.image[:, 0] * lm.width

@@ -30,14 +30,24 @@ SIDES = ("left", "right")
 #: Per-side landmark indices, keyed by the part name used in feature names.
 SIDE_INDEX: dict[str, dict[str, int]] = {
     "left": {
-        "shoulder": LEFT_SHOULDER, "elbow": LEFT_ELBOW, "wrist": LEFT_WRIST,
-        "hip": LEFT_HIP, "knee": LEFT_KNEE, "ankle": LEFT_ANKLE,
-        "heel": LEFT_HEEL, "foot": LEFT_FOOT,
+        "shoulder": LEFT_SHOULDER,
+        "elbow": LEFT_ELBOW,
+        "wrist": LEFT_WRIST,
+        "hip": LEFT_HIP,
+        "knee": LEFT_KNEE,
+        "ankle": LEFT_ANKLE,
+        "heel": LEFT_HEEL,
+        "foot": LEFT_FOOT,
     },
     "right": {
-        "shoulder": RIGHT_SHOULDER, "elbow": RIGHT_ELBOW, "wrist": RIGHT_WRIST,
-        "hip": RIGHT_HIP, "knee": RIGHT_KNEE, "ankle": RIGHT_ANKLE,
-        "heel": RIGHT_HEEL, "foot": RIGHT_FOOT,
+        "shoulder": RIGHT_SHOULDER,
+        "elbow": RIGHT_ELBOW,
+        "wrist": RIGHT_WRIST,
+        "hip": RIGHT_HIP,
+        "knee": RIGHT_KNEE,
+        "ankle": RIGHT_ANKLE,
+        "heel": RIGHT_HEEL,
+        "foot": RIGHT_FOOT,
     },
 }
 
@@ -49,12 +59,22 @@ MIRROR_PERMUTATION: list[int] = [0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9] + [
 
 #: Skeleton edges drawn by :mod:`pose.draw`.
 SKELETON_EDGES: list[tuple[int, int]] = [
-    (LEFT_SHOULDER, RIGHT_SHOULDER), (LEFT_HIP, RIGHT_HIP),
-    (LEFT_SHOULDER, LEFT_HIP), (RIGHT_SHOULDER, RIGHT_HIP),
-    (LEFT_SHOULDER, LEFT_ELBOW), (LEFT_ELBOW, LEFT_WRIST),
-    (RIGHT_SHOULDER, RIGHT_ELBOW), (RIGHT_ELBOW, RIGHT_WRIST),
-    (LEFT_HIP, LEFT_KNEE), (LEFT_KNEE, LEFT_ANKLE),
-    (RIGHT_HIP, RIGHT_KNEE), (RIGHT_KNEE, RIGHT_ANKLE),
-    (LEFT_ANKLE, LEFT_HEEL), (LEFT_HEEL, LEFT_FOOT), (LEFT_ANKLE, LEFT_FOOT),
-    (RIGHT_ANKLE, RIGHT_HEEL), (RIGHT_HEEL, RIGHT_FOOT), (RIGHT_ANKLE, RIGHT_FOOT),
+    (LEFT_SHOULDER, RIGHT_SHOULDER),
+    (LEFT_HIP, RIGHT_HIP),
+    (LEFT_SHOULDER, LEFT_HIP),
+    (RIGHT_SHOULDER, RIGHT_HIP),
+    (LEFT_SHOULDER, LEFT_ELBOW),
+    (LEFT_ELBOW, LEFT_WRIST),
+    (RIGHT_SHOULDER, RIGHT_ELBOW),
+    (RIGHT_ELBOW, RIGHT_WRIST),
+    (LEFT_HIP, LEFT_KNEE),
+    (LEFT_KNEE, LEFT_ANKLE),
+    (RIGHT_HIP, RIGHT_KNEE),
+    (RIGHT_KNEE, RIGHT_ANKLE),
+    (LEFT_ANKLE, LEFT_HEEL),
+    (LEFT_HEEL, LEFT_FOOT),
+    (LEFT_ANKLE, LEFT_FOOT),
+    (RIGHT_ANKLE, RIGHT_HEEL),
+    (RIGHT_HEEL, RIGHT_FOOT),
+    (RIGHT_ANKLE, RIGHT_FOOT),
 ]

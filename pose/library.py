@@ -64,8 +64,12 @@ class PoseDefinition:
     def to_json(self) -> dict[str, Any]:
         """The JSON object this definition was (or would be) loaded from."""
         return {
-            "id": self.id, "english": self.english, "sanskrit": self.sanskrit,
-            "description": self.description, "sided": self.sided, "roles": dict(self.roles),
+            "id": self.id,
+            "english": self.english,
+            "sanskrit": self.sanskrit,
+            "description": self.description,
+            "sided": self.sided,
+            "roles": dict(self.roles),
             "targets": {k: [t.value, t.tol, t.weight] for k, t in self.targets.items()},
             **({"defining": list(self.defining)} if self.defining else {}),
         }

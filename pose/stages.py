@@ -25,8 +25,9 @@ Sink = Callable[[TimedFrame, FrameAnalysis], None]
 _END = object()
 
 
-def _pump(frames: Iterable[TimedFrame], out: queue.Queue[Any], errors: list[BaseException],
-          stop: threading.Event) -> None:
+def _pump(
+    frames: Iterable[TimedFrame], out: queue.Queue[Any], errors: list[BaseException], stop: threading.Event
+) -> None:
     try:
         for f in frames:
             if stop.is_set():
@@ -63,8 +64,9 @@ def run_staged(
     decoded: queue.Queue[Any] = queue.Queue(maxsize=depth)
     results: queue.Queue[Any] = queue.Queue(maxsize=depth)
     producer = threading.Thread(target=_pump, args=(frames, decoded, errors, stop), name="decode", daemon=True)
-    consumer = threading.Thread(target=_drain, args=(results, sink or (lambda f, a: None), errors),
-                                name="sink", daemon=True)
+    consumer = threading.Thread(
+        target=_drain, args=(results, sink or (lambda f, a: None), errors), name="sink", daemon=True
+    )
     producer.start()
     consumer.start()
     count = 0

@@ -93,7 +93,7 @@ def _initial_guesses(pose: PoseDefinition) -> list[dict[str, float]]:
     for bits in itertools.product((1.0, -1.0), repeat=9):
         p: dict[str, float] = {"torso": 180.0 - bits[0] * torso_incl}
         for k, side in enumerate(("left", "right")):
-            s_th, s_sh, s_ua, s_fa = bits[1 + 4 * k: 5 + 4 * k]
+            s_th, s_sh, s_ua, s_fa = bits[1 + 4 * k : 5 + 4 * k]
             if f"{side}_thigh_incl" in tg:
                 th = s_th * tg[f"{side}_thigh_incl"]
             elif f"{side}_hip" in tg:

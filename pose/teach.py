@@ -28,9 +28,17 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,47}$")
 _TOL = {"angle": 15.0, "inclination": 15.0, "distance": 0.35}
 # Weights mirror the built-ins: big joints and the torso decide the shape most.
 _WEIGHT = {
-    "knee": 2.0, "hip": 1.5, "torso_incl": 2.0, "arm_incl": 1.5, "thigh_incl": 1.0,
-    "shin_incl": 1.0, "shoulder": 1.0, "elbow": 0.5, "foot_lift": 1.0,
-    "stance_width": 1.0, "hip_height": 1.0,
+    "knee": 2.0,
+    "hip": 1.5,
+    "torso_incl": 2.0,
+    "arm_incl": 1.5,
+    "thigh_incl": 1.0,
+    "shin_incl": 1.0,
+    "shoulder": 1.0,
+    "elbow": 0.5,
+    "foot_lift": 1.0,
+    "stance_width": 1.0,
+    "hip_height": 1.0,
 }
 MIN_FEATURES = 8
 
@@ -48,17 +56,23 @@ def pose_from_landmarks(
         raise ValueError(f"pose id must be lower-case letters, digits and _: {pose_id!r}")
     features = extract_features(landmarks, use_depth=False)
     targets = {
-        name: Target(round(value, 3 if FEATURE_KINDS[name] == "distance" else 1),
-                     _TOL[FEATURE_KINDS[name]], _weight(name))
+        name: Target(
+            round(value, 3 if FEATURE_KINDS[name] == "distance" else 1), _TOL[FEATURE_KINDS[name]], _weight(name)
+        )
         for name, value in features.items()
         if not math.isnan(value) and _weight(name) > 0
     }
     if len(targets) < MIN_FEATURES:
         raise ValueError("too few joints visible to teach this pose; step back so your whole body is seen")
     return PoseDefinition(
-        id=pose_id, english=english, sanskrit=sanskrit,
+        id=pose_id,
+        english=english,
+        sanskrit=sanskrit,
         description=description or f"Your own pose, taught as {english!r}.",
-        targets=targets, sided=True, roles={}, builtin=False,
+        targets=targets,
+        sided=True,
+        roles={},
+        builtin=False,
     )
 
 
@@ -73,9 +87,7 @@ def save_pose(pose: PoseDefinition, user_dir: Path) -> Path:
     return path
 
 
-def teach_pose(
-    landmarks: Landmarks, pose_id: str, english: str, user_dir: Path, **names: str
-) -> PoseDefinition:
+def teach_pose(landmarks: Landmarks, pose_id: str, english: str, user_dir: Path, **names: str) -> PoseDefinition:
     """Build the pose from ``landmarks`` and save it; returns the definition."""
     pose = pose_from_landmarks(landmarks, pose_id, english, **names)
     save_pose(pose, user_dir)

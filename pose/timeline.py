@@ -36,9 +36,13 @@ class VideoTimeline:
             "frames": self.frames,
             "segments": [
                 {
-                    "pose": s.pose_id, "start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3),
-                    "hold_s": round(s.hold_s, 3), "mean_accuracy": round(s.mean_accuracy, 1),
-                    "best_accuracy": round(s.best_accuracy, 1), "feedback": list(s.feedback),
+                    "pose": s.pose_id,
+                    "start_s": round(s.start_s, 3),
+                    "end_s": round(s.end_s, 3),
+                    "hold_s": round(s.hold_s, 3),
+                    "mean_accuracy": round(s.mean_accuracy, 1),
+                    "best_accuracy": round(s.best_accuracy, 1),
+                    "feedback": list(s.feedback),
                 }
                 for s in self.segments
             ],

@@ -109,7 +109,13 @@ class HoldTracker:
         # Suggest what came up in at least half of the hold's frames.
         improvements = [text for text, n in run.cues.most_common(2) if n >= run.frames / 2]
         return HoldRecord(
-            pose_id=run.pose_id, pose_name=run.pose_name, start_s=run.start_s, end_s=end_s,
-            hold_s=duration, mean_accuracy=sum(run.accuracies) / len(run.accuracies),
-            best_accuracy=max(run.accuracies), feedback=frequent, improvements=improvements,
+            pose_id=run.pose_id,
+            pose_name=run.pose_name,
+            start_s=run.start_s,
+            end_s=end_s,
+            hold_s=duration,
+            mean_accuracy=sum(run.accuracies) / len(run.accuracies),
+            best_accuracy=max(run.accuracies),
+            feedback=frequent,
+            improvements=improvements,
         )

@@ -18,8 +18,14 @@ NUM_LANDMARKS = 33
 
 Side = Literal["left", "right", "both", "none"]
 Direction = Literal[
-    "bend_more", "straighten", "raise", "lower", "lean_forward", "lean_back",
-    "move_out", "move_in",
+    "bend_more",
+    "straighten",
+    "raise",
+    "lower",
+    "lean_forward",
+    "lean_back",
+    "move_out",
+    "move_in",
 ]
 
 

@@ -59,8 +59,7 @@ def _api(client: httpx.Client, base: str, provider: str, retry: RetryPolicy | No
 def _check_provider(provider: str) -> None:
     if provider not in LOGIN_PATHS:
         raise SyncError(
-            f"{registry.label(provider)} is not connected with an email and password; "
-            "use its own connect steps."
+            f"{registry.label(provider)} is not connected with an email and password; use its own connect steps."
         )
 
 
@@ -161,14 +160,14 @@ def signup(
             idempotent=False,
         )
         if response.status_code == 409:
-            raise Rejected(
-                f"The {api.label} already has an account for {email.strip()}; connect with it instead.", 409
-            )
+            raise Rejected(f"The {api.label} already has an account for {email.strip()}; connect with it instead.", 409)
         if response.status_code not in (200, 201):
-            raise Rejected(f"The {api.label} did not create the account: {detail_of(response)}",
-                           response.status_code, detail_of(response))
-        return connect(ctx, provider, base, email, password, client=http, retry=retry,
-                       apply_settings=apply_settings)
+            raise Rejected(
+                f"The {api.label} did not create the account: {detail_of(response)}",
+                response.status_code,
+                detail_of(response),
+            )
+        return connect(ctx, provider, base, email, password, client=http, retry=retry, apply_settings=apply_settings)
     finally:
         if own:
             http.close()

@@ -66,8 +66,13 @@ def share_link(
     own = client is None
     http = client or make_client()
     try:
-        api = Api(http, base, LABEL, auth=TokenAuth(ctx.secrets, "team", base + "/api/auth/login", LABEL),
-                  retry=retry or RetryPolicy(max_attempts=3))
+        api = Api(
+            http,
+            base,
+            LABEL,
+            auth=TokenAuth(ctx.secrets, "team", base + "/api/auth/login", LABEL),
+            retry=retry or RetryPolicy(max_attempts=3),
+        )
         response = api.request("GET", f"/api/matches/{match_id}/share")
         if response.status_code == 404:
             raise NotSynced("The team server does not have this match (yet). Sync first, then share it.")

@@ -62,7 +62,7 @@ def period_offset_ms(period: int, period_length_min: int, regular_periods: int =
 def display(
     period: int, elapsed_ms: int, period_length_min: int, regular_periods: int = 2, extra_time_min: int = 15
 ) -> str:
-    """"MM:SS" of match time, or "45+2" in stoppage time (added minutes rounded up); "Pens"
+    """ "MM:SS" of match time, or "45+2" in stoppage time (added minutes rounded up); "Pens"
     during a penalty shoot-out."""
     if period <= 0:
         return "00:00"

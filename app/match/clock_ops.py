@@ -47,8 +47,13 @@ class ClockOps(ServiceBase):
             match.updated_at = now
             s.add(match)
             enqueue(s, "match", match_id)
-        return Change("clock", match_ids=(match_id,), event_ids=(event.id,), kinds=("period_start",),
-                      description=f"Period {period} started")
+        return Change(
+            "clock",
+            match_ids=(match_id,),
+            event_ids=(event.id,),
+            kinds=("period_start",),
+            description=f"Period {period} started",
+        )
 
     def clock_step(self, match_id: str, action: str) -> Change:
         """Run one action of ``app.match.clock_flow`` (start, pause, resume, extra_time,
@@ -89,8 +94,13 @@ class ClockOps(ServiceBase):
             match.updated_at = now
             s.add(match)
             enqueue(s, "match", match_id)
-        return Change("clock", match_ids=(match_id,), event_ids=(event.id,), kinds=("period_end",),
-                      description=f"Period {state.period} ended")
+        return Change(
+            "clock",
+            match_ids=(match_id,),
+            event_ids=(event.id,),
+            kinds=("period_end",),
+            description=f"Period {state.period} ended",
+        )
 
     def clock_state(self, match_id: str, now: datetime | None = None) -> ClockState:
         """The clock at ``now`` (default: the injected clock)."""
@@ -104,8 +114,6 @@ class ClockOps(ServiceBase):
             match = match_row(s, match_id)
             state = clock_of(s, match, now)
             if state.status != need:
-                raise ValidationError(
-                    "the clock is not running" if need == "live" else "the clock is not paused"
-                )
+                raise ValidationError("the clock is not running" if need == "live" else "the clock is not paused")
             s.add(ClockMark(match_id=match_id, action=action, period=state.period, at=now))
         return Change("clock", match_ids=(match_id,), description=description)

@@ -19,15 +19,17 @@ from app.models.match import ClockMark, Match, MatchEvent
 
 def clock_of(s: Session, match: Match, now: datetime) -> ClockState:
     """The clock of ``match`` at ``now`` (ORM read inside session ``s``)."""
-    rows = s.exec(
-        select(ClockMark.action, ClockMark.period, ClockMark.at).where(ClockMark.match_id == match.id)
-    ).all()
+    rows = s.exec(select(ClockMark.action, ClockMark.period, ClockMark.at).where(ClockMark.match_id == match.id)).all()
     marks = sorted((clk.Mark(a, p, t) for a, p, t in rows), key=lambda m: m.at)
     if not marks and match.current_period > 0:
         marks = marks_from_events(s, match)
     return clk.clock_state(
-        current_period=match.current_period, match_status=match.status, period_count=match.period_count,
-        period_length_min=match.period_length_min, marks=marks, now=now,
+        current_period=match.current_period,
+        match_status=match.status,
+        period_count=match.period_count,
+        period_length_min=match.period_length_min,
+        marks=marks,
+        now=now,
         extra_time_min=match.extra_time_length_min,
     )
 
@@ -52,8 +54,13 @@ def fast_clock(db: Database, cur: sqlite3.Cursor, match_id: str, now: datetime) 
         with db.session() as s:
             return clock_of(s, match_row(s, match_id), now)
     return clk.clock_state(
-        current_period=row[0], match_status=row[1], period_count=row[2], period_length_min=row[3],
-        marks=marks, now=now, extra_time_min=row[5],
+        current_period=row[0],
+        match_status=row[1],
+        period_count=row[2],
+        period_length_min=row[3],
+        marks=marks,
+        now=now,
+        extra_time_min=row[5],
     )
 
 

@@ -98,29 +98,72 @@ class EventOps(ServiceBase):
                     )
                 last = cur.execute("SELECT max(seq) FROM match_event").fetchone()[0]
                 seq = (last or 0) + 1
-                rows.append({
-                    "id": main_id, "seq": seq, "kind": kind, "team": team, "player_id": player_id,
-                    "related_player_id": related_player_id, "reason": None, "period": period,
-                    "clock_ms": clock_ms, "note": note, "deleted": False,
-                })
+                rows.append(
+                    {
+                        "id": main_id,
+                        "seq": seq,
+                        "kind": kind,
+                        "team": team,
+                        "player_id": player_id,
+                        "related_player_id": related_player_id,
+                        "reason": None,
+                        "period": period,
+                        "clock_ms": clock_ms,
+                        "note": note,
+                        "deleted": False,
+                    }
+                )
                 if kind == "goal" and related_player_id is not None:
-                    rows.append({
-                        "id": assist_id_for(main_id), "seq": seq + 1, "kind": "assist", "team": team,
-                        "player_id": related_player_id, "related_player_id": player_id, "reason": None,
-                        "period": period, "clock_ms": clock_ms, "note": None, "deleted": False,
-                    })
+                    rows.append(
+                        {
+                            "id": assist_id_for(main_id),
+                            "seq": seq + 1,
+                            "kind": "assist",
+                            "team": team,
+                            "player_id": related_player_id,
+                            "related_player_id": player_id,
+                            "reason": None,
+                            "period": period,
+                            "clock_ms": clock_ms,
+                            "note": None,
+                            "deleted": False,
+                        }
+                    )
                 if kind == "yellow_card" and player_id is not None and _booked(cur, match_id, player_id):
-                    rows.append({
-                        "id": str(uuid.uuid4()), "seq": seq + 1, "kind": "red_card", "team": team,
-                        "player_id": player_id, "related_player_id": None, "reason": SECOND_YELLOW,
-                        "period": period, "clock_ms": clock_ms, "note": None, "deleted": False,
-                    })
+                    rows.append(
+                        {
+                            "id": str(uuid.uuid4()),
+                            "seq": seq + 1,
+                            "kind": "red_card",
+                            "team": team,
+                            "player_id": player_id,
+                            "related_player_id": None,
+                            "reason": SECOND_YELLOW,
+                            "period": period,
+                            "clock_ms": clock_ms,
+                            "note": None,
+                            "deleted": False,
+                        }
+                    )
                 stamp = sql_ts(now)
                 cur.executemany(
                     _INSERT_EVENT,
                     [
-                        (r["id"], r["seq"], match_id, r["kind"], r["team"], r["player_id"], r["related_player_id"],
-                         r["reason"], r["period"], r["clock_ms"], r["note"], stamp, stamp)
+                        (
+                            r["id"],
+                            r["seq"],
+                            match_id,
+                            r["kind"],
+                            r["team"],
+                            r["player_id"],
+                            r["related_player_id"],
+                            r["reason"],
+                            r["period"],
+                            r["clock_ms"],
+                            r["note"],
+                            stamp,
+                            stamp,
+                        )
                         for r in rows
                     ],
                 )
@@ -134,9 +177,14 @@ class EventOps(ServiceBase):
         before = {i: {**snap, "deleted": True} for i, snap in after.items()}
         what = "second yellow and red card" if "red_card" in kinds and kind == "yellow_card" else kind.replace("_", " ")
         self._history.push(Action(what, match_id, before, after, kinds))
-        return Change("log", match_ids=(match_id,), event_ids=ids, kinds=kinds,
-                      player_ids=tuple(p for p in (player_id, related_player_id) if p),
-                      description=f"{what.capitalize()} logged")
+        return Change(
+            "log",
+            match_ids=(match_id,),
+            event_ids=ids,
+            kinds=kinds,
+            player_ids=tuple(p for p in (player_id, related_player_id) if p),
+            description=f"{what.capitalize()} logged",
+        )
 
     def edit_event(self, event_id: str, **fields: Any) -> Change:
         """Change kind, team, player_id, related_player_id, period, clock_ms and/or note.
@@ -177,8 +225,13 @@ class EventOps(ServiceBase):
         kinds = tuple(sorted({before[ev.id]["kind"], *(e.kind for e in touched)}))
         what = ev.kind.replace("_", " ")
         self._history.push(Action(f"{what} edit", ev.match_id, before, after, kinds))
-        return Change("edit", match_ids=(ev.match_id,), event_ids=tuple(after), kinds=kinds,
-                      description=f"{what.capitalize()} edited")
+        return Change(
+            "edit",
+            match_ids=(ev.match_id,),
+            event_ids=tuple(after),
+            kinds=kinds,
+            description=f"{what.capitalize()} edited",
+        )
 
     def delete_event(self, event_id: str) -> Change:
         """Soft-delete an event (a goal's automatic assist goes with it).
@@ -204,8 +257,13 @@ class EventOps(ServiceBase):
         kinds = tuple(e.kind for e in targets)
         what = ev.kind.replace("_", " ")
         self._history.push(Action(f"{what} deletion", ev.match_id, before, after, kinds))
-        return Change("delete", match_ids=(ev.match_id,), event_ids=tuple(before), kinds=kinds,
-                      description=f"{what.capitalize()} deleted")
+        return Change(
+            "delete",
+            match_ids=(ev.match_id,),
+            event_ids=tuple(before),
+            kinds=kinds,
+            description=f"{what.capitalize()} deleted",
+        )
 
 
 def _booked(cur: sqlite3.Cursor, match_id: str, player_id: str) -> bool:
@@ -227,16 +285,29 @@ def _sync_assist(s: Session, goal: MatchEvent, now: datetime, before: dict[str, 
         if not want:
             return None
         assist = new_event(
-            s, goal.match_id, "assist", goal.team, goal.period, goal.clock_ms, now,
-            goal.related_player_id, goal.player_id, None, event_id=assist_id,
+            s,
+            goal.match_id,
+            "assist",
+            goal.team,
+            goal.period,
+            goal.clock_ms,
+            now,
+            goal.related_player_id,
+            goal.player_id,
+            None,
+            event_id=assist_id,
         )
         before[assist.id] = {**snapshot(assist), "deleted": True}
         return assist
     before[assist.id] = snapshot(assist)
     if want:
         fields = {
-            "kind": "assist", "team": goal.team, "player_id": goal.related_player_id,
-            "related_player_id": goal.player_id, "period": goal.period, "clock_ms": goal.clock_ms,
+            "kind": "assist",
+            "team": goal.team,
+            "player_id": goal.related_player_id,
+            "related_player_id": goal.player_id,
+            "period": goal.period,
+            "clock_ms": goal.clock_ms,
             "deleted": False,
         }
     else:

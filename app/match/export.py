@@ -46,6 +46,7 @@ from app.outbox import enqueue
 FORMAT = "fieldmat.match/1"
 PdfRenderer = Callable[[dict[str, Any], Path], None]
 
+
 # ------------------------------------------------------------------ export
 def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
     """The ``fieldmat.match/1`` document of one match."""
@@ -86,14 +87,22 @@ def export_dict(service: MatchService, match_id: str) -> dict[str, Any]:
         "events": [EventRecord.from_row(e).doc() for e in events],
         "view": {
             "match": {
-                "id": match.id, "home_team": match.home_team, "away_team": match.away_team,
-                "score": {"home": home, "away": away}, "status": match.status,
-                "current_period": match.current_period, "clock_time": state.display,
+                "id": match.id,
+                "home_team": match.home_team,
+                "away_team": match.away_team,
+                "score": {"home": home, "away": away},
+                "status": match.status,
+                "current_period": match.current_period,
+                "clock_time": state.display,
             },
             "recent_events": [
                 {
-                    "id": e.id, "kind": e.kind, "player": names.get(e.player_id) if e.player_id else None,
-                    "team": event_side(e.kind, e.team), "timestamp": _mmss(e.clock_ms), "period": e.period,
+                    "id": e.id,
+                    "kind": e.kind,
+                    "player": names.get(e.player_id) if e.player_id else None,
+                    "team": event_side(e.kind, e.team),
+                    "timestamp": _mmss(e.clock_ms),
+                    "period": e.period,
                 }
                 for e in reversed(recent)
             ],
@@ -118,8 +127,23 @@ def export_json(service: MatchService, match_id: str) -> str:
 
 
 CSV_COLUMNS = (
-    "event_id", "period", "minute", "stoppage", "label", "clock_ms", "kind", "team", "team_name", "player_id",
-    "player", "shirt_number", "related_player_id", "related_player", "reason", "note", "logged_at",
+    "event_id",
+    "period",
+    "minute",
+    "stoppage",
+    "label",
+    "clock_ms",
+    "kind",
+    "team",
+    "team_name",
+    "player_id",
+    "player",
+    "shirt_number",
+    "related_player_id",
+    "related_player",
+    "reason",
+    "note",
+    "logged_at",
 )
 
 
@@ -136,22 +160,34 @@ def export_csv(service: MatchService, match_id: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    events = sorted(
-        (e for e in doc["events"] if not e["deleted"]), key=lambda e: (e["period"], e["clock_ms"])
-    )
+    events = sorted((e for e in doc["events"] if not e["deleted"]), key=lambda e: (e["period"], e["clock_ms"]))
     for e in events:
         p = players.get(e["player_id"] or "")
         r = players.get(e["related_player_id"] or "")
         shirt = shirts.get(e["player_id"], p["shirt_number"] if p else None)
         side = event_side(e["kind"], e["team"])
         minute, stoppage = clk.minute_parts(e["period"], e["clock_ms"], *timing)
-        writer.writerow([
-            e["id"], e["period"], minute, stoppage, clk.minute_label(e["period"], e["clock_ms"], *timing),
-            e["clock_ms"], e["kind"], side or "", "" if side is None else match[f"{side}_team"],
-            e["player_id"] or "", p["name"] if p else "", "" if shirt is None else shirt,
-            e["related_player_id"] or "", r["name"] if r else "", e["reason"] or "", e["note"] or "",
-            e["logged_at"],
-        ])
+        writer.writerow(
+            [
+                e["id"],
+                e["period"],
+                minute,
+                stoppage,
+                clk.minute_label(e["period"], e["clock_ms"], *timing),
+                e["clock_ms"],
+                e["kind"],
+                side or "",
+                "" if side is None else match[f"{side}_team"],
+                e["player_id"] or "",
+                p["name"] if p else "",
+                "" if shirt is None else shirt,
+                e["related_player_id"] or "",
+                r["name"] if r else "",
+                e["reason"] or "",
+                e["note"] or "",
+                e["logged_at"],
+            ]
+        )
     return out.getvalue()
 
 
@@ -164,8 +200,13 @@ def report_data(service: MatchService, match_id: str) -> dict[str, Any]:
     doc["player_stats"] = [_stats_row(st, doc["match"]) for st in stats]
     doc["timeline"] = [
         {
-            "minute": t.minute, "period": t.period, "kind": t.kind, "team": t.team,
-            "player": t.player_name, "related_player": t.related_player_name, "note": t.note,
+            "minute": t.minute,
+            "period": t.period,
+            "kind": t.kind,
+            "team": t.team,
+            "player": t.player_name,
+            "related_player": t.related_player_name,
+            "note": t.note,
         }
         for t in timeline
     ]
@@ -177,13 +218,26 @@ def _stats_row(st: PlayerStats, match: dict[str, Any]) -> dict[str, Any]:
     sides = {match.get("home_team_id"): "home", match.get("away_team_id"): "away"}
     side = sides.get(st.team_id) if st.team_id else None
     return {
-        "player_id": st.player_id, "name": st.name, "shirt_number": st.shirt_number, "position": st.position,
-        "side": side, "minutes": st.minutes,
-        "minutes_ms": st.minutes_ms, "goals": st.goals, "assists": st.assists, "own_goals": st.own_goals,
-        "saves": st.saves, "tackles": st.tackles, "key_passes": st.key_passes,
-        "interceptions": st.interceptions, "fouls": st.fouls, "yellow_cards": st.yellow_cards,
-        "red_cards": st.red_cards, "shots_on_target": st.shots_on_target,
-        "shots_off_target": st.shots_off_target, "started": bool(st.starts),
+        "player_id": st.player_id,
+        "name": st.name,
+        "shirt_number": st.shirt_number,
+        "position": st.position,
+        "side": side,
+        "minutes": st.minutes,
+        "minutes_ms": st.minutes_ms,
+        "goals": st.goals,
+        "assists": st.assists,
+        "own_goals": st.own_goals,
+        "saves": st.saves,
+        "tackles": st.tackles,
+        "key_passes": st.key_passes,
+        "interceptions": st.interceptions,
+        "fouls": st.fouls,
+        "yellow_cards": st.yellow_cards,
+        "red_cards": st.red_cards,
+        "shots_on_target": st.shots_on_target,
+        "shots_off_target": st.shots_off_target,
+        "started": bool(st.starts),
     }
 
 
@@ -237,8 +291,9 @@ def parse_match_file(data: str | bytes) -> MatchFileIn:
     if not isinstance(raw, dict):
         raise ImportRejected("the file is not a Fieldmat match export (expected a JSON object)")
     if raw.get("format") != FORMAT:
-        raise ImportRejected(f"the file is not a Fieldmat match export (format must be {FORMAT!r}, "
-                             f"found {raw.get('format')!r})")
+        raise ImportRejected(
+            f"the file is not a Fieldmat match export (format must be {FORMAT!r}, found {raw.get('format')!r})"
+        )
     try:
         doc = MatchFileIn.model_validate(raw)
     except PydanticError as exc:
@@ -328,8 +383,14 @@ def _newer(incoming: datetime | None, stored: datetime) -> bool:
 
 
 def _upsert(
-    s: Session, model: Any, entity: str, fields: dict[str, Any], updated_at: datetime | None, now: datetime,
-    counts: dict[str, int], on_insert: dict[str, Any] | None = None,
+    s: Session,
+    model: Any,
+    entity: str,
+    fields: dict[str, Any],
+    updated_at: datetime | None,
+    now: datetime,
+    counts: dict[str, int],
+    on_insert: dict[str, Any] | None = None,
 ) -> str:
     """Insert the record (with ``on_insert`` too), or replace it when the file's copy is newer
     and differs; queue what was written. Counts and returns inserted | updated | unchanged."""
@@ -375,9 +436,7 @@ def import_match(service: MatchService, data: str | bytes) -> ImportResult:
         match_newer = stored_match is None or _newer(m.updated_at, stored_match.updated_at)
         _upsert(s, Match, "match", m.columns(), m.updated_at, now, counts)
         s.flush()
-        stored_lineup = {
-            e.player_id: e for e in s.exec(select(LineupEntry).where(LineupEntry.match_id == m.id)).all()
-        }
+        stored_lineup = {e.player_id: e for e in s.exec(select(LineupEntry).where(LineupEntry.match_id == m.id)).all()}
         wanted = {item.player_id: (item.starting, item.shirt_number) for item in doc.lineup}
         current = {pid: (row.starting, row.shirt_number) for pid, row in stored_lineup.items()}
         if wanted != current and (match_newer or not stored_lineup):
@@ -385,8 +444,15 @@ def import_match(service: MatchService, data: str | bytes) -> ImportResult:
                 s.delete(old)
             s.flush()
             for entry in doc.lineup:
-                s.add(LineupEntry(match_id=m.id, player_id=entry.player_id, starting=entry.starting,
-                                  shirt_number=entry.shirt_number, updated_at=now))
+                s.add(
+                    LineupEntry(
+                        match_id=m.id,
+                        player_id=entry.player_id,
+                        starting=entry.starting,
+                        shirt_number=entry.shirt_number,
+                        updated_at=now,
+                    )
+                )
             enqueue(s, "lineup", m.id)
             counts["updated"] += 1
         last = s.exec(select(MatchEvent.seq).order_by(col(MatchEvent.seq).desc())).first()
@@ -396,7 +462,13 @@ def import_match(service: MatchService, data: str | bytes) -> ImportResult:
             del ev_fields["match_id"], ev_fields["logged_at"]
             first_logged = aware(e.logged_at) or aware(e.updated_at) or now
             outcome = _upsert(
-                s, MatchEvent, "event", ev_fields, e.updated_at, now, counts,
+                s,
+                MatchEvent,
+                "event",
+                ev_fields,
+                e.updated_at,
+                now,
+                counts,
                 on_insert={"seq": seq + 1, "match_id": m.id, "logged_at": first_logged},
             )
             if outcome == "inserted":
@@ -404,9 +476,12 @@ def import_match(service: MatchService, data: str | bytes) -> ImportResult:
             if outcome != "unchanged":
                 written_events.append(e.id)
     change = Change(
-        "import", match_ids=(m.id,), event_ids=tuple(written_events),
+        "import",
+        match_ids=(m.id,),
+        event_ids=tuple(written_events),
         kinds=tuple(sorted({e.kind for e in doc.events if e.id in set(written_events)})),
-        team_ids=tuple(t.id for t in doc.teams), player_ids=tuple(p.id for p in doc.players),
+        team_ids=tuple(t.id for t in doc.teams),
+        player_ids=tuple(p.id for p in doc.players),
         description="Match imported",
     )
     return ImportResult(m.id, counts["inserted"], counts["updated"], counts["unchanged"], change)

@@ -35,4 +35,3 @@ class UndoHistory:
             self.undo.append(action)
             del self.undo[:-UNDO_DEPTH]
             self.redo.clear()
-

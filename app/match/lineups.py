@@ -36,8 +36,11 @@ class LineupOps(ServiceBase):
             for item in items:
                 s.add(
                     LineupEntry(
-                        match_id=match_id, player_id=item.player_id, starting=item.starting,
-                        shirt_number=item.shirt_number, updated_at=now,
+                        match_id=match_id,
+                        player_id=item.player_id,
+                        starting=item.starting,
+                        shirt_number=item.shirt_number,
+                        updated_at=now,
                     )
                 )
             enqueue(s, "lineup", match_id)
@@ -72,7 +75,8 @@ class LineupOps(ServiceBase):
                 return None
             roster_ids = set(s.exec(select(Player.id).where(Player.team_id == team_id)).all())
             entries = [
-                e for e in s.exec(select(LineupEntry).where(LineupEntry.match_id == match_id)).all()
+                e
+                for e in s.exec(select(LineupEntry).where(LineupEntry.match_id == match_id)).all()
                 if e.player_id in roster_ids
             ]
             for entry in entries:

@@ -18,8 +18,17 @@ from app.models.match import Match, MatchEvent, Team
 from app.outbox import enqueue
 
 MATCH_FIELDS = (
-    "home_team", "away_team", "kickoff_at", "venue", "our_side", "team_id", "period_count", "period_length_min",
-    "extra_time_length_min", "home_team_id", "away_team_id",
+    "home_team",
+    "away_team",
+    "kickoff_at",
+    "venue",
+    "our_side",
+    "team_id",
+    "period_count",
+    "period_length_min",
+    "extra_time_length_min",
+    "home_team_id",
+    "away_team_id",
 )
 SQUAD_FIELDS = ("team_id", "home_team_id", "away_team_id")
 
@@ -149,9 +158,18 @@ class MatchOps(ServiceBase):
             home, away = score_of(pairs.get(m.id, []))
             result.append(
                 MatchSummary(
-                    id=m.id, home_team=m.home_team, away_team=m.away_team, kickoff_at=m.kickoff_at,
-                    venue=m.venue, status=m.status, current_period=m.current_period, our_side=m.our_side,
-                    team_id=m.team_id, home_score=home, away_score=away, event_count=totals.get(m.id, 0),
+                    id=m.id,
+                    home_team=m.home_team,
+                    away_team=m.away_team,
+                    kickoff_at=m.kickoff_at,
+                    venue=m.venue,
+                    status=m.status,
+                    current_period=m.current_period,
+                    our_side=m.our_side,
+                    team_id=m.team_id,
+                    home_score=home,
+                    away_score=away,
+                    event_count=totals.get(m.id, 0),
                 )
             )
         return result

@@ -42,10 +42,22 @@ class ReadingOps(ServiceBase):
         label = clk.minute_labeler(match.period_length_min, match.period_count, match.extra_time_length_min)
         return [
             TimelineEvent(
-                id=r[0], seq=r[1] or 0, match_id=match_id, kind=r[2], team=event_side(r[2], r[3]), player_id=r[4],
-                player_name=r[5], related_player_id=r[6], related_player_name=r[7], period=r[8], clock_ms=r[9],
-                minute=label(r[8], r[9]), note=r[10],
-                logged_at=datetime.fromisoformat(r[11]).replace(tzinfo=UTC), deleted=bool(r[12]), reason=r[13],
+                id=r[0],
+                seq=r[1] or 0,
+                match_id=match_id,
+                kind=r[2],
+                team=event_side(r[2], r[3]),
+                player_id=r[4],
+                player_name=r[5],
+                related_player_id=r[6],
+                related_player_name=r[7],
+                period=r[8],
+                clock_ms=r[9],
+                minute=label(r[8], r[9]),
+                note=r[10],
+                logged_at=datetime.fromisoformat(r[11]).replace(tzinfo=UTC),
+                deleted=bool(r[12]),
+                reason=r[13],
             )
             for r in rows
         ]
@@ -127,9 +139,7 @@ def _on_pitch(
     """The lineup and live events of ``match``, and the milliseconds each player has played by ``now``."""
     state = clock_of(s, match, now)
     lineup = s.exec(select(LineupEntry).where(LineupEntry.match_id == match.id)).all()
-    events = s.exec(
-        select(MatchEvent).where(MatchEvent.match_id == match.id, col(MatchEvent.deleted).is_(False))
-    ).all()
+    events = s.exec(select(MatchEvent).where(MatchEvent.match_id == match.id, col(MatchEvent.deleted).is_(False))).all()
     return lineup, events, minutes_of(match, state, lineup, events)
 
 
@@ -144,9 +154,13 @@ def minutes_of(
         if e.kind in TIMING_KINDS
     ]
     played, _appeared = minutes_played(
-        [e.player_id for e in lineup if e.starting], timing, status=match.status,
-        current_period=match.current_period, period_count=match.period_count,
-        period_length_min=match.period_length_min, extra_time_length_min=match.extra_time_length_min,
+        [e.player_id for e in lineup if e.starting],
+        timing,
+        status=match.status,
+        current_period=match.current_period,
+        period_count=match.period_count,
+        period_length_min=match.period_length_min,
+        extra_time_length_min=match.extra_time_length_min,
         live_elapsed_ms=state.elapsed_ms if state.status in ("live", "paused") else None,
     )
     return {**{e.player_id: 0 for e in lineup}, **played}
@@ -166,8 +180,13 @@ def _player_stats(s: Session, match: Match, now: datetime) -> list[PlayerStats]:
             continue
         number = shirts.get(pid)
         stats[pid] = PlayerStats(
-            pid, p.name, p.team_id, number if number is not None else p.shirt_number, p.position,
-            minutes=round(minutes.get(pid, 0) / clk.MINUTE_MS), minutes_ms=minutes.get(pid, 0),
+            pid,
+            p.name,
+            p.team_id,
+            number if number is not None else p.shirt_number,
+            p.position,
+            minutes=round(minutes.get(pid, 0) / clk.MINUTE_MS),
+            minutes_ms=minutes.get(pid, 0),
             starts=int(pid in starters),
         )
     for e in events:
@@ -177,9 +196,9 @@ def _player_stats(s: Session, match: Match, now: datetime) -> list[PlayerStats]:
             setattr(st, attr, getattr(st, attr) + 1)
     for st in stats.values():
         st.matches = int(
-            st.minutes > 0 or st.starts > 0 or any(getattr(st, a) for a in STAT_OF_KIND.values())
+            st.minutes > 0
+            or st.starts > 0
+            or any(getattr(st, a) for a in STAT_OF_KIND.values())
             or minutes.get(st.player_id, 0) > 0
         )
-    return sorted(
-        stats.values(), key=lambda t: (t.team_id or "", t.shirt_number is None, t.shirt_number or 0, t.name)
-    )
+    return sorted(stats.values(), key=lambda t: (t.team_id or "", t.shirt_number is None, t.shirt_number or 0, t.name))

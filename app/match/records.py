@@ -72,9 +72,18 @@ def new_event(
         last: int | None = s.exec(select(func.max(MatchEvent.seq))).one()
         seq = (last or 0) + 1
     ev = MatchEvent(
-        id=event_id or str(uuid.uuid4()), seq=seq, match_id=match_id, kind=kind, team=team,
-        player_id=player_id, related_player_id=related_player_id, period=period, clock_ms=clock_ms,
-        note=note, logged_at=now, updated_at=now,
+        id=event_id or str(uuid.uuid4()),
+        seq=seq,
+        match_id=match_id,
+        kind=kind,
+        team=team,
+        player_id=player_id,
+        related_player_id=related_player_id,
+        period=period,
+        clock_ms=clock_ms,
+        note=note,
+        logged_at=now,
+        updated_at=now,
     )
     s.add(ev)
     enqueue(s, "event", ev.id)

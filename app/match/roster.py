@@ -72,7 +72,5 @@ class RosterOps(ServiceBase):
     def list_players(self, team_id: str) -> list[Player]:
         """Players of a team that are not deleted, by shirt number then name."""
         with self.db.session() as s:
-            rows = s.exec(
-                select(Player).where(Player.team_id == team_id, col(Player.deleted).is_(False))
-            ).all()
+            rows = s.exec(select(Player).where(Player.team_id == team_id, col(Player.deleted).is_(False))).all()
         return sorted(rows, key=lambda p: (p.shirt_number is None, p.shirt_number or 0, p.name.lower()))

@@ -53,8 +53,13 @@ class UndoOps(ServiceBase):
             target.append(action)
         verb = "undo" if undo else "redo"
         # "Undone: tackle" (a log), "Undone: tackle edit": the text names what was taken back
-        return Change(verb, match_ids=(action.match_id,), event_ids=tuple(snapshots), kinds=action.kinds,
-                      description=f"{'Undone' if undo else 'Redone'}: {action.label}")
+        return Change(
+            verb,
+            match_ids=(action.match_id,),
+            event_ids=tuple(snapshots),
+            kinds=action.kinds,
+            description=f"{'Undone' if undo else 'Redone'}: {action.label}",
+        )
 
     def _restore(self, snapshots: dict[str, dict[str, Any]]) -> None:
         now = self._now()

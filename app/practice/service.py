@@ -86,9 +86,7 @@ class PracticeService:
             raise ValidationError(f"unknown practice mode {mode!r}")
         recovered = self.close_interrupted()
         now = self.ctx.clock()
-        session = PracticeSession(
-            started_at=started_at or now, mode=mode, sequence_name=sequence_name, updated_at=now
-        )
+        session = PracticeSession(started_at=started_at or now, mode=mode, sequence_name=sequence_name, updated_at=now)
         with self.ctx.db.write() as s:
             s.add(session)
         return SessionStarted(session, recovered)
@@ -214,4 +212,3 @@ def _close(s: Session, session: PracticeSession, ended_at: datetime, now: dateti
     session.updated_at = now
     s.add(session)
     enqueue(s, ENTITY, session.id)
-

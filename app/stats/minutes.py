@@ -203,8 +203,13 @@ def _minutes_one_by_one(a: MatchArrays) -> tuple[Ints, Ints]:
     events: dict[int, list[tuple[str, int, int, int | None, int | None]]] = defaultdict(list)
     kinds = {v: k for k, v in KIND_CODES.items()}
     rows = zip(
-        a.ev_match.tolist(), a.ev_kind.tolist(), a.ev_period.tolist(), a.ev_clock.tolist(),
-        a.ev_off.tolist(), a.ev_on.tolist(), strict=True,
+        a.ev_match.tolist(),
+        a.ev_kind.tolist(),
+        a.ev_period.tolist(),
+        a.ev_clock.tolist(),
+        a.ev_off.tolist(),
+        a.ev_on.tolist(),
+        strict=True,
     )
     for mi, k, p, c, off, on in rows:
         events[mi].append((kinds[k], p, c, off if off >= 0 else None, on if on >= 0 else None))

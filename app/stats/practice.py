@@ -212,9 +212,7 @@ def practice_cards(source: Source, now: datetime, tz: tzinfo) -> PracticeCards:
 
 def minutes_from_facts(facts: SessionFacts, period: Period, tz: tzinfo) -> DailyMinutes:
     """Practice minutes for every local day of ``period`` from the sessions' facts."""
-    inside_period = facts.between(
-        None if period.start is None else micros(period.start), micros(period.end)
-    )
+    inside_period = facts.between(None if period.start is None else micros(period.start), micros(period.end))
     stamps = inside_period.started_us.astype(np.float64) / 1e6
     durations = inside_period.duration_s
     numbers = local_day_numbers(stamps, tz)
@@ -371,9 +369,7 @@ def _history_query(period: Period, limit: int | None, offset: int) -> Select[Any
     return query if limit is None else query.limit(limit)
 
 
-def session_history(
-    source: Source, period: Period, limit: int | None = None, offset: int = 0
-) -> list[HistoryRow]:
+def session_history(source: Source, period: Period, limit: int | None = None, offset: int = 0) -> list[HistoryRow]:
     """Sessions in ``period``, newest first, each with the names of the poses held.
 
     ``limit``/``offset`` page through long histories (the Dashboard loads a page at a time).

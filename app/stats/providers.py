@@ -37,8 +37,27 @@ RSESSION = table_of(RebootSession)
 
 FRAME_COLUMNS = ("frame", "frame_number", "frame_index", "rel_frame", "time", "time_s", "timestamp", "norm_time")
 JOINT_WORDS = (
-    "angle", "pelvis", "torso", "trunk", "thorax", "spine", "lumbar", "neck", "head", "hip", "knee",
-    "ankle", "foot", "shoulder", "elbow", "wrist", "hand", "arm", "leg", "clavicle", "scap",
+    "angle",
+    "pelvis",
+    "torso",
+    "trunk",
+    "thorax",
+    "spine",
+    "lumbar",
+    "neck",
+    "head",
+    "hip",
+    "knee",
+    "ankle",
+    "foot",
+    "shoulder",
+    "elbow",
+    "wrist",
+    "hand",
+    "arm",
+    "leg",
+    "clavicle",
+    "scap",
 )
 MAX_CSV_BYTES = 200 * 1024 * 1024
 
@@ -157,9 +176,7 @@ def parse_joint_angles(text: str, title: str = "") -> JointAngles | None:
 
     lowered = [n.lower() for n in names]
     frame_index = next((lowered.index(c) for c in FRAME_COLUMNS if c in lowered and numeric(lowered.index(c))), None)
-    columns = {
-        names[i]: values[i] for i in range(width) if i != frame_index and _is_joint(names[i]) and numeric(i)
-    }
+    columns = {names[i]: values[i] for i in range(width) if i != frame_index and _is_joint(names[i]) and numeric(i)}
     if not columns:
         return None
     if frame_index is None:

@@ -62,7 +62,11 @@ class _KeyUnderTest(httpx.Auth):
 
 
 def connect_api_key(
-    ctx: AppContext, key: str, *, url: str | None = None, client: httpx.Client | None = None,
+    ctx: AppContext,
+    key: str,
+    *,
+    url: str | None = None,
+    client: httpx.Client | None = None,
     retry: RetryPolicy | None = None,
 ) -> str:
     """Check ``key`` with ``GET /sessions?limit=1`` then keep it in the keychain. Returns the account name."""
@@ -93,7 +97,12 @@ def connect_api_key(
 
 
 def connect_password(
-    ctx: AppContext, email: str, password: str, *, url: str | None = None, client: httpx.Client | None = None,
+    ctx: AppContext,
+    email: str,
+    password: str,
+    *,
+    url: str | None = None,
+    client: httpx.Client | None = None,
     retry: RetryPolicy | None = None,
 ) -> str:
     """Sign in with email + password (``POST /oauth/token``, unconfirmed) and keep the token."""
@@ -106,8 +115,11 @@ def connect_password(
     try:
         api = Api(http, base, LABEL, retry=retry or RetryPolicy(max_attempts=3))
         response = api.request(
-            "POST", unconfirmed.TOKEN_PATH, json_body=unconfirmed.token_request(email, password),
-            headers={"User-Agent": USER_AGENT}, idempotent=False,
+            "POST",
+            unconfirmed.TOKEN_PATH,
+            json_body=unconfirmed.token_request(email, password),
+            headers={"User-Agent": USER_AGENT},
+            idempotent=False,
         )
         if response.status_code in (400, 401, 403):
             raise AuthRequired("Reboot Motion did not accept that email and password.")
@@ -151,8 +163,9 @@ def connect_cli(args: argparse.Namespace, ctx: AppContext) -> int:
             )
             account = connect_password(ctx, args.email, password, url=url)
         else:
-            print("fieldmat: connect reboot needs --api-key-stdin (and the key piped in) or --email E.",
-                  file=sys.stderr)
+            print(
+                "fieldmat: connect reboot needs --api-key-stdin (and the key piped in) or --email E.", file=sys.stderr
+            )
             return 2
     except NoTerminal:
         raise

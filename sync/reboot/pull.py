@@ -136,9 +136,7 @@ def _exports_of(session_id: str, player: str, movement: int, data_type: str) -> 
 
 def _already_fetched(run: SyncRun, session: RebootSession, player: str, movement: int, data_type: str) -> bool:
     with run.ctx.db.session() as s:
-        rows = s.exec(
-            _exports_of(session.id, player, movement, data_type)
-        ).all()
+        rows = s.exec(_exports_of(session.id, player, movement, data_type)).all()
     if not rows:
         return False
     if session.updated_at is None:
@@ -176,9 +174,7 @@ def export_session(
             _write_file(run.ctx.home, relative, data)
             files.append(relative)
         with run.ctx.db.write() as s:
-            old = s.exec(
-                _exports_of(session.id, player, movement, data_type)
-            ).all()
+            old = s.exec(_exports_of(session.id, player, movement, data_type)).all()
             for row in old:
                 s.delete(row)
             for relative in files:

@@ -40,6 +40,5 @@ def team_api(ctx: AppContext, run: SyncRun) -> Api:
     return run.api(base, LABEL, auth)
 
 
-
 def unexpected(response: httpx.Response) -> SyncError:
     return ProtocolError(f"The team server answered HTTP {response.status_code}: {detail_of(response)}")

@@ -71,6 +71,7 @@ _READ_STAMPS = f"SELECT id, updated_at FROM {_EVENT_TABLE} WHERE id IN (SELECT v
 MARKS_PER_WRITE = 5000
 MARKS_EVERY_S = 2.0
 
+
 def _create_path(entity: str, row: Any) -> str:
     if entity == "team":
         return "/api/teams"
@@ -240,8 +241,10 @@ class TeamProvider:
         with self.ctx.db.write() as s:
             run.conflict(s, entry.entity, entry.entity_id, "remote", local_snapshot(entry.entity, row))
             if missing_refs(s, entry.entity, remote):
-                run.warn(f"The server's version of {entry.entity} {entry.entity_id[:8]} refers to records "
-                         "not here yet; it will be applied on the next pull.")
+                run.warn(
+                    f"The server's version of {entry.entity} {entry.entity_id[:8]} refers to records "
+                    "not here yet; it will be applied on the next pull."
+                )
             else:
                 apply_remote(s, entry.entity, remote)
             state.set_version(s, PROVIDER, entry.entity, entry.entity_id, remote_updated_at(remote), now)
@@ -257,8 +260,10 @@ class TeamProvider:
                 s.add(local)
             state.drop_version(s, PROVIDER, entry.entity, entry.entity_id)
             state.supersede(s, PROVIDER, entry.entity, entry.entity_id, now)
-        run.warn(f"{entry.entity} {entry.entity_id[:8]} was deleted on the team server; your edited copy is kept "
-                 "under Conflicts.")
+        run.warn(
+            f"{entry.entity} {entry.entity_id[:8]} was deleted on the team server; your edited copy is kept "
+            "under Conflicts."
+        )
 
     def _handle_failure(self, run: SyncRun, entry: QueuedChange, response: httpx.Response) -> None:
         if 400 <= response.status_code < 500:
@@ -369,9 +374,7 @@ class TeamProvider:
             found = s.connection().execute(select(*_EVENT_COLUMNS).where(state.among(MatchEvent.id, ids))).all()
         return {r.id: r for r in found}
 
-    def _reconcile_replayed(
-        self, run: SyncRun, api: Api, entries: list[QueuedChange], rows: dict[str, Any]
-    ) -> None:
+    def _reconcile_replayed(self, run: SyncRun, api: Api, entries: list[QueuedChange], rows: dict[str, Any]) -> None:
         """The server already had these events (an earlier answer was lost). Read the server's
         copies (a few paged GETs) and PUT only those that differ from ours."""
         wanted = {e.entity_id for e in entries}
@@ -502,4 +505,3 @@ def _lineup_stamp(s: Session, match_id: str) -> datetime | None:
 
 def create_provider(ctx: AppContext, client: httpx.Client) -> TeamProvider:
     return TeamProvider(ctx, client)
-

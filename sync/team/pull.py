@@ -128,8 +128,10 @@ class TeamPull:
                 missing = missing_refs(s, entity, rec)
                 if missing:
                     complete = False
-                    run.warn(f"Skipped {entity} {rid[:8]} from the server: it refers to {', '.join(missing)} "
-                             "that Fieldmat does not have. It will be tried again next sync.")
+                    run.warn(
+                        f"Skipped {entity} {rid[:8]} from the server: it refers to {', '.join(missing)} "
+                        "that Fieldmat does not have. It will be tried again next sync."
+                    )
                     continue
                 row: Any = s.get(model, rid)
                 if (
@@ -164,14 +166,17 @@ class TeamPull:
         if not isinstance(items, list):
             raise ProtocolError("The team server sent a malformed lineup.")
         with self.ctx.db.write() as s:
-            if s.exec(
-                select(OutboxEntry.seq).where(
-                    OutboxEntry.provider == PROVIDER,
-                    OutboxEntry.entity == "lineup",
-                    OutboxEntry.status == "pending",
-                    col(OutboxEntry.entity_id).startswith(match_id),
-                )
-            ).first() is not None:
+            if (
+                s.exec(
+                    select(OutboxEntry.seq).where(
+                        OutboxEntry.provider == PROVIDER,
+                        OutboxEntry.entity == "lineup",
+                        OutboxEntry.status == "pending",
+                        col(OutboxEntry.entity_id).startswith(match_id),
+                    )
+                ).first()
+                is not None
+            ):
                 return  # our unsent lineup goes out next push
             local = s.exec(select(LineupEntry).where(LineupEntry.match_id == match_id)).all()
             current = {(r.player_id, r.starting, r.shirt_number) for r in local}
@@ -190,7 +195,9 @@ class TeamPull:
             s.flush()
             now = self.ctx.clock()
             for player_id, starting, shirt in wanted:
-                s.add(LineupEntry(match_id=match_id, player_id=player_id, starting=starting, shirt_number=shirt,
-                                  updated_at=now))
+                s.add(
+                    LineupEntry(
+                        match_id=match_id, player_id=player_id, starting=starting, shirt_number=shirt, updated_at=now
+                    )
+                )
         run.pulled("lineups", 1)
-

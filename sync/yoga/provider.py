@@ -172,8 +172,13 @@ class YogaProvider:
                 return
         self._create(run, api, entry, row, body)
 
-    def _done(self, seq: int, remote_id: int | None = None, session_id: str | None = None,
-              sent_updated_at: datetime | None = None) -> None:
+    def _done(
+        self,
+        seq: int,
+        remote_id: int | None = None,
+        session_id: str | None = None,
+        sent_updated_at: datetime | None = None,
+    ) -> None:
         with self.ctx.db.write() as s:
             current = s.get(PracticeSession, session_id) if session_id else None
             if current is not None and remote_id is not None and current.remote_id != remote_id:
@@ -241,8 +246,15 @@ class YogaProvider:
                 return rec
         return None
 
-    def _adopt(self, run: SyncRun, api: Api, entry: QueuedChange, row: PracticeSession, body: dict[str, Any],
-               rec: dict[str, Any]) -> None:
+    def _adopt(
+        self,
+        run: SyncRun,
+        api: Api,
+        entry: QueuedChange,
+        row: PracticeSession,
+        body: dict[str, Any],
+        rec: dict[str, Any],
+    ) -> None:
         log.info("yoga session %s was already stored as %s; not sending it again", row.id, rec["id"])
         if not same_session(rec, body):
             with self.ctx.db.write() as s:
@@ -255,8 +267,15 @@ class YogaProvider:
         self._done(entry.seq or 0, rec["id"], row.id, row.updated_at)
         run.pushed("sessions")
 
-    def _put(self, run: SyncRun, api: Api, entry: QueuedChange, row: PracticeSession, body: dict[str, Any],
-             remote_id: int | None = None) -> None:
+    def _put(
+        self,
+        run: SyncRun,
+        api: Api,
+        entry: QueuedChange,
+        row: PracticeSession,
+        body: dict[str, Any],
+        remote_id: int | None = None,
+    ) -> None:
         rid = remote_id if remote_id is not None else row.remote_id
         response = api.request("PUT", f"/api/sessions/{rid}", json_body=body)
         if response.status_code == 200:
@@ -272,8 +291,10 @@ class YogaProvider:
                     current.deleted = True
                     s.add(current)
                 state.supersede(s, PROVIDER, ENTITY, row.id, now)
-            run.warn(f"A practice session of {row.started_at:%Y-%m-%d} was deleted in the yoga cloud; your "
-                     "edited copy is kept under Conflicts.")
+            run.warn(
+                f"A practice session of {row.started_at:%Y-%m-%d} was deleted in the yoga cloud; your "
+                "edited copy is kept under Conflicts."
+            )
             return
         self._fail(run, entry, response)
 

@@ -23,12 +23,19 @@ def make_sessions(now: datetime, n: int) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
         day = now - timedelta(days=i + 1)
-        out.append({
-            "id": f"sess-{i:04d}", "session_date": day.date().isoformat(), "session_name": f"Bullpen {i}",
-            "session_num": i, "status": "processed" if i < 3 else "uploaded", "movement_type_id": 2,
-            "org_player_ids": [f"player-{i % 2}"], "updated_at": z(day + timedelta(hours=2)),
-            "created_at": z(day),
-        })
+        out.append(
+            {
+                "id": f"sess-{i:04d}",
+                "session_date": day.date().isoformat(),
+                "session_name": f"Bullpen {i}",
+                "session_num": i,
+                "status": "processed" if i < 3 else "uploaded",
+                "movement_type_id": 2,
+                "org_player_ids": [f"player-{i % 2}"],
+                "updated_at": z(day + timedelta(hours=2)),
+                "created_at": z(day),
+            }
+        )
     return out
 
 
@@ -63,7 +70,7 @@ class RebootEmulator(Recorder):
         queue = self.fail_next.get(req.path)
         failure = queue.pop(0) if queue else None
         if failure == "malformed" and self._authorized(req):
-            return Response(200, raw=b"[{\"id\": ")
+            return Response(200, raw=b'[{"id": ')
         if failure == "429":
             return Response(429, {"detail": "slow down"}, {"Retry-After": "1"})
         if req.path.startswith("/files/"):
@@ -91,8 +98,11 @@ class RebootEmulator(Recorder):
         if req.path.startswith("/sessions/"):
             sid = req.path.split("/")[-1]
             found = [s for s in self.sessions if s["id"] == sid]
-            return Response(200, {**found[0], "players": [{"org_player_id": p} for p in found[0]["org_player_ids"]]}) \
-                if found else Response(404, {"detail": "Not Found"})
+            return (
+                Response(200, {**found[0], "players": [{"org_player_id": p} for p in found[0]["org_player_ids"]]})
+                if found
+                else Response(404, {"detail": "Not Found"})
+            )
         if req.path == "/data_export" and req.method == "POST":
             body = req.json() or {}
             if body.get("session_id") in self.refuse_export_for:
@@ -101,10 +111,15 @@ class RebootEmulator(Recorder):
             host = req.headers.get("host", "127.0.0.1")
             ext = ".csv.gz" if self.gz else ".csv"
             name = f"{body['session_id']}-{body['org_player_id']}"
-            return Response(200, {"download_urls": [
-                f"http://{host}/files/{name}-a{ext}?X-Amz-Signature=abc",
-                f"http://{host}/files/{name}-b.csv?X-Amz-Signature=def",
-            ]})
+            return Response(
+                200,
+                {
+                    "download_urls": [
+                        f"http://{host}/files/{name}-a{ext}?X-Amz-Signature=abc",
+                        f"http://{host}/files/{name}-b.csv?X-Amz-Signature=def",
+                    ]
+                },
+            )
         return Response(404, {"detail": "Not Found"})
 
     def _sessions(self, req: Request) -> Response:
@@ -114,7 +129,7 @@ class RebootEmulator(Recorder):
         if "updated_since" in q:
             since = datetime.fromisoformat(q["updated_since"].replace("Z", "+00:00"))
             rows = [s for s in rows if datetime.fromisoformat(s["updated_at"].replace("Z", "+00:00")) >= since]
-        return Response(200, rows[offset:offset + limit])
+        return Response(200, rows[offset : offset + limit])
 
 
 def now_utc() -> datetime:

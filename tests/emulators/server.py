@@ -292,8 +292,16 @@ class FaultyApp:
         self.hits: list[tuple[str, str, int]] = []  # (method, path, status or 0 for dropped)
         self.lock = threading.RLock()
 
-    def inject(self, kind: str, path: str | None = None, method: str | None = None, times: int = 1,
-               status: int = 500, retry_after: float = 1.0, delay: float = 2.0) -> Fault:
+    def inject(
+        self,
+        kind: str,
+        path: str | None = None,
+        method: str | None = None,
+        times: int = 1,
+        status: int = 500,
+        retry_after: float = 1.0,
+        delay: float = 2.0,
+    ) -> Fault:
         if kind not in KINDS:
             raise ValueError(kind)
         fault = Fault(kind, path, method, times, status, retry_after, delay)
@@ -341,7 +349,6 @@ class FaultyApp:
                 response.status = 200
                 response.raw = b'{"results": [{"id": tru'
         return response
-
 
 
 class FaultWrapper(FaultyApp):

@@ -20,25 +20,75 @@ from typing import Any
 from tests.emulators.server import FaultyApp, Request, Response
 
 EVENT_KINDS = {
-    "goal", "assist", "key_pass", "save", "interception", "tackle", "foul", "penalty", "free_kick", "ball_out",
-    "own_goal", "substitution", "yellow_card", "red_card", "period_start", "period_end",
+    "goal",
+    "assist",
+    "key_pass",
+    "save",
+    "interception",
+    "tackle",
+    "foul",
+    "penalty",
+    "free_kick",
+    "ball_out",
+    "own_goal",
+    "substitution",
+    "yellow_card",
+    "red_card",
+    "period_start",
+    "period_end",
     # contract 1.1
-    "shot_on_target", "shot_off_target", "corner", "offside", "shootout_goal", "shootout_miss",
+    "shot_on_target",
+    "shot_off_target",
+    "corner",
+    "offside",
+    "shootout_goal",
+    "shootout_miss",
 }
 FIELDS = {
     "team": ("name",),
     "player": ("team_id", "name", "shirt_number", "position"),
-    "match": ("team_id", "home_team", "away_team", "kickoff_at", "venue", "status", "current_period",
-              "period_length_min", "home_team_id", "away_team_id", "regular_periods", "extra_time_length_min"),
-    "event": ("match_id", "kind", "team", "player_id", "related_player_id", "period", "clock_ms", "note",
-              "logged_at", "reason"),
+    "match": (
+        "team_id",
+        "home_team",
+        "away_team",
+        "kickoff_at",
+        "venue",
+        "status",
+        "current_period",
+        "period_length_min",
+        "home_team_id",
+        "away_team_id",
+        "regular_periods",
+        "extra_time_length_min",
+    ),
+    "event": (
+        "match_id",
+        "kind",
+        "team",
+        "player_id",
+        "related_player_id",
+        "period",
+        "clock_ms",
+        "note",
+        "logged_at",
+        "reason",
+    ),
 }
 OPTIONAL_1_1 = {"home_team_id", "away_team_id", "regular_periods", "extra_time_length_min", "reason"}
 DEFAULTS: dict[str, dict[str, Any]] = {
     "team": {},
     "player": {"shirt_number": None, "position": None},
-    "match": {"team_id": None, "venue": None, "status": "scheduled", "current_period": 0, "period_length_min": 45,
-              "home_team_id": None, "away_team_id": None, "regular_periods": 2, "extra_time_length_min": 15},
+    "match": {
+        "team_id": None,
+        "venue": None,
+        "status": "scheduled",
+        "current_period": 0,
+        "period_length_min": 45,
+        "home_team_id": None,
+        "away_team_id": None,
+        "regular_periods": 2,
+        "extra_time_length_min": 15,
+    },
     "event": {"player_id": None, "related_player_id": None, "note": None, "logged_at": None, "reason": None},
 }
 
@@ -338,8 +388,13 @@ class TeamServer(FaultyApp):
         for item in items:
             if not isinstance(item, dict) or item.get("player_id") not in self.data["player"]:
                 raise Invalid("items: unknown player")
-            clean.append({"player_id": item["player_id"], "starting": bool(item.get("starting")),
-                          "shirt_number": item.get("shirt_number")})
+            clean.append(
+                {
+                    "player_id": item["player_id"],
+                    "starting": bool(item.get("starting")),
+                    "shirt_number": item.get("shirt_number"),
+                }
+            )
         self.lineups[match_id] = clean
         return Response(200, {"items": clean})
 
@@ -385,14 +440,28 @@ class TeamServer(FaultyApp):
             key=lambda e: (e["period"], e["clock_ms"]),
         )
         players = self.data["player"]
-        return Response(200, {
-            "match": {"id": match_id, "home_team": rec["home_team"], "away_team": rec["away_team"],
-                      "score": self.score(match_id), "status": rec["status"],
-                      "current_period": rec["current_period"], "clock_time": "00:00"},
-            "recent_events": [
-                {"id": e["id"], "kind": e["kind"], "team": e["team"], "period": e["period"],
-                 "player": players[e["player_id"]]["name"] if e["player_id"] in players else None,
-                 "timestamp": f"{e['clock_ms'] // 60000:02d}:{e['clock_ms'] // 1000 % 60:02d}"}
-                for e in events[-10:]
-            ],
-        })
+        return Response(
+            200,
+            {
+                "match": {
+                    "id": match_id,
+                    "home_team": rec["home_team"],
+                    "away_team": rec["away_team"],
+                    "score": self.score(match_id),
+                    "status": rec["status"],
+                    "current_period": rec["current_period"],
+                    "clock_time": "00:00",
+                },
+                "recent_events": [
+                    {
+                        "id": e["id"],
+                        "kind": e["kind"],
+                        "team": e["team"],
+                        "period": e["period"],
+                        "player": players[e["player_id"]]["name"] if e["player_id"] in players else None,
+                        "timestamp": f"{e['clock_ms'] // 60000:02d}:{e['clock_ms'] // 1000 % 60:02d}",
+                    }
+                    for e in events[-10:]
+                ],
+            },
+        )

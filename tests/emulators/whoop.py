@@ -71,45 +71,120 @@ def make_data(now: datetime, days: int = 30, workouts_per_day: int = 1, pending_
         pending = pending_latest and d == 0
         state = "PENDING_SCORE" if pending else "SCORED"
         stamp = z(day + timedelta(hours=10))
-        data.cycles.append({
-            "id": cid, "user_id": data.user_id, "created_at": stamp, "updated_at": stamp,
-            "start": z(day), "end": z(day + timedelta(hours=23)), "timezone_offset": "+01:00",
-            "score_state": state, "step_count": 1234,
-            **({} if pending else {"score": {"strain": 10.5 + d % 5, "kilojoule": 8000.0, "average_heart_rate": 70,
-                                             "max_heart_rate": 170}}),
-        })
-        data.sleeps.append({
-            "id": sid, "cycle_id": cid, "user_id": data.user_id, "created_at": stamp, "updated_at": stamp,
-            "start": z(day - timedelta(hours=8)), "end": z(day), "timezone_offset": "+01:00", "nap": False,
-            "score_state": state,
-            **({} if pending else {"score": {
-                "stage_summary": {"total_in_bed_time_milli": 28_800_000, "total_awake_time_milli": 1_800_000,
-                                  "total_no_data_time_milli": 0, "total_light_sleep_time_milli": 14_000_000,
-                                  "total_slow_wave_sleep_time_milli": 6_000_000,
-                                  "total_rem_sleep_time_milli": 7_000_000, "sleep_cycle_count": 4,
-                                  "disturbance_count": 10},
-                "sleep_needed": {"baseline_milli": 27_000_000, "need_from_sleep_debt_milli": 0,
-                                 "need_from_recent_strain_milli": 0, "need_from_recent_nap_milli": 0},
-                "respiratory_rate": 15.2, "sleep_performance_percentage": 91.0,
-                "sleep_consistency_percentage": 85.0, "sleep_efficiency_percentage": 93.0}}),
-        })
-        data.recoveries.append({
-            "cycle_id": cid, "sleep_id": sid, "user_id": data.user_id, "created_at": z(day), "updated_at": stamp,
-            "score_state": state,
-            **({} if pending else {"score": {"user_calibrating": False, "recovery_score": 60.0 + d % 30,
-                                             "resting_heart_rate": 50.0, "hrv_rmssd_milli": 80.5}}),
-        })
+        data.cycles.append(
+            {
+                "id": cid,
+                "user_id": data.user_id,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "start": z(day),
+                "end": z(day + timedelta(hours=23)),
+                "timezone_offset": "+01:00",
+                "score_state": state,
+                "step_count": 1234,
+                **(
+                    {}
+                    if pending
+                    else {
+                        "score": {
+                            "strain": 10.5 + d % 5,
+                            "kilojoule": 8000.0,
+                            "average_heart_rate": 70,
+                            "max_heart_rate": 170,
+                        }
+                    }
+                ),
+            }
+        )
+        data.sleeps.append(
+            {
+                "id": sid,
+                "cycle_id": cid,
+                "user_id": data.user_id,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "start": z(day - timedelta(hours=8)),
+                "end": z(day),
+                "timezone_offset": "+01:00",
+                "nap": False,
+                "score_state": state,
+                **(
+                    {}
+                    if pending
+                    else {
+                        "score": {
+                            "stage_summary": {
+                                "total_in_bed_time_milli": 28_800_000,
+                                "total_awake_time_milli": 1_800_000,
+                                "total_no_data_time_milli": 0,
+                                "total_light_sleep_time_milli": 14_000_000,
+                                "total_slow_wave_sleep_time_milli": 6_000_000,
+                                "total_rem_sleep_time_milli": 7_000_000,
+                                "sleep_cycle_count": 4,
+                                "disturbance_count": 10,
+                            },
+                            "sleep_needed": {
+                                "baseline_milli": 27_000_000,
+                                "need_from_sleep_debt_milli": 0,
+                                "need_from_recent_strain_milli": 0,
+                                "need_from_recent_nap_milli": 0,
+                            },
+                            "respiratory_rate": 15.2,
+                            "sleep_performance_percentage": 91.0,
+                            "sleep_consistency_percentage": 85.0,
+                            "sleep_efficiency_percentage": 93.0,
+                        }
+                    }
+                ),
+            }
+        )
+        data.recoveries.append(
+            {
+                "cycle_id": cid,
+                "sleep_id": sid,
+                "user_id": data.user_id,
+                "created_at": z(day),
+                "updated_at": stamp,
+                "score_state": state,
+                **(
+                    {}
+                    if pending
+                    else {
+                        "score": {
+                            "user_calibrating": False,
+                            "recovery_score": 60.0 + d % 30,
+                            "resting_heart_rate": 50.0,
+                            "hrv_rmssd_milli": 80.5,
+                        }
+                    }
+                ),
+            }
+        )
         for w in range(workouts_per_day):
-            data.workouts.append({
-                "id": f"11111111-0000-4000-8000-{d * 10 + w:012d}", "user_id": data.user_id,
-                "created_at": stamp, "updated_at": stamp, "start": z(day + timedelta(hours=12 + w)),
-                "end": z(day + timedelta(hours=13 + w)), "timezone_offset": "+01:00", "sport_name": "running",
-                "score_state": "SCORED",
-                "score": {"strain": 8.0, "average_heart_rate": 140, "max_heart_rate": 180, "kilojoule": 2000.0,
-                          "percent_recorded": 100.0, "distance_meter": 5000.0,
-                          "zone_durations": {f"zone_{n}_milli": 0 for n in
-                                             ("zero", "one", "two", "three", "four", "five")}},
-            })
+            data.workouts.append(
+                {
+                    "id": f"11111111-0000-4000-8000-{d * 10 + w:012d}",
+                    "user_id": data.user_id,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "start": z(day + timedelta(hours=12 + w)),
+                    "end": z(day + timedelta(hours=13 + w)),
+                    "timezone_offset": "+01:00",
+                    "sport_name": "running",
+                    "score_state": "SCORED",
+                    "score": {
+                        "strain": 8.0,
+                        "average_heart_rate": 140,
+                        "max_heart_rate": 180,
+                        "kilojoule": 2000.0,
+                        "percent_recorded": 100.0,
+                        "distance_meter": 5000.0,
+                        "zone_durations": {
+                            f"zone_{n}_milli": 0 for n in ("zero", "one", "two", "three", "four", "five")
+                        },
+                    },
+                }
+            )
     return data
 
 
@@ -119,8 +194,12 @@ def score(record: dict[str, Any], kind: str, now: datetime) -> None:
     record["updated_at"] = z(now)
     record["score"] = {
         "cycle": {"strain": 14.2, "kilojoule": 9000.0, "average_heart_rate": 72, "max_heart_rate": 175},
-        "recovery": {"user_calibrating": False, "recovery_score": 77.0, "resting_heart_rate": 49.0,
-                     "hrv_rmssd_milli": 90.0},
+        "recovery": {
+            "user_calibrating": False,
+            "recovery_score": 77.0,
+            "resting_heart_rate": 49.0,
+            "hrv_rmssd_milli": 90.0,
+        },
     }[kind]
 
 
@@ -152,9 +231,13 @@ class WhoopEmulator(Recorder):
         refresh = "ref-" + secrets.token_hex(8)
         self.access_tokens[access] = time.time() + self.access_lifetime
         self.refresh_tokens.add(refresh)
-        return {"access_token": access, "refresh_token": refresh, "expires_in": self.access_lifetime,
-                "scope": "offline read:recovery read:cycles read:workout read:sleep read:profile "
-                         "read:body_measurement", "token_type": "bearer"}
+        return {
+            "access_token": access,
+            "refresh_token": refresh,
+            "expires_in": self.access_lifetime,
+            "scope": "offline read:recovery read:cycles read:workout read:sleep read:profile read:body_measurement",
+            "token_type": "bearer",
+        }
 
     def expire_access_tokens(self) -> None:
         with self.state_lock:
@@ -223,7 +306,7 @@ class WhoopEmulator(Recorder):
             return self.access_tokens.get(auth[7:], 0.0) > time.time()
 
     def _api(self, req: Request) -> Response:
-        path = req.path[len("/developer"):]
+        path = req.path[len("/developer") :]
         with self.state_lock:
             queue = self.fail_next.get(path)
             failure = queue.pop(0) if queue else None
@@ -232,9 +315,11 @@ class WhoopEmulator(Recorder):
         if failure == "429":
             return Response(429, {"error": "rate limited"}, {"Retry-After": "7"})
         if failure == "429-reset":
-            return Response(429, {"error": "rate limited"},
-                                   {"X-RateLimit-Reset": "3", "X-RateLimit-Limit": "100, 100;window=60",
-                                    "X-RateLimit-Remaining": "0"})
+            return Response(
+                429,
+                {"error": "rate limited"},
+                {"X-RateLimit-Reset": "3", "X-RateLimit-Limit": "100, 100;window=60", "X-RateLimit-Remaining": "0"},
+            )
         if failure == "500":
             return Response(500, {"error": "boom"})
         if not self._authorized(req):
@@ -248,14 +333,26 @@ class WhoopEmulator(Recorder):
                 self.refresh_tokens.clear()
             return Response(204)
         if path == "/v2/user/profile/basic":
-            return Response(200, self.data.profile or {"user_id": self.data.user_id, "email": "athlete@example.com",
-                                                       "first_name": "Ada", "last_name": "Runner"})
+            return Response(
+                200,
+                self.data.profile
+                or {
+                    "user_id": self.data.user_id,
+                    "email": "athlete@example.com",
+                    "first_name": "Ada",
+                    "last_name": "Runner",
+                },
+            )
         if path == "/v2/user/measurement/body":
-            return Response(200, self.data.body or {"height_meter": 1.8, "weight_kilogram": 75.5,
-                                                    "max_heart_rate": 195})
-        collections = {"/v2/cycle": (self.data.cycles, "start"), "/v2/recovery": (self.data.recoveries, "created_at"),
-                       "/v2/activity/sleep": (self.data.sleeps, "start"),
-                       "/v2/activity/workout": (self.data.workouts, "start")}
+            return Response(
+                200, self.data.body or {"height_meter": 1.8, "weight_kilogram": 75.5, "max_heart_rate": 195}
+            )
+        collections = {
+            "/v2/cycle": (self.data.cycles, "start"),
+            "/v2/recovery": (self.data.recoveries, "created_at"),
+            "/v2/activity/sleep": (self.data.sleeps, "start"),
+            "/v2/activity/workout": (self.data.workouts, "start"),
+        }
         if path in collections:
             items, key = collections[path]
             return self._page(req, items, key)
@@ -274,7 +371,7 @@ class WhoopEmulator(Recorder):
         if start is not None:
             rows = [r for r in rows if _parse(r[key]) >= start]
         offset = int(base64.b64decode(q["nextToken"]).decode()) if q.get("nextToken") and not self.repeat_token else 0
-        page = rows[offset:offset + limit]
+        page = rows[offset : offset + limit]
         body: dict[str, Any] = {"records": page}
         if self.repeat_token:
             body["next_token"] = "MTIzOjEyMzEyMw"

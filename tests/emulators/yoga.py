@@ -220,5 +220,12 @@ class YogaServer(FaultyApp):
     def stats(self, request: Request, uid: int) -> Response:
         rows = [s for s in self.sessions.values() if s["user_id"] == uid]
         avg = sum(s["avg_accuracy"] for s in rows) / len(rows) if rows else 0.0
-        return Response(200, {"sessions_this_week": len(rows), "mindful_minutes": sum(s["duration"] for s in rows),
-                              "current_streak": 0, "avg_accuracy": avg})
+        return Response(
+            200,
+            {
+                "sessions_this_week": len(rows),
+                "mindful_minutes": sum(s["duration"] for s in rows),
+                "current_streak": 0,
+                "avg_accuracy": avg,
+            },
+        )

@@ -41,8 +41,16 @@ def svc(ctx: AppContext, clock: FakeClock) -> MatchService:
     return MatchService(ctx.db, clock=clock)
 
 
-def make_squad(svc: MatchService, *, team_name: str = "Lions", opponent: str = "Tigers", our_side: str = "home",
-               kickoff: datetime = KICKOFF, team: Team | None = None, players: list[Player] | None = None) -> Squad:
+def make_squad(
+    svc: MatchService,
+    *,
+    team_name: str = "Lions",
+    opponent: str = "Tigers",
+    our_side: str = "home",
+    kickoff: datetime = KICKOFF,
+    team: Team | None = None,
+    players: list[Player] | None = None,
+) -> Squad:
     team = team or svc.create_team(team_name)
     if players is None:
         positions = ["GK", "DF", "DF", "DF", "DF", "MF", "MF", "MF", "FW", "FW", "FW", "GK", "MF", "FW"]

@@ -69,9 +69,7 @@ def test_sigkill_while_logging_loses_no_acknowledged_event(tmp_path: Path, after
     ctx = AppContext.create(home)  # reopen: integrity check and migrations run
     try:
         with ctx.db.session() as s:
-            stored = set(
-                s.exec(select(MatchEvent.id).where(col(MatchEvent.match_id) == match_id)).all()
-            )
+            stored = set(s.exec(select(MatchEvent.id).where(col(MatchEvent.match_id) == match_id)).all())
         missing = [event_id for event_id in acknowledged if event_id not in stored]
         assert not missing, f"{len(missing)} acknowledged events lost, e.g. {missing[:3]}"
         # the app keeps working on the recovered database

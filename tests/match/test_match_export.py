@@ -76,9 +76,7 @@ def test_json_has_the_documented_shape(svc: MatchService, squad: Squad, clock: F
     json.loads(export_json(svc, squad.match.id))
 
 
-def test_round_trip_into_a_fresh_database(
-    svc: MatchService, squad: Squad, clock: FakeClock, tmp_path: Path
-) -> None:
+def test_round_trip_into_a_fresh_database(svc: MatchService, squad: Squad, clock: FakeClock, tmp_path: Path) -> None:
     play(svc, squad, clock)
     text = export_json(svc, squad.match.id)
 
@@ -232,7 +230,11 @@ def test_csv_has_one_row_per_live_event(svc: MatchService, squad: Squad, clock: 
     assert ids["deleted"] not in {r["event_id"] for r in rows}
     goal = next(r for r in rows if r["event_id"] == ids["goal"])
     assert (goal["label"], goal["minute"], goal["stoppage"], goal["player"], goal["related_player"]) == (
-        "10'", "10", "0", "Player 10", "Player 8",
+        "10'",
+        "10",
+        "0",
+        "Player 10",
+        "Player 8",
     )
     assert goal["team_name"] == "Lions"
     markers = [r for r in rows if r["kind"] in ("period_start", "period_end")]

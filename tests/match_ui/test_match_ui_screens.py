@@ -20,9 +20,9 @@ from tests.match_ui.conftest import FakeClock
 LEFT = Qt.MouseButton.LeftButton
 
 
-def setup_match(panel: Any, clock: FakeClock, opponent: str = "Hill Rovers", team_id: str | None = None) -> tuple[
-    str, dict[str, str]
-]:
+def setup_match(
+    panel: Any, clock: FakeClock, opponent: str = "Hill Rovers", team_id: str | None = None
+) -> tuple[str, dict[str, str]]:
     """A match with a lineup, made through the service (setup only)."""
     from app.match.types import LineupItem
 
@@ -32,14 +32,18 @@ def setup_match(panel: Any, clock: FakeClock, opponent: str = "Hill Rovers", tea
         for name, shirt, pos in (("Alex", 1, "GK"), ("Ben", 4, "DF"), ("Cara", 7, "MF"), ("Finn", 12, "MF")):
             service.add_player(team_id, name, shirt, pos)
     players = {p.name: p.id for p in service.list_players(team_id)}
-    match = service.create_match("Riverside U12", opponent, clock.now, team_id=team_id, period_count=2,
-                                 period_length_min=25)
-    service.set_lineup(match.id, [
-        LineupItem(players["Alex"], True, 1),
-        LineupItem(players["Ben"], True, 4),
-        LineupItem(players["Cara"], True, 7),
-        LineupItem(players["Finn"], False, 12),
-    ])
+    match = service.create_match(
+        "Riverside U12", opponent, clock.now, team_id=team_id, period_count=2, period_length_min=25
+    )
+    service.set_lineup(
+        match.id,
+        [
+            LineupItem(players["Alex"], True, 1),
+            LineupItem(players["Ben"], True, 4),
+            LineupItem(players["Cara"], True, 7),
+            LineupItem(players["Finn"], False, 12),
+        ],
+    )
     panel.refresh_list()
     return match.id, players
 

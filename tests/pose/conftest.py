@@ -45,7 +45,10 @@ def photo_landmarks(photos_dir: Path) -> list[tuple[str, str, Landmarks]]:
     with (photos_dir / "provenance.csv").open() as fh:
         prov = {r["path"]: r for r in csv.DictReader(fh)}
     return [
-        (path, prov[path]["pose"],
-         Landmarks(np.asarray(arr, dtype=np.float64), int(prov[path]["width"]), int(prov[path]["height"])))
+        (
+            path,
+            prov[path]["pose"],
+            Landmarks(np.asarray(arr, dtype=np.float64), int(prov[path]["width"]), int(prov[path]["height"])),
+        )
         for path, arr in sorted(data.items())
     ]

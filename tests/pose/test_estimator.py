@@ -87,8 +87,9 @@ def test_mediapipe_estimator_on_a_photo(photos_dir: Path) -> None:
 @pytest.mark.mediapipe
 def test_staged_run_processes_every_frame_in_order(photos_dir: Path, tmp_path: Path) -> None:
     video = tmp_path / "still.mp4"
-    frame = cv2.resize(cv2.imread(str(photos_dir / "warrior_ii" / sorted(os.listdir(photos_dir / "warrior_ii"))[0])),
-                       (320, 240))
+    frame = cv2.resize(
+        cv2.imread(str(photos_dir / "warrior_ii" / sorted(os.listdir(photos_dir / "warrior_ii"))[0])), (320, 240)
+    )
     out = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"mp4v"), 10.0, (320, 240))
     for _ in range(25):
         out.write(frame)

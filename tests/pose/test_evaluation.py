@@ -13,8 +13,7 @@ def test_labels_from_sub_folders(tmp_path: Path) -> None:
     for rel in ("tree/a.jpg", "tree/more/b.png", "goddess/c.jpeg", "top.jpg", "tree/notes.txt"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(b"")
-    assert read_labels(tmp_path) == [("goddess/c.jpeg", "goddess"), ("tree/a.jpg", "tree"),
-                                     ("tree/more/b.png", "tree")]
+    assert read_labels(tmp_path) == [("goddess/c.jpeg", "goddess"), ("tree/a.jpg", "tree"), ("tree/more/b.png", "tree")]
     with pytest.raises(FileNotFoundError):
         read_labels(tmp_path / "tree" / "more")
 

@@ -30,8 +30,9 @@ def run(pipe: PosePipeline, script: list[tuple[Landmarks | None, float]]) -> tup
 
 def test_holds_are_tracked_with_a_fake_clock(library: PoseLibrary, figures: dict[str, Landmarks]) -> None:
     pipe = PosePipeline(library, None, hold_seconds=2.0)
-    frames, t = run(pipe, [(figures["warrior_ii"], 3.0), (None, 1.0), (figures["tree"], 1.0),
-                           (figures["mountain"], 2.5)])
+    frames, t = run(
+        pipe, [(figures["warrior_ii"], 3.0), (None, 1.0), (figures["tree"], 1.0), (figures["mountain"], 2.5)]
+    )
     first = frames[0]
     assert first.pose_id == "warrior_ii" and not first.held and first.in_transition
     assert first.accuracy is not None and first.accuracy > 90
@@ -57,16 +58,16 @@ def test_guided_mode_scores_against_the_chosen_pose(library: PoseLibrary, figure
     pipe = PosePipeline(library, None, target_pose="tree")
     a = pipe.process_landmarks(figures["mountain"], 0.0)
     assert a.accuracy is not None and a.accuracy < 80  # mountain is not a tree
-    assert a.cues and len(a.cues) <= 2 and all("right" in c.text or "left" in c.text or "arm" in c.text
-                                               for c in a.cues)
+    assert a.cues and len(a.cues) <= 2 and all("right" in c.text or "left" in c.text or "arm" in c.text for c in a.cues)
     b = pipe.process_landmarks(figures["tree"], 0.1)
     assert b.accuracy is not None and b.accuracy > a.accuracy
     with pytest.raises(KeyError):
         PosePipeline(library, None, target_pose="unicorn")
 
 
-def test_draw_skeleton_draws_in_place_with_deviation_colours(library: PoseLibrary,
-                                                             figures: dict[str, Landmarks]) -> None:
+def test_draw_skeleton_draws_in_place_with_deviation_colours(
+    library: PoseLibrary, figures: dict[str, Landmarks]
+) -> None:
     pipe = PosePipeline(library, None, smooth=False)
     analysis = pipe.process_landmarks(figures["warrior_ii"], 0.0)
     analysis.deviations["left_knee"] = 60.0  # pretend the front knee is far off

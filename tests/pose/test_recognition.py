@@ -16,9 +16,23 @@ from pose.synthetic import build_landmarks
 from pose.types import Landmarks
 
 REQUIRED = [
-    "mountain", "tree", "chair", "warrior_i", "warrior_ii", "reverse_warrior", "side_angle",
-    "triangle", "pyramid", "half_moon", "dancer", "downward_dog", "plank", "cobra", "bridge",
-    "goddess", "bound_angle",
+    "mountain",
+    "tree",
+    "chair",
+    "warrior_i",
+    "warrior_ii",
+    "reverse_warrior",
+    "side_angle",
+    "triangle",
+    "pyramid",
+    "half_moon",
+    "dancer",
+    "downward_dog",
+    "plank",
+    "cobra",
+    "bridge",
+    "goddess",
+    "bound_angle",
 ]
 
 
@@ -78,8 +92,17 @@ def test_unknown_joints_are_skipped_not_zero(library: PoseLibrary) -> None:
 
 def test_nobody_in_a_pose_is_none(library: PoseLibrary) -> None:
     # Arms and legs splayed at odd angles: matches no library pose well.
-    params = {"torso": 150.0, "left_ua": 120.0, "left_fa": 40.0, "right_ua": -60.0, "right_fa": -150.0,
-              "left_th": 60.0, "left_sh": 150.0, "right_th": -20.0, "right_sh": -100.0}
+    params = {
+        "torso": 150.0,
+        "left_ua": 120.0,
+        "left_fa": 40.0,
+        "right_ua": -60.0,
+        "right_fa": -150.0,
+        "left_th": 60.0,
+        "left_sh": 150.0,
+        "right_th": -20.0,
+        "right_sh": -100.0,
+    }
     rec = recognise(feats(build_landmarks(params)), library)
     assert rec.best is None
 
@@ -163,10 +186,13 @@ def test_vectorised_ranking_matches_per_pose_scoring(library: PoseLibrary) -> No
             assert single is not None and ranked.score == pytest.approx(single.score, abs=1e-9)
 
 
-@pytest.mark.parametrize(("delta", "direction", "text"), [
-    (30.0, "lower", "Lean your torso further over your front leg"),
-    (-30.0, "raise", "Bring your torso more upright"),
-])
+@pytest.mark.parametrize(
+    ("delta", "direction", "text"),
+    [
+        (30.0, "lower", "Lean your torso further over your front leg"),
+        (-30.0, "raise", "Bring your torso more upright"),
+    ],
+)
 def test_torso_cue_direction(library: PoseLibrary, delta: float, direction: str, text: str) -> None:
     pose = library.get("side_angle")
     params = fit_params(pose)

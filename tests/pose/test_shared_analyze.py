@@ -24,8 +24,9 @@ def _analyze_json(video: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, 
     return doc
 
 
-def test_shared_video_agrees_with_caption_segments(video_dir: Path, library: PoseLibrary,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_shared_video_agrees_with_caption_segments(
+    video_dir: Path, library: PoseLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = _analyze_json(video_dir / "yoga_warrior2_to_pyramid.mp4", capsys)
     fps = float(doc["fps"])  # type: ignore[arg-type]
     assert abs(fps - 29.97) < 0.1 and doc["frames"] == 527
@@ -44,12 +45,13 @@ def _letterbox(image: np.ndarray, w: int = 640, h: int = 480) -> np.ndarray:
     resized = cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)))
     canvas = np.full((h, w, 3), 255, np.uint8)
     y, x = (h - resized.shape[0]) // 2, (w - resized.shape[1]) // 2
-    canvas[y:y + resized.shape[0], x:x + resized.shape[1]] = resized
+    canvas[y : y + resized.shape[0], x : x + resized.shape[1]] = resized
     return canvas
 
 
-def test_video_made_from_photos_gives_the_right_segments(photos_dir: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_video_made_from_photos_gives_the_right_segments(
+    photos_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     wanted = ["warrior_ii", "tree", "downward_dog", "triangle"]
     with (photos_dir / "labels.csv").open() as fh:
         rows = list(csv.DictReader(fh))

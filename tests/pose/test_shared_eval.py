@@ -17,8 +17,9 @@ from pose.types import Landmarks
 pytestmark = pytest.mark.shared
 
 
-def test_recognition_on_shared_landmarks(library: PoseLibrary,
-                                         photo_landmarks: list[tuple[str, str, Landmarks]]) -> None:
+def test_recognition_on_shared_landmarks(
+    library: PoseLibrary, photo_landmarks: list[tuple[str, str, Landmarks]]
+) -> None:
     result = evaluate(photo_landmarks, library)
     assert result.n == 64 and result.no_person == 0
     print(format_report(result))
@@ -27,8 +28,9 @@ def test_recognition_on_shared_landmarks(library: PoseLibrary,
         assert recall >= 0.75
 
 
-def test_mirrored_photos_are_recognised_too(library: PoseLibrary,
-                                            photo_landmarks: list[tuple[str, str, Landmarks]]) -> None:
+def test_mirrored_photos_are_recognised_too(
+    library: PoseLibrary, photo_landmarks: list[tuple[str, str, Landmarks]]
+) -> None:
     from pose.geometry import mirror_landmarks
 
     plain = evaluate(photo_landmarks, library)
@@ -49,7 +51,8 @@ def test_eval_poses_cli_on_real_photos(photos_dir: Path, capsys: pytest.CaptureF
 
 @pytest.mark.mediapipe
 def test_eval_poses_skips_unknown_labels_and_counts_no_person(
-        photos_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    photos_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with (photos_dir / "labels.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     blank = tmp_path / "blank.jpg"

@@ -8,8 +8,9 @@ from pose.types import HoldRecord
 FPS = 10
 
 
-def feed(tracker: HoldTracker, t0: float, seconds: float, pose: str | None,
-         accuracy: float = 80.0) -> tuple[float, list[HoldRecord]]:
+def feed(
+    tracker: HoldTracker, t0: float, seconds: float, pose: str | None, accuracy: float = 80.0
+) -> tuple[float, list[HoldRecord]]:
     done = []
     n = round(seconds * FPS)
     t = t0

@@ -38,8 +38,17 @@ from ui.practice.pose_dialogs import TeachPoseDialog
 from ui.practice.worker import LiveFrame
 
 # Standing with the arms straight out to the sides: not a built-in pose.
-T_POSE = {"torso": 180.0, "left_ua": 90.0, "left_fa": 90.0, "right_ua": -90.0, "right_fa": -90.0,
-          "left_th": 2.0, "left_sh": 2.0, "right_th": -2.0, "right_sh": -2.0}
+T_POSE = {
+    "torso": 180.0,
+    "left_ua": 90.0,
+    "left_fa": 90.0,
+    "right_ua": -90.0,
+    "right_fa": -90.0,
+    "left_th": 2.0,
+    "left_sh": 2.0,
+    "right_th": -2.0,
+    "right_sh": -2.0,
+}
 
 
 def t_pose(visibility: float = 1.0) -> Landmarks:
@@ -251,7 +260,10 @@ def test_teach_from_a_photo_is_listed_and_recognised(qtbot: QtBot, ctx: AppConte
     assert saved["id"] == "my_goddess" and len(saved["targets"]) >= 8
     library = panel.show_library()
     assert library.row_texts("my_goddess") == [
-        "My Goddess", "Utkata Konasana (mine)", "Yours", "Deep squat, arms in cactus."
+        "My Goddess",
+        "Utkata Konasana (mine)",
+        "Yours",
+        "Deep squat, arms in cactus.",
     ]
     assert "my_goddess" in panel.mode_picker.pose_ids()
 

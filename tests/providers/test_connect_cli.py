@@ -24,7 +24,9 @@ def _args(**kw: Any) -> argparse.Namespace:
 
 
 def test_connect_whoop_prints_url_and_waits_for_the_redirect(
-    ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], monkeypatch: pytest.MonkeyPatch,
+    ctx: AppContext,
+    whoop_emulator: tuple[WhoopEmulator, LocalServer],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import sync.whoop.cli as cli
@@ -79,8 +81,6 @@ def test_connect_reboot_with_api_key_on_stdin_and_with_password(
         acc = s.get(ProviderAccount, "reboot")
         assert acc is not None and acc.account == emu.email
     assert connect_cli(_args(), ctx) == 2
-
-
 
 
 def test_cli_disconnect_whoop_revokes_at_whoop_and_forgets_every_secret(

@@ -47,8 +47,10 @@ def pull(ctx: AppContext, http: httpx.Client) -> SyncRun:
 
 def dump(ctx: AppContext) -> dict[str, list[dict[str, Any]]]:
     with ctx.db.session() as s:
-        return {t.__tablename__: sorted((r.model_dump() for r in s.exec(select(t)).all()), key=repr)  # type: ignore[attr-defined]
-                for t in (RebootPlayer, RebootSession, RebootExport)}
+        return {
+            t.__tablename__: sorted((r.model_dump() for r in s.exec(select(t)).all()), key=repr)  # type: ignore[attr-defined]
+            for t in (RebootPlayer, RebootSession, RebootExport)
+        }
 
 
 def test_wrong_api_key_is_refused_and_not_stored(ctx: AppContext, reboot: Any, http: httpx.Client) -> None:
@@ -125,8 +127,10 @@ def test_password_sign_in_and_silent_relogin(ctx: AppContext, reboot: Any, http:
     ctx.clock = lambda: NOW
     with pytest.raises(AuthRequired):
         connect_password(ctx, emu.email, "wrong", url=server.url, client=http, retry=no_sleep_policy())
-    assert connect_password(ctx, emu.email, emu.password, url=server.url, client=http,
-                            retry=no_sleep_policy()) == emu.email
+    assert (
+        connect_password(ctx, emu.email, emu.password, url=server.url, client=http, retry=no_sleep_policy())
+        == emu.email
+    )
     emu.tokens.clear()  # the token expired at Reboot
     pull(ctx, http)
     assert len(dump(ctx)["reboot_session"]) == 90  # default backfill

@@ -52,8 +52,10 @@ def pull(ctx: AppContext, http: httpx.Client, clock: FakeClock | None = None) ->
 
 def dump(ctx: AppContext) -> dict[str, list[dict[str, Any]]]:
     with ctx.db.session() as s:
-        return {t.__tablename__: sorted((r.model_dump() for r in s.exec(select(t)).all()), key=repr)  # type: ignore[attr-defined]
-                for t in TABLES}
+        return {
+            t.__tablename__: sorted((r.model_dump() for r in s.exec(select(t)).all()), key=repr)  # type: ignore[attr-defined]
+            for t in TABLES
+        }
 
 
 def test_connect_plays_browser_and_keeps_secrets_in_keychain(
@@ -64,8 +66,15 @@ def test_connect_plays_browser_and_keeps_secrets_in_keychain(
     assert account == "athlete@example.com"
     q = emu.authorize_requests[0]
     assert len(q["state"]) >= 8
-    assert set(q["scope"].split()) >= {"offline", "read:recovery", "read:cycles", "read:workout", "read:sleep",
-                                       "read:profile", "read:body_measurement"}
+    assert set(q["scope"].split()) >= {
+        "offline",
+        "read:recovery",
+        "read:cycles",
+        "read:workout",
+        "read:sleep",
+        "read:profile",
+        "read:body_measurement",
+    }
     assert urlsplit(q["redirect_uri"]).hostname == "127.0.0.1"
     assert ctx.secrets.get("whoop", "client_secret") == emu.client_secret
     assert ctx.secrets.get("whoop", "refresh_token") in emu.refresh_tokens
@@ -104,8 +113,9 @@ def test_first_pull_pages_to_the_end_with_limit_25(connected: Any, whoop_emulato
     assert paged and all(int(r.query["limit"][0]) <= 25 for r in paged)
     assert "nextToken" in cycle_reqs[1].query
     assert cycle_reqs[0].query["start"] == cycle_reqs[1].query["start"]  # same window on every page
-    assert all(r.headers.get("user-agent", "").startswith("Fieldmat/") for r in emu.requests
-               if r.path != "/oauth/oauth2/auth")  # that one is the browser
+    assert all(
+        r.headers.get("user-agent", "").startswith("Fieldmat/") for r in emu.requests if r.path != "/oauth/oauth2/auth"
+    )  # that one is the browser
     assert run.pulled_counts["cycle"] == 40
     # backfill_days (90) bounds the first window
     start = cycle_reqs[0].query["start"][0]
@@ -168,20 +178,29 @@ def test_expired_access_token_refreshes_with_rotation(connected: Any, whoop_emul
     refresh_form = next(f for f in emu.token_requests if f.get("grant_type") == "refresh_token")
     assert refresh_form["scope"] == "offline"
     # the old refresh token is refused by WHOOP now (rotation)
-    reply = httpx.post(f"{WhoopEndpoints.from_context(connected).token_url}", data={
-        "grant_type": "refresh_token", "refresh_token": old_refresh, "client_id": emu.client_id,
-        "client_secret": emu.client_secret, "scope": "offline"})
+    reply = httpx.post(
+        f"{WhoopEndpoints.from_context(connected).token_url}",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": old_refresh,
+            "client_id": emu.client_id,
+            "client_secret": emu.client_secret,
+            "scope": "offline",
+        },
+    )
     assert reply.status_code == 400
 
 
-def test_access_token_near_expiry_is_refreshed_before_use(connected: Any, whoop_emulator: Any,
-                                                          http: httpx.Client) -> None:
+def test_access_token_near_expiry_is_refreshed_before_use(
+    connected: Any, whoop_emulator: Any, http: httpx.Client
+) -> None:
     emu, _ = whoop_emulator
     connected.clock = lambda: NOW + timedelta(hours=2)
     pull(connected, http)
     assert emu.refresh_grants == 1
-    assert not any(r.path.startswith("/developer") and r.headers.get("authorization", "").endswith("acc-")
-                   for r in emu.requests)
+    assert not any(
+        r.path.startswith("/developer") and r.headers.get("authorization", "").endswith("acc-") for r in emu.requests
+    )
 
 
 class SimulatedCrash(BaseException):
@@ -246,8 +265,12 @@ def test_two_refreshes_at_once_spend_the_token_once(connected: Any, whoop_emulat
     def worker() -> None:
         try:
             with httpx.Client(timeout=10) as own:
-                client = WhoopClient(own, endpoints.api_base, WhoopAuth(WhoopTokens(connected, endpoints)),
-                                     bucket=TokenBucket(6000, burst=100))
+                client = WhoopClient(
+                    own,
+                    endpoints.api_base,
+                    WhoopAuth(WhoopTokens(connected, endpoints)),
+                    bucket=TokenBucket(6000, burst=100),
+                )
                 barrier.wait()
                 client.get_json("/v2/user/profile/basic")
         except BaseException as exc:  # noqa: BLE001
@@ -273,10 +296,20 @@ def test_refresh_lock_excludes_other_processes(ctx: AppContext) -> None:
     )
     path = lock_path(ctx.home)
     with InterProcessLock(path).hold():
-        held = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
-                              cwd=Path(__file__).resolve().parents[2])
-    free = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parents[2])
+        held = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+    free = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert held.stdout.strip() == "BUSY", held.stderr
     assert free.stdout.strip() == "GOT", free.stderr
 
@@ -332,8 +365,7 @@ def test_malformed_json_is_a_clear_error_and_nothing_is_half_written(
     assert run.pulled_counts["cycle"] == 40
 
 
-def test_secrets_never_reach_database_settings_or_logs(connected: Any, whoop_emulator: Any,
-                                                       http: httpx.Client) -> None:
+def test_secrets_never_reach_database_settings_or_logs(connected: Any, whoop_emulator: Any, http: httpx.Client) -> None:
     emu, _ = whoop_emulator
     emu.expire_access_tokens()
     pull(connected, http)
@@ -389,8 +421,15 @@ def test_cancel_while_paging_writes_nothing_for_that_resource(connected: Any, ht
         if event.resource == "cycle":
             state["cycle_pages"] += 1
 
-    run = SyncRun(ctx=connected, client=http, provider="whoop", retry=no_sleep_policy(), phase="pull",
-                  on_progress=on_progress, is_cancelled=lambda: state["cycle_pages"] >= 2)
+    run = SyncRun(
+        ctx=connected,
+        client=http,
+        provider="whoop",
+        retry=no_sleep_policy(),
+        phase="pull",
+        on_progress=on_progress,
+        is_cancelled=lambda: state["cycle_pages"] >= 2,
+    )
     clock = FakeClock()
     with pytest.raises(Cancelled):
         WhoopProvider(connected, http, bucket=TokenBucket(90, clock=clock, sleep=clock.sleep)).pull(run)

@@ -64,5 +64,3 @@ def yoga_ctx(ctx: AppContext, yoga_server: LocalServer) -> AppContext:
     with fast_client() as client:
         accounts.connect(ctx, "yoga", yoga_server.url, EMAIL, PASSWORD, client=client)
     return ctx
-
-

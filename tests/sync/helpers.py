@@ -40,21 +40,36 @@ def add_player(ctx: AppContext, team: Team, name: str, shirt: int | None = None)
 
 def add_match(ctx: AppContext, team: Team, away: str = "Hillside") -> Match:
     with ctx.db.write() as s:
-        match = Match(team_id=team.id, home_team=team.name, away_team=away,
-                      kickoff_at=datetime(2026, 5, 2, 10, 0, tzinfo=UTC), updated_at=now())
+        match = Match(
+            team_id=team.id,
+            home_team=team.name,
+            away_team=away,
+            kickoff_at=datetime(2026, 5, 2, 10, 0, tzinfo=UTC),
+            updated_at=now(),
+        )
         s.add(match)
         enqueue(s, "match", match.id)
     return match
 
 
-def add_events(ctx: AppContext, match: Match, n: int, player: Player | None = None, kind: str = "tackle",
-               start: int = 0) -> list[MatchEvent]:
+def add_events(
+    ctx: AppContext, match: Match, n: int, player: Player | None = None, kind: str = "tackle", start: int = 0
+) -> list[MatchEvent]:
     out = []
     with ctx.db.write() as s, s.no_autoflush:  # each event id is new: no collapsing to look for
         for i in range(n):
-            ev = MatchEvent(match_id=match.id, seq=start + i, kind=kind, team="home" if i % 3 else "away",
-                            player_id=player.id if player else None, period=1, clock_ms=1000 * (start + i),
-                            note=f"event {start + i}", logged_at=now(), updated_at=now())
+            ev = MatchEvent(
+                match_id=match.id,
+                seq=start + i,
+                kind=kind,
+                team="home" if i % 3 else "away",
+                player_id=player.id if player else None,
+                period=1,
+                clock_ms=1000 * (start + i),
+                note=f"event {start + i}",
+                logged_at=now(),
+                updated_at=now(),
+            )
             s.add(ev)
             enqueue(s, "event", ev.id)
             out.append(ev)
@@ -64,8 +79,11 @@ def add_events(ctx: AppContext, match: Match, n: int, player: Player | None = No
 def set_lineup(ctx: AppContext, match: Match, players: list[Player]) -> None:
     with ctx.db.write() as s:
         for i, p in enumerate(players):
-            s.add(LineupEntry(match_id=match.id, player_id=p.id, starting=i < 11, shirt_number=p.shirt_number,
-                              updated_at=now()))
+            s.add(
+                LineupEntry(
+                    match_id=match.id, player_id=p.id, starting=i < 11, shirt_number=p.shirt_number, updated_at=now()
+                )
+            )
         enqueue(s, "lineup", match.id)
 
 
@@ -83,16 +101,32 @@ def edit(ctx: AppContext, model: type[Any], record_id: str, entity: str, **chang
 def add_session(ctx: AppContext, minutes: float = 20.0, poses: int = 2, day: int = 0) -> PracticeSession:
     start = datetime(2026, 4, 1, 7, 0, tzinfo=UTC) + timedelta(days=day, minutes=poses)
     with ctx.db.write() as s:
-        sess = PracticeSession(started_at=start, ended_at=start + timedelta(minutes=minutes),
-                               duration_s=minutes * 60, avg_accuracy=80.0 + poses, total_poses=poses,
-                               updated_at=now())
+        sess = PracticeSession(
+            started_at=start,
+            ended_at=start + timedelta(minutes=minutes),
+            duration_s=minutes * 60,
+            avg_accuracy=80.0 + poses,
+            total_poses=poses,
+            updated_at=now(),
+        )
         s.add(sess)
         s.flush()
         for i in range(poses):
             t = start + timedelta(seconds=30 * i)
-            s.add(PoseHold(session_id=sess.id, pose_id=f"pose_{i}", pose_name=f"Pose {i}", started_at=t,
-                           ended_at=t + timedelta(seconds=20), hold_s=20.0, accuracy=75.0 + i,
-                           best_accuracy=90.0, feedback=["straighten"], improvements=[]))
+            s.add(
+                PoseHold(
+                    session_id=sess.id,
+                    pose_id=f"pose_{i}",
+                    pose_name=f"Pose {i}",
+                    started_at=t,
+                    ended_at=t + timedelta(seconds=20),
+                    hold_s=20.0,
+                    accuracy=75.0 + i,
+                    best_accuracy=90.0,
+                    feedback=["straighten"],
+                    improvements=[],
+                )
+            )
         enqueue(s, "practice_session", sess.id)
     return sess
 
@@ -101,10 +135,35 @@ def add_session(ctx: AppContext, minutes: float = 20.0, poses: int = 2, day: int
 TEAM_FIELDS = {
     "team": (Team, ("name", "deleted")),
     "player": (Player, ("team_id", "name", "shirt_number", "position", "deleted")),
-    "match": (Match, ("team_id", "home_team", "away_team", "kickoff_at", "venue", "status", "current_period",
-                      "period_length_min", "deleted")),
-    "event": (MatchEvent, ("match_id", "kind", "team", "player_id", "related_player_id", "period", "clock_ms",
-                           "note", "logged_at", "deleted")),
+    "match": (
+        Match,
+        (
+            "team_id",
+            "home_team",
+            "away_team",
+            "kickoff_at",
+            "venue",
+            "status",
+            "current_period",
+            "period_length_min",
+            "deleted",
+        ),
+    ),
+    "event": (
+        MatchEvent,
+        (
+            "match_id",
+            "kind",
+            "team",
+            "player_id",
+            "related_player_id",
+            "period",
+            "clock_ms",
+            "note",
+            "logged_at",
+            "deleted",
+        ),
+    ),
 }
 
 
@@ -125,12 +184,18 @@ def assert_team_equal(ctx: AppContext, app: TeamServer) -> None:
         for kind, (model, fields) in TEAM_FIELDS.items():
             local = {r.id: r for r in s.exec(select(model)).all()}
             remote = app.records(kind)
-            assert set(local) == set(remote), f"{kind}: ids differ local-only={set(local) - set(remote)} " \
-                                              f"remote-only={set(remote) - set(local)}"
+            assert set(local) == set(remote), (
+                f"{kind}: ids differ local-only={set(local) - set(remote)} remote-only={set(remote) - set(local)}"
+            )
             for rid, rec in remote.items():
                 for f in fields:
-                    assert _norm(getattr(local[rid], f)) == _norm(rec[f]), (kind, rid, f, getattr(local[rid], f),
-                                                                           rec[f])
+                    assert _norm(getattr(local[rid], f)) == _norm(rec[f]), (
+                        kind,
+                        rid,
+                        f,
+                        getattr(local[rid], f),
+                        rec[f],
+                    )
         for mid, items in app.lineups.items():
             rows = s.exec(select(LineupEntry).where(LineupEntry.match_id == mid)).all()
             assert {(r.player_id, r.starting, r.shirt_number) for r in rows} == {

@@ -32,12 +32,19 @@ def run_cli(
     env.pop("FIELDMAT_PASSWORD", None)
     if password is not None:
         env["FIELDMAT_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
-                          timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
-def test_connect_sync_status_disconnect(tmp_path: Path, fieldmat_home: Path, team_app: TeamServer,
-                                        team_server: LocalServer) -> None:
+def test_connect_sync_status_disconnect(
+    tmp_path: Path, fieldmat_home: Path, team_app: TeamServer, team_server: LocalServer
+) -> None:
     keys = tmp_path / "keyring.json"
     out = run_cli(fieldmat_home, keys, "connect", "team", "--url", team_server.url, "--email", EMAIL)
     assert out.returncode == 0, out.stderr
@@ -57,8 +64,19 @@ def test_connect_sync_status_disconnect(tmp_path: Path, fieldmat_home: Path, tea
     data: dict[str, Any] = json.loads(out.stdout)
     assert data["ok"] is True
     (result,) = data["results"]
-    assert set(result) >= {"provider", "status", "pushed", "pulled", "rejected", "conflicts", "errors",
-                           "needs_reconnect", "pending_after", "started_at", "completed_at"}
+    assert set(result) >= {
+        "provider",
+        "status",
+        "pushed",
+        "pulled",
+        "rejected",
+        "conflicts",
+        "errors",
+        "needs_reconnect",
+        "pending_after",
+        "started_at",
+        "completed_at",
+    }
     assert result["provider"] == "team" and result["status"] == "synced"
     assert result["pushed"]["events"] == 25 and result["pending_after"] == 0
     assert len(team_app.records("event")) == 25
@@ -109,8 +127,7 @@ def test_connect_errors_exit_non_zero(tmp_path: Path, fieldmat_home: Path, team_
     keys = tmp_path / "keyring.json"
     out = run_cli(fieldmat_home, keys, "connect", "team", "--url", "http://team.example.org", "--email", EMAIL)
     assert out.returncode == 2 and "https://" in out.stderr
-    out = run_cli(fieldmat_home, keys, "connect", "team", "--url", team_server.url, "--email", EMAIL,
-                  password="wrong")
+    out = run_cli(fieldmat_home, keys, "connect", "team", "--url", team_server.url, "--email", EMAIL, password="wrong")
     assert out.returncode == 2 and "did not accept" in out.stderr
     out = run_cli(fieldmat_home, keys, "connect", "team", "--email", EMAIL)
     assert out.returncode == 2 and "--url" in out.stderr
@@ -120,14 +137,30 @@ def test_connect_errors_exit_non_zero(tmp_path: Path, fieldmat_home: Path, team_
 
 def test_connect_yoga_with_signup(tmp_path: Path, fieldmat_home: Path, yoga_server: LocalServer) -> None:
     keys = tmp_path / "keyring.json"
-    out = run_cli(fieldmat_home, keys, "connect", "yoga", "--url", yoga_server.url, "--email", "new@example.org",
-                  "--signup", "--fullname", "New Yogi", "--sex", "f", "--dob", "1990-01-01")
+    out = run_cli(
+        fieldmat_home,
+        keys,
+        "connect",
+        "yoga",
+        "--url",
+        yoga_server.url,
+        "--email",
+        "new@example.org",
+        "--signup",
+        "--fullname",
+        "New Yogi",
+        "--sex",
+        "f",
+        "--dob",
+        "1990-01-01",
+    )
     assert out.returncode == 0, out.stderr
     assert "Created and connected" in out.stdout
 
 
-def test_delegated_provider_missing_module_says_so(monkeypatch: pytest.MonkeyPatch, ctx: AppContext,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_delegated_provider_missing_module_says_so(
+    monkeypatch: pytest.MonkeyPatch, ctx: AppContext, capsys: pytest.CaptureFixture[str]
+) -> None:
     import importlib
 
     from app.__main__ import build_parser

@@ -78,8 +78,9 @@ def test_cancel_before_start(ctx: AppContext, fake_registered: None) -> None:
     assert result is not None and result.status == "cancelled"
 
 
-def test_provider_crash_is_reported_not_raised(ctx: AppContext, fake_registered: None,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_provider_crash_is_reported_not_raised(
+    ctx: AppContext, fake_registered: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(FakeProvider, "pull", lambda self, run: 1 / 0)
     result = SyncEngine(ctx).run().result("fake")
     assert result is not None and (result.status, result.kind) == ("failed", "unexpected")
@@ -93,8 +94,9 @@ def test_unavailable_provider_is_skipped(ctx: AppContext, monkeypatch: pytest.Mo
     assert result is not None and (result.status, result.kind) == ("failed", "unavailable")
 
 
-def test_second_concurrent_run_is_refused(ctx: AppContext, fake_registered: None,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_concurrent_run_is_refused(
+    ctx: AppContext, fake_registered: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inside = threading.Event()
     release = threading.Event()
 
@@ -113,8 +115,9 @@ def test_second_concurrent_run_is_refused(ctx: AppContext, fake_registered: None
     worker.join(5)
 
 
-def test_one_provider_down_does_not_stop_the_other(ctx: AppContext, team_server: LocalServer,
-                                                   yoga_server: LocalServer, yoga_app: YogaServer) -> None:
+def test_one_provider_down_does_not_stop_the_other(
+    ctx: AppContext, team_server: LocalServer, yoga_server: LocalServer, yoga_app: YogaServer
+) -> None:
     with fast_client() as client:
         accounts.connect(ctx, "team", team_server.url, EMAIL, PASSWORD, client=client)
         accounts.connect(ctx, "yoga", yoga_server.url, EMAIL, PASSWORD, client=client)
@@ -186,8 +189,9 @@ def test_accounts_connect_signup_disconnect(ctx: AppContext, yoga_server: LocalS
             accounts.connect(ctx, "yoga", yoga_server.url, EMAIL, "wrong", client=client)
         with pytest.raises(Rejected, match="already has an account"):
             accounts.signup(ctx, "yoga", yoga_server.url, "X", EMAIL, "pw", "m", "1990-01-01", client=client)
-        info = accounts.signup(ctx, "yoga", yoga_server.url, "New", "new@example.org", "pw2", "f", "1991-02-03",
-                               client=client)
+        info = accounts.signup(
+            ctx, "yoga", yoga_server.url, "New", "new@example.org", "pw2", "f", "1991-02-03", client=client
+        )
     assert info.account == "new@example.org" and "new@example.org" in yoga_app.users
     assert ctx.secrets.get("yoga", "token") and ctx.secrets.get("yoga", "password") == "pw2"
     assert ctx.settings.provider("yoga").base_url == yoga_server.url
@@ -238,12 +242,18 @@ def test_run_is_refused_while_another_process_syncs(ctx: AppContext, fake_regist
     from sync.engine import BUSY_ELSEWHERE, RUN_LOCK_FILE
 
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from sync.file_lock import InterProcessLock\n"
-         "with InterProcessLock(Path(sys.argv[1])).hold():\n"
-         "    print('HELD', flush=True); sys.stdin.readline()\n",
-         str(ctx.home / RUN_LOCK_FILE)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2],
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from sync.file_lock import InterProcessLock\n"
+            "with InterProcessLock(Path(sys.argv[1])).hold():\n"
+            "    print('HELD', flush=True); sys.stdin.readline()\n",
+            str(ctx.home / RUN_LOCK_FILE),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "HELD"

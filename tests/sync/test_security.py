@@ -23,8 +23,15 @@ from tests.sync.helpers import EMAIL, PASSWORD, add_events, add_match, add_sessi
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1:8000", "http://127.9.8.7", "http://[::1]:8080/", "http://localhost:5000",
-     "https://team.example.org", "https://10.0.0.5:8443", "HTTP://LOCALHOST:1"],
+    [
+        "http://127.0.0.1:8000",
+        "http://127.9.8.7",
+        "http://[::1]:8080/",
+        "http://localhost:5000",
+        "https://team.example.org",
+        "https://10.0.0.5:8443",
+        "HTTP://LOCALHOST:1",
+    ],
 )
 def test_allowed_urls(url: str) -> None:
     assert check_base_url(url) == url.strip().rstrip("/")
@@ -32,9 +39,18 @@ def test_allowed_urls(url: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["http://team.example.org", "http://192.168.1.20:8000", "http://10.0.0.1", "http://localhost.evil.com",
-     "http://127.0.0.1.nip.io", "http://[::ffff:8.8.8.8]", "ftp://127.0.0.1", "team.example.org", "",
-     "https://team.example.org/?x=1"],
+    [
+        "http://team.example.org",
+        "http://192.168.1.20:8000",
+        "http://10.0.0.1",
+        "http://localhost.evil.com",
+        "http://127.0.0.1.nip.io",
+        "http://[::ffff:8.8.8.8]",
+        "ftp://127.0.0.1",
+        "team.example.org",
+        "",
+        "https://team.example.org/?x=1",
+    ],
 )
 def test_refused_urls(url: str) -> None:
     with pytest.raises(InsecureURL):
@@ -72,10 +88,15 @@ def _all_bytes(home: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file())
 
 
-def test_no_secret_in_data_folder_after_connect_and_sync(ctx: AppContext, fieldmat_home: Path,
-                                                         memory_keyring: MemoryKeyring, team_app: TeamServer,
-                                                         team_server: LocalServer, yoga_app: YogaServer,
-                                                         yoga_server: LocalServer) -> None:
+def test_no_secret_in_data_folder_after_connect_and_sync(
+    ctx: AppContext,
+    fieldmat_home: Path,
+    memory_keyring: MemoryKeyring,
+    team_app: TeamServer,
+    team_server: LocalServer,
+    yoga_app: YogaServer,
+    yoga_server: LocalServer,
+) -> None:
     logging.getLogger().setLevel(logging.DEBUG)
     try:
         accounts.connect(ctx, "team", team_server.url, EMAIL, PASSWORD)
@@ -101,8 +122,9 @@ def test_no_secret_in_data_folder_after_connect_and_sync(ctx: AppContext, fieldm
         assert secret.encode() not in blob, "a secret reached a file in the data folder"
 
 
-def test_without_keychain_secrets_stay_in_memory_and_user_is_told(ctx: AppContext, fieldmat_home: Path,
-                                                                  team_server: LocalServer) -> None:
+def test_without_keychain_secrets_stay_in_memory_and_user_is_told(
+    ctx: AppContext, fieldmat_home: Path, team_server: LocalServer
+) -> None:
     ctx.secrets.persistent = False  # as when keyring has no usable backend
     info = accounts.connect(ctx, "team", team_server.url, EMAIL, PASSWORD)
     assert info.keychain_warning and "memory" in info.keychain_warning

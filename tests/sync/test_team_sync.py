@@ -58,18 +58,37 @@ def test_push_then_pull_roundtrip(team_ctx: AppContext, team_app: TeamServer, en
     assert_team_equal(team_ctx, team_app)
 
 
-def test_pull_brings_remote_records_without_echo(team_ctx: AppContext, team_app: TeamServer,
-                                                 engine: SyncEngine) -> None:
+def test_pull_brings_remote_records_without_echo(
+    team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine
+) -> None:
     team_id, player_id, match_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     with team_app.lock:
         team_app._store_new("team", {"id": team_id, "name": "Other device FC"})
         team_app._store_new("player", {"id": player_id, "team_id": team_id, "name": "Remote Rita"})
-        team_app._store_new("match", {"id": match_id, "team_id": team_id, "home_team": "Other device FC",
-                                      "away_team": "Away", "kickoff_at": "2026-05-01T09:00:00Z"})
+        team_app._store_new(
+            "match",
+            {
+                "id": match_id,
+                "team_id": team_id,
+                "home_team": "Other device FC",
+                "away_team": "Away",
+                "kickoff_at": "2026-05-01T09:00:00Z",
+            },
+        )
         for i in range(120):
-            team_app._store_new("event", {"id": str(uuid.uuid4()), "match_id": match_id, "kind": "goal",
-                                          "team": "home", "player_id": player_id, "period": 1, "clock_ms": i,
-                                          "logged_at": "2026-05-01T09:10:00Z"})
+            team_app._store_new(
+                "event",
+                {
+                    "id": str(uuid.uuid4()),
+                    "match_id": match_id,
+                    "kind": "goal",
+                    "team": "home",
+                    "player_id": player_id,
+                    "period": 1,
+                    "clock_ms": i,
+                    "logged_at": "2026-05-01T09:10:00Z",
+                },
+            )
         team_app.lineups[match_id] = [{"player_id": player_id, "starting": True, "shirt_number": 9}]
     team_app.page_max = 50  # force paging
     result = engine.run().result("team")
@@ -119,8 +138,9 @@ FAULTS = [
 
 @pytest.mark.parametrize(("kind", "options"), FAULTS)
 @pytest.mark.parametrize("path", ["/api/sync/events", "/api/matches$", "/api/players/", "/lineup$"])
-def test_faults_then_recover_equal(team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine, kind: str,
-                                   options: dict[str, float], path: str) -> None:
+def test_faults_then_recover_equal(
+    team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine, kind: str, options: dict[str, float], path: str
+) -> None:
     _team, players, _match = seed(team_ctx, events=520)
     if path == "/api/players/":
         assert engine.run().ok
@@ -139,8 +159,9 @@ def test_faults_then_recover_equal(team_ctx: AppContext, team_app: TeamServer, e
 
 
 @pytest.mark.parametrize("kind", ["drop_after", "error", "slow", "malformed", "rate_limit"])
-def test_single_transient_fault_is_retried_within_run(team_ctx: AppContext, team_app: TeamServer,
-                                                      engine: SyncEngine, kind: str) -> None:
+def test_single_transient_fault_is_retried_within_run(
+    team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine, kind: str
+) -> None:
     seed(team_ctx, events=40)
     team_app.inject(kind, path="/api/sync/events", times=1, retry_after=0.01, delay=1.5)
     summary = engine.run()
@@ -151,8 +172,9 @@ def test_single_transient_fault_is_retried_within_run(team_ctx: AppContext, team
     assert_team_equal(team_ctx, team_app)
 
 
-def test_conflict_newer_edit_wins_and_other_is_kept(team_ctx: AppContext, team_app: TeamServer,
-                                                    engine: SyncEngine) -> None:
+def test_conflict_newer_edit_wins_and_other_is_kept(
+    team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine
+) -> None:
     _team, players, match = seed(team_ctx, events=2)
     assert engine.run().ok
     # Another device edits the match; we edit it later -> ours is newer and wins (409 then re-PUT).
@@ -175,8 +197,7 @@ def test_conflict_newer_edit_wins_and_other_is_kept(team_ctx: AppContext, team_a
     assert len(engine.conflicts()) == 2
 
 
-def test_rejected_record_lets_the_rest_through(team_ctx: AppContext, team_app: TeamServer,
-                                               engine: SyncEngine) -> None:
+def test_rejected_record_lets_the_rest_through(team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine) -> None:
     team = add_team(team_ctx)
     bad_player = add_player(team_ctx, team, "X" * 200)  # the server refuses names over 120 chars
     match = add_match(team_ctx, team)
@@ -207,8 +228,9 @@ def test_expired_token_relogs_in_once(team_ctx: AppContext, team_app: TeamServer
     assert_team_equal(team_ctx, team_app)
 
 
-def test_refused_password_asks_user_to_reconnect(team_ctx: AppContext, team_app: TeamServer,
-                                                 engine: SyncEngine) -> None:
+def test_refused_password_asks_user_to_reconnect(
+    team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine
+) -> None:
     seed(team_ctx, events=5)
     team_app.expire_tokens()
     team_app.users["coach@example.org"] = "changed-elsewhere"
@@ -221,8 +243,7 @@ def test_refused_password_asks_user_to_reconnect(team_ctx: AppContext, team_app:
     assert status.needs_reconnect and status.pending > 0
 
 
-def test_local_change_during_push_is_not_lost(team_ctx: AppContext, team_app: TeamServer,
-                                              engine: SyncEngine) -> None:
+def test_local_change_during_push_is_not_lost(team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine) -> None:
     """An edit made while its record is being sent stays queued and goes out next time."""
     _team, _players, _match = seed(team_ctx, events=3)
     calls = {"n": 0}
@@ -261,8 +282,9 @@ def test_cancel_stops_between_batches(team_ctx: AppContext, team_app: TeamServer
     assert_team_equal(team_ctx, team_app)
 
 
-def test_unreachable_server_keeps_everything(team_ctx: AppContext, team_server: LocalServer,
-                                             engine: SyncEngine) -> None:
+def test_unreachable_server_keeps_everything(
+    team_ctx: AppContext, team_server: LocalServer, engine: SyncEngine
+) -> None:
     seed(team_ctx, events=3)
     waiting = pending(team_ctx)
     team_server.stop()
@@ -293,8 +315,7 @@ def test_kickoff_roundtrip_keeps_timezone(team_ctx: AppContext, team_app: TeamSe
         assert s.get(Match, match.id).kickoff_at == datetime(2026, 5, 2, 10, 0, tzinfo=UTC)  # type: ignore[union-attr]
 
 
-def test_lost_answer_to_put_is_not_a_conflict(team_ctx: AppContext, team_app: TeamServer,
-                                              engine: SyncEngine) -> None:
+def test_lost_answer_to_put_is_not_a_conflict(team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine) -> None:
     _team, players, _match = seed(team_ctx, events=1)
     assert engine.run().ok
     edit(team_ctx, Player, players[0].id, "player", name="Changed once")

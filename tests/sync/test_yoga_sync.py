@@ -37,8 +37,13 @@ def assert_yoga_equal(ctx: AppContext, app: YogaServer) -> None:
 
 def test_push_and_pull_sessions(yoga_ctx: AppContext, yoga_app: YogaServer, engine: SyncEngine) -> None:
     sessions = [add_session(yoga_ctx, minutes=20 + i, poses=i, day=i) for i in range(4)]
-    yoga_app.add_remote_session(EMAIL, date="2026-03-01T06:00:00Z", duration=30, avg_accuracy=66.5,
-                                poses=[{"pose_name": "Tree Pose", "accuracy": 70, "hold_seconds": 12}])
+    yoga_app.add_remote_session(
+        EMAIL,
+        date="2026-03-01T06:00:00Z",
+        duration=30,
+        avg_accuracy=66.5,
+        poses=[{"pose_name": "Tree Pose", "accuracy": 70, "hold_seconds": 12}],
+    )
     result = engine.run().result("yoga")
     assert result is not None and result.status == "synced", result.describe()
     assert result.pushed["sessions"] == 4 and result.pulled["sessions"] == 1
@@ -68,8 +73,14 @@ def test_push_and_pull_sessions(yoga_ctx: AppContext, yoga_app: YogaServer, engi
         pytest.param("malformed", {}, id="malformed-json"),
     ],
 )
-def test_post_faults_never_duplicate(yoga_ctx: AppContext, yoga_app: YogaServer, engine: SyncEngine, kind: str,
-                                     options: dict[str, float], ignore_client_id: bool) -> None:
+def test_post_faults_never_duplicate(
+    yoga_ctx: AppContext,
+    yoga_app: YogaServer,
+    engine: SyncEngine,
+    kind: str,
+    options: dict[str, float],
+    ignore_client_id: bool,
+) -> None:
     yoga_app.ignore_client_id = ignore_client_id
     for i in range(3):
         add_session(yoga_ctx, minutes=10 + i, poses=i + 1, day=i)
@@ -85,8 +96,7 @@ def test_post_faults_never_duplicate(yoga_ctx: AppContext, yoga_app: YogaServer,
     assert_yoga_equal(yoga_ctx, yoga_app)
 
 
-def test_list_faults_during_check_then_recover(yoga_ctx: AppContext, yoga_app: YogaServer,
-                                               engine: SyncEngine) -> None:
+def test_list_faults_during_check_then_recover(yoga_ctx: AppContext, yoga_app: YogaServer, engine: SyncEngine) -> None:
     yoga_app.ignore_client_id = True
     add_session(yoga_ctx)
     yoga_app.inject("drop_after", path="^/api/sessions$", method="POST", times=1)
@@ -99,14 +109,20 @@ def test_list_faults_during_check_then_recover(yoga_ctx: AppContext, yoga_app: Y
     assert_yoga_equal(yoga_ctx, yoga_app)
 
 
-def test_crash_after_post_is_checked_before_resending(yoga_ctx: AppContext, yoga_app: YogaServer,
-                                                      engine: SyncEngine) -> None:
+def test_crash_after_post_is_checked_before_resending(
+    yoga_ctx: AppContext, yoga_app: YogaServer, engine: SyncEngine
+) -> None:
     """A POST that may have landed (attempts recorded, e.g. the app crashed) is looked up first."""
     yoga_app.ignore_client_id = True
     sess = add_session(yoga_ctx)
-    yoga_app.add_remote_session(EMAIL, client_id=sess.id, date=sess.started_at.isoformat(), duration=20,
-                                avg_accuracy=82.0, poses=[{"pose_name": "Pose 0", "accuracy": 75.0},
-                                                          {"pose_name": "Pose 1", "accuracy": 76.0}])
+    yoga_app.add_remote_session(
+        EMAIL,
+        client_id=sess.id,
+        date=sess.started_at.isoformat(),
+        duration=20,
+        avg_accuracy=82.0,
+        poses=[{"pose_name": "Pose 0", "accuracy": 75.0}, {"pose_name": "Pose 1", "accuracy": 76.0}],
+    )
     with yoga_ctx.db.write() as s:
         entry = s.exec(select(OutboxEntry).where(OutboxEntry.entity_id == sess.id)).one()
         entry.attempts = 1
@@ -131,8 +147,9 @@ def test_edit_and_delete_travel(yoga_ctx: AppContext, yoga_app: YogaServer, engi
         assert s.get(PracticeSession, a.id).duration_s == 25 * 60 + 10  # type: ignore[union-attr]
 
 
-def test_cloud_edit_pulled_and_local_unsent_edit_wins(yoga_ctx: AppContext, yoga_app: YogaServer,
-                                                      engine: SyncEngine) -> None:
+def test_cloud_edit_pulled_and_local_unsent_edit_wins(
+    yoga_ctx: AppContext, yoga_app: YogaServer, engine: SyncEngine
+) -> None:
     a = add_session(yoga_ctx, day=0)
     b = add_session(yoga_ctx, day=1)
     assert engine.run().ok
@@ -183,8 +200,7 @@ def test_running_session_waits(yoga_ctx: AppContext, yoga_app: YogaServer, engin
     assert_yoga_equal(yoga_ctx, yoga_app)
 
 
-def test_rejected_session_lets_others_through(yoga_ctx: AppContext, yoga_app: YogaServer,
-                                              engine: SyncEngine) -> None:
+def test_rejected_session_lets_others_through(yoga_ctx: AppContext, yoga_app: YogaServer, engine: SyncEngine) -> None:
     good = add_session(yoga_ctx, day=0)
     bad = add_session(yoga_ctx, day=1)
     with yoga_ctx.db.write() as s:
@@ -204,8 +220,9 @@ def test_rejected_session_lets_others_through(yoga_ctx: AppContext, yoga_app: Yo
     yoga_app.validate = strict  # type: ignore[method-assign]
     result = engine.run().result("yoga")
     assert result is not None and result.status == "partial"
-    assert result.rejected == [{"entity": "practice_session", "entity_id": bad.id,
-                                "detail": "duration: must be positive"}]
+    assert result.rejected == [
+        {"entity": "practice_session", "entity_id": bad.id, "detail": "duration: must be positive"}
+    ]
     with yoga_ctx.db.session() as s:
         assert s.get(PracticeSession, good.id).remote_id is not None  # type: ignore[union-attr]
 

@@ -38,9 +38,7 @@ def test_toolbar_sync_button_in_the_window(qtbot: QtBot, team_connected: Any, te
     assert not panel.controller.reachability_timer_active
 
 
-def test_sync_button_works_before_the_sync_area_is_built(
-    qtbot: QtBot, team_connected: Any, team_app: Any
-) -> None:
+def test_sync_button_works_before_the_sync_area_is_built(qtbot: QtBot, team_connected: Any, team_app: Any) -> None:
     """The window shows before the Sync panel exists (it is built in the warm-up); a click on
     the toolbar button in that moment builds the panel and runs the sync all the same."""
     ctx = team_connected

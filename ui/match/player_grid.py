@@ -31,9 +31,7 @@ class PlayerGrid(QGroupBox):
         self.bench_label = QLabel("Bench ▸")
         self.shown_side = ""
 
-    def build(
-        self, grid: list[tuple[str, bool]], shirts: dict[str, int | None], by_id: dict[str, Player]
-    ) -> None:
+    def build(self, grid: list[tuple[str, bool]], shirts: dict[str, int | None], by_id: dict[str, Player]) -> None:
         """Starters, then a "Bench" marker and the bench, flowing row by row (fits a laptop screen)."""
         clear_layout(self.grid)
         self.buttons = {}
@@ -96,7 +94,7 @@ class PlayerGrid(QGroupBox):
         self.placed = cells
 
     def side_of_grid(self, player_id: str) -> str:
-        """"pitch" or "bench": the part of the grid the player's button is in now."""
+        """ "pitch" or "bench": the part of the grid the player's button is in now."""
         button = self.buttons[player_id]
         if self.bench_label not in self.placed:
             return "pitch"

@@ -202,9 +202,7 @@ def save_cancel(dialog: QDialog, on_save: Callable[[], Any]) -> QDialogButtonBox
     return buttons
 
 
-def open_modeless(
-    dialog: QDialog, on_closed: Callable[[], Any], on_accepted: Callable[[], Any] | None = None
-) -> None:
+def open_modeless(dialog: QDialog, on_closed: Callable[[], Any], on_accepted: Callable[[], Any] | None = None) -> None:
     """Open ``dialog`` without blocking; it is deleted when closed (``on_closed`` then runs)."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if on_accepted is not None:
@@ -279,6 +277,8 @@ def kickoff_text(value: datetime) -> str:
 def elide(text: str, font: QFont, room: int) -> str:
     """``text`` cut with "…" to ``room`` pixels in ``font`` (unchanged when it fits)."""
     metrics = QFontMetrics(font)
-    return text if metrics.horizontalAdvance(text) <= room else metrics.elidedText(
-        text, Qt.TextElideMode.ElideRight, max(room, 0)
+    return (
+        text
+        if metrics.horizontalAdvance(text) <= room
+        else metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(room, 0))
     )

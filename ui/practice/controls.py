@@ -54,7 +54,7 @@ class SourcePicker(QWidget):
         self._sync()
 
     def spec(self) -> str | None:
-        """"0"-style index or a path; None when a file/folder kind has no path yet."""
+        """ "0"-style index or a path; None when a file/folder kind has no path yet."""
         if self.kind.currentData() == WEBCAM:
             return str(self.index.value())
         text = self.path.text().strip()
@@ -165,4 +165,3 @@ class ModePicker(QWidget):
 
     def _sync(self) -> None:
         self.hold.setEnabled(self.combo.currentData()[0] == "pose")
-

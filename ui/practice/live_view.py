@@ -61,8 +61,9 @@ class AccuracyGauge(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         side = min(self.width(), self.height()) - 8
         pen_w = max(6.0, side / 10)
-        rect = QRectF((self.width() - side) / 2 + pen_w / 2, (self.height() - side) / 2 + pen_w / 2,
-                      side - pen_w, side - pen_w)
+        rect = QRectF(
+            (self.width() - side) / 2 + pen_w / 2, (self.height() - side) / 2 + pen_w / 2, side - pen_w, side - pen_w
+        )
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(QColor(90, 90, 90, 90), pen_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
@@ -198,8 +199,11 @@ class PracticeLiveView(QWidget):
 
     def _roles(self) -> dict[str, list[QLabel]]:
         return {
-            "name": [self.pose_label], "sanskrit": [self.sanskrit_label], "cue": self.cue_labels,
-            "timer": [self.hold_label, self.session_label], "step": [self.step_label],
+            "name": [self.pose_label],
+            "sanskrit": [self.sanskrit_label],
+            "cue": self.cue_labels,
+            "timer": [self.hold_label, self.session_label],
+            "step": [self.step_label],
         }
 
     def _apply_fonts(self) -> None:

@@ -138,7 +138,9 @@ class PracticePanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         self.full_screen = FullScreenMode(
-            self.view, layout, layout.indexOf(self.view),
+            self.view,
+            layout,
+            layout.indexOf(self.view),
             [("Start / Stop", self.toggle_run), ("Mute / unmute", lambda: self.set_muted(not self.muted))],
         )
 
@@ -347,8 +349,12 @@ class PracticePanel(QWidget):
         def work(_token: CancelToken) -> Path:
             return save_snapshot(home, bgr, when)
 
-        run_op(self, work, on_success=lambda p: self._say(f"Snapshot saved to {p}"),
-               on_failure=lambda e: self._say(f"Snapshot not saved: {e}", error=True))
+        run_op(
+            self,
+            work,
+            on_success=lambda p: self._say(f"Snapshot saved to {p}"),
+            on_failure=lambda e: self._say(f"Snapshot not saved: {e}", error=True),
+        )
 
     # -- teach a pose / pose library -----------------------------------------------------
     def teach_from_live(self) -> bool:
@@ -417,8 +423,14 @@ class PracticePanel(QWidget):
         if self.library_dialog is not None:
             self.library_dialog.teach_button.setEnabled(False)
         self._say(f"Looking for the pose in {path.name}…")
-        self._photo_op = run_op(self, work, on_success=done, on_failure=failed,
-                                label=f"Looking for the pose in {path.name}…", cancellable=True)
+        self._photo_op = run_op(
+            self,
+            work,
+            on_success=done,
+            on_failure=failed,
+            label=f"Looking for the pose in {path.name}…",
+            cancellable=True,
+        )
         return self._photo_op
 
     def _photo_finished(self) -> None:
@@ -487,8 +499,11 @@ class PracticePanel(QWidget):
         if confirm and self.catalog.is_user_pose(pose_id):
             parent = self.library_dialog if self.library_dialog is not None else self
             answer = QMessageBox.question(
-                parent, "Delete pose", f"Delete your pose {name!r}? This cannot be undone.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+                parent,
+                "Delete pose",
+                f"Delete your pose {name!r}? This cannot be undone.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False

@@ -70,7 +70,9 @@ class TeachPoseDialog(QDialog):
         if image is not None and not image.isNull():
             self.preview.setPixmap(
                 QPixmap.fromImage(image).scaled(
-                    PREVIEW_SIZE, PREVIEW_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                    PREVIEW_SIZE,
+                    PREVIEW_SIZE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )
             )

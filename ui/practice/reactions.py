@@ -47,5 +47,5 @@ def react(event: object, pose_name: Callable[[str], str]) -> Reaction:
 
 
 def step_line(index: int, total: int, name: str, held_s: float, target_s: float) -> str:
-    """"Step 2/8: Tree · 0:12 / 0:20"."""
+    """ "Step 2/8: Tree · 0:12 / 0:20"."""
     return f"Step {index + 1}/{total}: {name} · {format_clock(held_s)} / {format_clock(target_s)}"

@@ -127,8 +127,10 @@ class CueSpeaker(QObject):
             self.status = "Spoken cues are unavailable: Qt Text-to-Speech is not installed."
             return None
         engines = QTextToSpeech.availableEngines()
-        name = self._engine_name or os.environ.get("FIELDMAT_TTS_ENGINE") or (
-            PREFERRED_ENGINE if PREFERRED_ENGINE in engines else None
+        name = (
+            self._engine_name
+            or os.environ.get("FIELDMAT_TTS_ENGINE")
+            or (PREFERRED_ENGINE if PREFERRED_ENGINE in engines else None)
         )
         if name is None or name not in engines:
             self.status = "Spoken cues are unavailable: no speech engine found (install speech-dispatcher)."

@@ -163,9 +163,7 @@ class PracticeWorker(QThread):
             library = load_catalog(cfg.user_pose_dir).library  # a bad user file is skipped, not fatal
             pipeline = PosePipeline(library, estimator, hold_seconds=cfg.hold_seconds)
             try:
-                run = PracticeRun(
-                    PracticeService(self.ctx), pipeline, auto_start=cfg.auto_start, sequence=cfg.sequence
-                )
+                run = PracticeRun(PracticeService(self.ctx), pipeline, auto_start=cfg.auto_start, sequence=cfg.sequence)
                 pace = getattr(source, "fps", None) if not cfg.source.strip().isdigit() else None
                 grabber = LatestFrameGrabber(source, pace_fps=pace)
                 try:
@@ -235,4 +233,3 @@ class PracticeWorker(QThread):
     def _emit_events(self, events: Iterable[object]) -> None:
         for event in events:
             self.session_event.emit(event)
-

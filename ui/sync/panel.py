@@ -136,8 +136,9 @@ class SyncPanel(QWidget):
                 f"{provider_title(r.provider)}: {r.status}, {r.total_pushed} sent, {r.total_pulled} received"
                 for r in summary.results
             ]
-            self._status_bar("Sync " + ("cancelled" if self.controller.cancel_requested else "finished")
-                             + " — " + "; ".join(parts))
+            self._status_bar(
+                "Sync " + ("cancelled" if self.controller.cancel_requested else "finished") + " — " + "; ".join(parts)
+            )
         for result in summary.results:
             if result.needs_reconnect:
                 self.open_connect_dialog(result.provider)

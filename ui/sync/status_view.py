@@ -120,8 +120,9 @@ class SyncStatusView(QWidget):
             self.auto_sync.setEnabled(False)
             self.auto_sync.setToolTip("Automatic sync is not available here; press Sync instead.")
         else:
-            self.auto_sync.setToolTip("While offline, Fieldmat checks every minute whether the accounts answer "
-                                      "again, then syncs.")
+            self.auto_sync.setToolTip(
+                "While offline, Fieldmat checks every minute whether the accounts answer again, then syncs."
+            )
 
         top = QHBoxLayout()
         top.addWidget(self.state_label, 1)

@@ -37,9 +37,7 @@ def upgrade() -> None:
         ["session_id", "pose_id", "pose_name", "accuracy", "hold_s", "started_at"],
         unique=False,
     )
-    op.create_index(
-        "ix_lineup_entry_starting", "lineup_entry", ["match_id", "starting", "player_id"], unique=False
-    )
+    op.create_index("ix_lineup_entry_starting", "lineup_entry", ["match_id", "starting", "player_id"], unique=False)
     op.create_index(
         "ix_match_event_kind_stats",
         "match_event",
