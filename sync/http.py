@@ -315,6 +315,7 @@ class Api:
         path: str,
         *,
         json_body: Any = None,
+        content: bytes | None = None,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         idempotent: bool = True,
@@ -324,7 +325,8 @@ class Api:
     ) -> httpx.Response:
         """Send with retries. Returns any non-retryable response (2xx, 4xx) for the caller.
 
-        ``path`` may be a full URL (a pre-signed download); ``credentials=False`` sends it without
+        ``content``: a body already encoded as JSON (sent as ``application/json``), instead of
+        ``json_body``. ``path`` may be a full URL (a pre-signed download); ``credentials=False`` sends it without
         this Api's auth. ``parse_json``: a 2xx whose body is not JSON is retried
         like a 5xx (then ``ProtocolError``). ``idempotent=False`` retries only errors where
         the request surely was not sent (refused connection), plus 429; other failures raise at
@@ -346,8 +348,9 @@ class Api:
                     method,
                     self.url(path),
                     json=json_body,
+                    content=content,
                     params=params,
-                    headers=headers,
+                    headers=headers if content is None else {**(headers or {}), "Content-Type": "application/json"},
                     auth=use_auth if use_auth is not None else httpx.USE_CLIENT_DEFAULT,
                     follow_redirects=follow_redirects,
                 )

@@ -48,15 +48,20 @@ def among(column: Any, values: Iterable[str]) -> Any:
     return col(column).in_(select(table.c.value))
 
 
+# The page as ONE row of JSON arrays: a row per entry would hand the GIL back and forth with the
+# push's reader and writer threads once per entry (SQLite gives it back while it steps).
+_LOAD_PENDING = (
+    "SELECT json_group_array(seq), json_group_array(entity), json_group_array(entity_id), "
+    "json_group_array(op), json_group_array(attempts) FROM (SELECT seq, entity, entity_id, op, attempts "
+    "FROM outbox WHERE status = 'pending' AND provider = ? AND seq > ? ORDER BY seq LIMIT ?)"
+)
+
+
 def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int = 1000) -> list[QueuedChange]:
     """Pending outbox entries of ``provider`` in order (``seq`` > ``after_seq``)."""
     with ctx.db.session() as s:
-        rows = sqlite_cursor(s).execute(
-            "SELECT seq, entity, entity_id, op, attempts FROM outbox "
-            "WHERE status = 'pending' AND provider = ? AND seq > ? ORDER BY seq LIMIT ?",
-            (provider, after_seq, limit),
-        )
-        return [QueuedChange(*row) for row in rows.fetchall()]
+        columns = sqlite_cursor(s).execute(_LOAD_PENDING, (provider, after_seq, limit)).fetchone()
+    return list(map(QueuedChange, *(json.loads(c) for c in columns)))
 
 
 def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str] | None = None) -> set[str]:

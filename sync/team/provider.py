@@ -18,16 +18,13 @@ Pull lives in :mod:`sync.team.pull`; addresses, sign-in and shared names in :mod
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlmodel import Session, col, select
 
-from app.db import sqlite_cursor
 from app.models.match import LineupEntry, MatchEvent
 from app.outbox import pending_count
 from sync import state
@@ -36,6 +33,7 @@ from sync.http import Api, detail_of, parse_dt
 from sync.provider import SyncRun
 from sync.state import QueuedChange
 from sync.team.api import BATCH, ITEM_PATH, LABEL, PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
+from sync.team.batches import BatchMarks, BatchRead, EventReader
 from sync.team.pull import TeamPull
 from sync.team.records import (
     MODELS,
@@ -44,32 +42,16 @@ from sync.team.records import (
     local_snapshot,
     missing_refs,
     payload,
-    payload_of_sql,
     remote_updated_at,
     same_content,
-    sql_payload_columns,
 )
 
 if TYPE_CHECKING:
     from app.context import AppContext
 
 log = logging.getLogger(__name__)
+PENDING_PAGE = 5000  # outbox entries read at a time
 _EVENT_COLUMNS = tuple(MatchEvent.__table__.columns)  # type: ignore[attr-defined]
-_EVENT_TABLE = MatchEvent.__tablename__
-# Batch rows as plain tuples: (updated_at as stored text, deleted, then the payload's columns).
-_UPDATED_AT, _DELETED, _FIELDS_AT = 0, 1, 2
-_READ_EVENTS = (
-    f"SELECT updated_at, deleted, {sql_payload_columns('event')} FROM {_EVENT_TABLE} "
-    "WHERE id IN (SELECT value FROM json_each(?))"
-)
-_READ_STAMPS = f"SELECT id, updated_at FROM {_EVENT_TABLE} WHERE id IN (SELECT value FROM json_each(?))"
-# The server's answers for event batches are written to the outbox once this many events or
-# seconds have gathered: each commit is a durable disk flush (10-20 ms on a busy disk), and
-# per 500-event batch they were the largest cost left on the client. Marks lost in a crash
-# cost a resend that the server answers "replayed" (a POST of a known id changes nothing:
-# openapi.yaml), never a loss or a duplicate.
-MARKS_PER_WRITE = 5000
-MARKS_EVERY_S = 2.0
 
 
 def _create_path(entity: str, row: Any) -> str:
@@ -101,37 +83,35 @@ class TeamProvider:
         with self.ctx.db.session() as s:
             total = pending_count(s, PROVIDER)
         run.progress("changes", 0, total)
-        marks = _BatchMarks(self.ctx)
+        reader, marks = EventReader(self.ctx), BatchMarks(self.ctx)
         try:
-            self._push_all(run, api, marks, total)
+            self._push_all(run, api, reader, marks, total)
         finally:
+            reader.close()
             # Whatever stops the run (an error, a cancel), what the server confirmed is recorded.
-            marks.flush()
+            marks.close()
 
-    def _push_all(self, run: SyncRun, api: Api, marks: _BatchMarks, total: int) -> None:
+    def _push_all(self, run: SyncRun, api: Api, reader: EventReader, marks: BatchMarks, total: int) -> None:
         done = 0
         after = 0
         while True:
-            entries = state.load_pending(self.ctx, PROVIDER, after, 2000)
+            entries = state.load_pending(self.ctx, PROVIDER, after, PENDING_PAGE)
             if not entries:
                 break
             after = entries[-1].seq or after
-            i = 0
-            while i < len(entries):
+            spans = _spans(entries)
+            for k, (i, j) in enumerate(spans):
                 run.check_cancelled()
-                entry = entries[i]
-                if _is_event_upsert(entry):
-                    j = i
-                    while j < len(entries) and j - i < BATCH and _is_event_upsert(entries[j]):
-                        j += 1
-                    self._push_events(run, api, entries[i:j], marks)
-                    done += j - i
-                    i = j
+                if _is_event_upsert(entries[i]):
+                    read = reader.read(_ids(entries[i:j]))
+                    if k + 1 < len(spans) and _is_event_upsert(entries[spans[k + 1][0]]):
+                        # The next batch is read while this one is on the wire.
+                        reader.read_ahead(_ids(entries[spans[k + 1][0] : spans[k + 1][1]]))
+                    self._push_events(run, api, entries[i:j], read, marks)
                 else:
                     marks.flush()
-                    self._push_one(run, api, entry)
-                    done += 1
-                    i += 1
+                    self._push_one(run, api, entries[i])
+                done += j - i
                 run.progress("changes", done, total)
 
     # -- helpers writing outcomes --------------------------------------------------------------
@@ -296,28 +276,21 @@ class TeamProvider:
             return
         self._handle_failure(run, entry, response)
 
-    # -- event batches -------------------------------------------------------------------------
-    # The hot path of a push (bench/sync_push.py): plain sqlite3 statements and tuples, not ORM
-    # objects or SQLAlchemy statements, whose per-row and per-statement work cost more than
-    # the server's; and the outbox marks of several batches are written in one transaction.
-    def _push_events(self, run: SyncRun, api: Api, entries: list[QueuedChange], marks: _BatchMarks) -> None:
-        ids = [e.entity_id for e in entries]
-        with self.ctx.db.session() as s:
-            found = sqlite_cursor(s).execute(_READ_EVENTS, (json.dumps(ids),)).fetchall()
-            rows = {r[_FIELDS_AT]: r for r in found}
-            versions = state.get_versions(s, PROVIDER, "event", ids)
+    # -- event batches (the hot path: sync.team.batches) ---------------------------------------
+    def _push_events(
+        self, run: SyncRun, api: Api, entries: list[QueuedChange], read: BatchRead, marks: BatchMarks
+    ) -> None:
+        stamps = dict(zip(read.ids, read.stamps, strict=True))
         batch: list[QueuedChange] = []
         singles: list[QueuedChange] = []
-        seen: set[str] = set()
         for e in entries:
-            row = rows.get(e.entity_id)
-            if row is None or row[_DELETED] or e.entity_id in versions or e.entity_id in seen:
-                singles.append(e)
-            else:
-                seen.add(e.entity_id)
+            # Deleted, already sent or gone events (and a repeated entry) go one by one.
+            if stamps.pop(e.entity_id, None) is not None:
                 batch.append(e)
+            else:
+                singles.append(e)
         if batch:
-            self._send_batch(run, api, batch, rows, marks)
+            self._send_batch(run, api, batch, read.body, dict(zip(read.ids, read.stamps, strict=True)), marks)
         if singles:
             marks.flush()  # the one-by-one path writes its own outcomes: keep the outbox in order
             for e in singles:
@@ -325,10 +298,11 @@ class TeamProvider:
                 self._push_one(run, api, e)
 
     def _send_batch(
-        self, run: SyncRun, api: Api, batch: list[QueuedChange], rows: dict[str, tuple[Any, ...]], marks: _BatchMarks
+        self, run: SyncRun, api: Api, batch: list[QueuedChange], body: str, stamps: dict[str, str], marks: BatchMarks
     ) -> None:
-        body = {"events": [payload_of_sql("event", rows[e.entity_id][_FIELDS_AT:]) for e in batch]}
-        response = api.request("POST", "/api/sync/events", json_body=body)
+        # SQLite built the body: the same JSON json.dumps would give but for spacing and
+        # escaping (tests/sync/test_team_payload_paths.py).
+        response = api.request("POST", "/api/sync/events", content=body.encode())
         if response.status_code in (400, 413, 422):
             # The batch as a whole was refused: send one by one so only the bad ones are rejected.
             marks.flush()
@@ -349,7 +323,7 @@ class TeamProvider:
             result = by_id.get(e.entity_id)
             status = result.get("status") if result else None
             if status == "created":
-                marks.created.append((e.seq, e.entity_id, rows[e.entity_id][_UPDATED_AT]))
+                marks.created.append((e.seq, e.entity_id, stamps[e.entity_id]))
                 pushed += 1
             elif status == "replayed":
                 replayed.append(e)
@@ -362,8 +336,7 @@ class TeamProvider:
         if len(by_id) < len(batch):
             run.warn("The team server did not answer for every event of a batch; the rest go next time.")
         run.pushed("events", pushed)
-        if marks.due():
-            marks.flush()
+        marks.write_behind()
         if replayed:
             marks.flush()
             self._reconcile_replayed(run, api, replayed, self._event_rows([e.entity_id for e in replayed]))
@@ -441,52 +414,28 @@ class TeamProvider:
         TeamPull(self.ctx).pull(run)
 
 
-class _BatchMarks:
-    """What the server answered for sent event batches, until it is written to the outbox.
-
-    ``flush`` writes them in one transaction. An event is closed only if it did not change
-    again while it was being sent (its stored ``updated_at`` text is still the one sent).
-    """
-
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        self.created: list[tuple[int, str, str]] = []  # (outbox seq, event id, updated_at sent)
-        self.rejected: list[tuple[int, str]] = []  # (outbox seq, the server's detail)
-        self.unanswered: list[int] = []
-        self.written_at = time.monotonic()
-
-    def due(self) -> bool:
-        """Write now? (enough marks or time gathered; a refusal is written at once)."""
-        return (
-            len(self.created) >= MARKS_PER_WRITE
-            or time.monotonic() - self.written_at >= MARKS_EVERY_S
-            or bool(self.rejected or self.unanswered)
-        )
-
-    def flush(self) -> None:
-        self.written_at = time.monotonic()
-        if not (self.created or self.rejected or self.unanswered):
-            return
-        now = self.ctx.clock()
-        with self.ctx.db.write() as s:
-            ids = json.dumps([event_id for _, event_id, _ in self.created])
-            current = dict(sqlite_cursor(s).execute(_READ_STAMPS, (ids,)).fetchall())
-            # The server holds the version we sent; its updated_at arrives with the next pull.
-            sent = {event_id: SENT + stamp for _, event_id, stamp in self.created}
-            state.set_versions(s, PROVIDER, "event", sent, now)
-            state.mark_done(s, [seq for seq, event_id, stamp in self.created if current.get(event_id) == stamp], now)
-            for seq, event_id, stamp in self.created:
-                if current.get(event_id) != stamp:
-                    state.note_attempt(s, seq)
-            for seq, detail in self.rejected:
-                state.mark_rejected(s, seq, detail, now)
-            for seq in self.unanswered:
-                state.note_attempt(s, seq, "no answer for this event in the batch")
-        self.created, self.rejected, self.unanswered = [], [], []
-
-
 def _is_event_upsert(entry: QueuedChange) -> bool:
     return entry.entity == "event" and entry.op == "upsert"
+
+
+def _ids(entries: list[QueuedChange]) -> list[str]:
+    """The entries' record ids, each once."""
+    return list(dict.fromkeys(e.entity_id for e in entries))
+
+
+def _spans(entries: list[QueuedChange]) -> list[tuple[int, int]]:
+    """``entries`` cut into [start, end) spans: runs of event upserts of up to ``BATCH``
+    (one batch each), and every other entry alone."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(entries):
+        j = i + 1
+        if _is_event_upsert(entries[i]):
+            while j < len(entries) and j - i < BATCH and _is_event_upsert(entries[j]):
+                j += 1
+        spans.append((i, j))
+        i = j
+    return spans
 
 
 def _current_of(body: Any) -> Any:

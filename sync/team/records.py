@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, SQLModel
 
 from app.match.schema import SCHEMAS
-from app.models.base import from_sql_ts
 from app.models.match import Match, MatchEvent, Player, Team
 from sync.errors import ProtocolError
 from sync.http import iso, parse_dt
@@ -27,19 +25,29 @@ def payload(entity: str, row: Any) -> dict[str, Any]:
     return SCHEMAS[entity].from_row(row).payload()
 
 
-def sql_payload_columns(entity: str) -> str:
-    """The columns ``payload_of_sql`` reads, for a plain SQL statement."""
+def _sql_iso(column: str) -> str:
+    """SQL for ``iso(value)`` of a timestamp stored as SQLAlchemy's text
+    ("YYYY-MM-DD HH:MM:SS.ffffff", UTC): "YYYY-MM-DDTHH:MM:SS.ffffffZ", with no fraction when
+    it is zero, as Python's ``isoformat`` writes it."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE replace(substr({column}, 1, 19), ' ', 'T') || "
+        f"CASE WHEN substr({column}, 20) IN ('', '.000000') THEN '' ELSE substr({column}, 20) END || 'Z' END"
+    )
+
+
+def sql_payload_json(entity: str, table: str = "") -> str:
+    """An SQL expression giving ``payload(entity, row)`` as JSON text, built by SQLite's
+    ``json_object`` from the row's columns (of ``table``, an alias, when given): the
+    event-batch hot path (bench/sync_push.py), where building dicts and encoding them in
+    Python cost more than the server's work. tests/sync/test_team_payload_paths.py checks it
+    equals ``payload`` for every kind."""
     columns = SCHEMAS[entity].COLUMNS  # wire name -> local column, where they differ
-    return ", ".join(("id", *(columns.get(name, name) for name in FIELDS[entity])))
-
-
-def payload_of_sql(entity: str, values: Sequence[Any]) -> dict[str, Any]:
-    """``payload`` from a plain SQLite row of ``sql_payload_columns`` (timestamps as stored text),
-    without an ORM object or SQLAlchemy's per-value conversions: the event-batch hot path."""
-    out: dict[str, Any] = {"id": values[0]}
-    for (name, is_dt), value in zip(_COLUMNS[entity], values[1:], strict=True):
-        out[name] = iso(from_sql_ts(value)) if is_dt and value is not None else value
-    return out
+    prefix = f"{table}." if table else ""
+    pairs = [f"'id', {prefix}id"]
+    for name in FIELDS[entity]:
+        column = prefix + columns.get(name, name)
+        pairs.append(f"'{name}', {_sql_iso(column) if name in DATETIME_FIELDS else column}")
+    return f"json_object({', '.join(pairs)})"
 
 
 def local_snapshot(entity: str, row: Any) -> dict[str, Any]:

@@ -1,0 +1,175 @@
+"""The event-batch hot path of a team push (bench/sync_push.py): what is read before a batch
+goes and written after its answer, kept off the wire's critical path.
+
+- ``EventReader`` reads a batch: the body as JSON text built by SQLite, of the events never
+  sent and not deleted (the others go one by one). ``read_ahead`` starts the next batch's
+  read on a reader thread while the current batch is on the wire: SQLite does that work with
+  the GIL released, so it overlaps the wait for the server.
+- ``BatchMarks`` gathers the server's answers and writes them to the outbox behind the push,
+  on a writer thread, while the next batch is on the wire: each write is a durable commit (an
+  fsync, 10-20 ms on a busy disk), which on the push's own thread stalled the wire. While the
+  writer is busy, the answers that arrive gather for its next transaction.
+
+Plain sqlite3 statements over JSON arrays throughout, one statement per step whatever the
+number of events: ORM objects and SQLAlchemy statements cost more per row than the server.
+Marks lost in a crash cost a resend that the server answers "replayed" (a POST of a known id
+changes nothing: openapi.yaml), never a loss or a duplicate (tests/sync/test_push_marks.py).
+An event edited after its batch was read is sent as read; its mark then finds a newer
+``updated_at`` and leaves it queued.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, NamedTuple
+
+from app.db import sqlite_cursor
+from app.models.base import sql_ts
+from app.models.match import MatchEvent
+from app.models.sync import OutboxEntry, SyncCursor
+from sync import state
+from sync.team.api import PROVIDER, SENT
+from sync.team.records import sql_payload_json
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+
+_EVENTS = MatchEvent.__tablename__
+_CURSORS = SyncCursor.__tablename__
+_OUTBOX = OutboxEntry.__tablename__
+# One batch in ONE result row: the body's JSON text (the events that can go in a batch: not
+# deleted, never sent), then their ids and stored updated_at texts as JSON arrays, in the same
+# order. One row, not a row per event, because SQLite gives the GIL back while it works and a
+# fetch per row would hand it back and forth 500 times with the threads on the wire.
+_READ_BATCH = f"""
+SELECT '{{"events":[' || ifnull(group_concat(payload, ','), '') || ']}}',
+       json_group_array(id), json_group_array(updated_at)
+FROM (SELECT e.id AS id, e.updated_at AS updated_at, {sql_payload_json("event", "e")} AS payload
+      FROM json_each(?1) AS j JOIN {_EVENTS} AS e ON e.id = j.value
+      WHERE NOT e.deleted
+        AND NOT EXISTS (SELECT 1 FROM {_CURSORS} AS c WHERE c.provider = ?2 AND c.resource = ?3 || e.id)
+      ORDER BY j.key)
+"""
+# Marks, given a JSON array of [outbox seq, event id, updated_at sent]: the server holds what we
+# sent (its updated_at arrives with the next pull); an entry closes only if the event is
+# unchanged since, else it counts an attempt and stays queued.
+_SET_SENT = f"""
+INSERT INTO {_CURSORS} (provider, resource, cursor, updated_at)
+SELECT ?1, ?2 || json_extract(value, '$[1]'), ?3 || json_extract(value, '$[2]'), ?4 FROM json_each(?5) WHERE true
+ON CONFLICT (provider, resource) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
+"""
+# "+status": look the entries up by seq, not by walking every pending entry of the queue index.
+_CLOSE_UNCHANGED = f"""
+UPDATE {_OUTBOX} SET status = 'done', done_at = ?1, attempts = attempts + 1, last_error = NULL
+WHERE +status = 'pending' AND seq IN (
+    SELECT json_extract(j.value, '$[0]') FROM json_each(?2) AS j JOIN {_EVENTS} AS e
+    ON e.id = json_extract(j.value, '$[1]') AND e.updated_at = json_extract(j.value, '$[2]'))
+"""
+_COUNT_CHANGED = f"""
+UPDATE {_OUTBOX} SET attempts = attempts + 1
+WHERE +status = 'pending' AND seq IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))
+"""
+
+
+class BatchRead(NamedTuple):
+    """What of a batch can go in one request: ``body`` (JSON text), ``ids`` of the events in it
+    and their ``stamps`` (stored updated_at text). The batch's other entries go one by one."""
+
+    body: str
+    ids: list[str]
+    stamps: list[str]
+
+
+class EventReader:
+    """Reads batches; one read may run ahead on the reader thread. ``close`` stops it."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldmat-push-reader")
+        self._ahead: tuple[list[str], Future[BatchRead]] | None = None
+
+    def read_ahead(self, ids: list[str]) -> None:
+        """Start reading ``ids`` now; the next ``read(ids)`` takes the result."""
+        self._ahead = (ids, self._thread.submit(self._read, ids))
+
+    def read(self, ids: list[str]) -> BatchRead:
+        ahead = self._ahead
+        if ahead is not None and ahead[0] == ids:
+            self._ahead = None
+            return ahead[1].result()
+        return self._read(ids)
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True, cancel_futures=True)
+
+    def _read(self, ids: list[str]) -> BatchRead:
+        with self.ctx.db.session() as s:
+            body, batch_ids, stamps = (
+                sqlite_cursor(s)
+                .execute(_READ_BATCH, (json.dumps(ids), PROVIDER, state.version_key("event", "")))
+                .fetchone()
+            )
+        return BatchRead(body, json.loads(batch_ids), json.loads(stamps))
+
+
+class BatchMarks:
+    """What the server answered for sent event batches, until it is written to the outbox.
+
+    ``write_behind`` hands what gathered to the writer thread (unless it is still writing: then
+    it gathers on); ``flush`` writes everything and waits, before the push
+    writes any outcome of its own (the outbox stays in order); ``close`` flushes and stops the
+    writer. A failed write raises at the next call. Each write is one transaction; an event is
+    closed only if it did not change again while it was being sent (its stored ``updated_at``
+    text is still the one sent).
+    """
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.created: list[tuple[int, str, str]] = []  # (outbox seq, event id, updated_at sent)
+        self.rejected: list[tuple[int, str]] = []  # (outbox seq, the server's detail)
+        self.unanswered: list[int] = []  # outbox seqs the batch's answer left out
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldmat-push-marks")
+        self._writing: Future[None] | None = None
+
+    def write_behind(self) -> None:
+        if self._writing is not None:
+            if not self._writing.done():
+                return
+            self._writing.result()  # a failed write stops the push here
+        self._writing = self._thread.submit(self._write, *self._take())
+
+    def flush(self) -> None:
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+        self._write(*self._take())
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def _take(self) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]], list[int]]:
+        taken = (self.created, self.rejected, self.unanswered)
+        self.created, self.rejected, self.unanswered = [], [], []
+        return taken
+
+    def _write(
+        self, created: list[tuple[int, str, str]], rejected: list[tuple[int, str]], unanswered: list[int]
+    ) -> None:
+        if not (created or rejected or unanswered):
+            return
+        now = self.ctx.clock()
+        with self.ctx.db.write() as s:
+            if created:
+                marks, stamp = json.dumps(created), sql_ts(now)
+                cursor = sqlite_cursor(s)
+                cursor.execute(_SET_SENT, (PROVIDER, state.version_key("event", ""), SENT, stamp, marks))
+                cursor.execute(_CLOSE_UNCHANGED, (stamp, marks))
+                cursor.execute(_COUNT_CHANGED, (marks,))
+            for seq, detail in rejected:
+                state.mark_rejected(s, seq, detail, now)
+            for seq in unanswered:
+                state.note_attempt(s, seq, "no answer for this event in the batch")
