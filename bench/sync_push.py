@@ -8,6 +8,12 @@ pushes to an emulator; every request it sent is recorded, and a bare ``httpx.Cli
 fresh emulator of the same kind, in the same run. ``--rounds`` alternating rounds; the best
 of each side counts (the machine may be shared). The LAST line is exactly
 ``events_per_s <x> bare_events_per_s <y> ratio <x/y>``. Target: ratio >= 0.8.
+
+Each emulator (tests/emulators/team.py) runs in a process of its own, as a server does: in
+the client's process it would share one interpreter lock with the client, so every step of
+the server's work would wait for the client's and the other way round, which no deployment
+does. The app's push does its database work (reading batches, marking the outbox) on threads
+beside the wire; the bare client has none to do.
 """
 
 from __future__ import annotations
@@ -16,12 +22,16 @@ import argparse
 import gc
 import json
 import logging
+import multiprocessing
 import os
 import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -31,6 +41,49 @@ from keyring.backends import fail
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 LOGIN_PATH = "/api/auth/login"
+EMAIL, PASSWORD = "bench@example.org", "bench-password"
+
+
+def _serve(conn: Connection) -> None:
+    """The emulator's process: serve until told to stop; answer how many events it stores."""
+    from tests.emulators.server import LocalServer
+    from tests.emulators.team import TeamServer
+
+    app = TeamServer()
+    app.add_user(EMAIL, PASSWORD)
+    with LocalServer(app) as server:
+        conn.send((server.url, server.requests))
+        while (command := conn.recv()) != "stop":
+            if command == "stored":
+                conn.send(sum(1 for e in app.records("event").values() if not e["deleted"]))
+            elif command == "requests":
+                conn.send(server.requests)
+
+
+class Emulator:
+    """A fresh team-server emulator in its own process (see the module docstring)."""
+
+    def __init__(self, conn: Connection, url: str) -> None:
+        self.conn = conn
+        self.url = url
+
+    def ask(self, command: str) -> int:
+        self.conn.send(command)
+        return int(self.conn.recv())
+
+
+@contextmanager
+def emulator() -> Iterator[Emulator]:
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs,), daemon=True)
+    process.start()
+    try:
+        url, _requests = ours.recv()
+        yield Emulator(ours, url)
+    finally:
+        ours.send("stop")
+        process.join(timeout=30)
 
 
 def main() -> int:
@@ -90,8 +143,6 @@ def app_push(events: int) -> tuple[float, int, list[tuple[str, str, bytes]], str
     from sync import accounts
     from sync.engine import SyncEngine
     from sync.http import make_client
-    from tests.emulators.server import LocalServer
-    from tests.emulators.team import TeamServer
 
     sent: list[tuple[str, str, bytes]] = []
 
@@ -107,10 +158,8 @@ def app_push(events: int) -> tuple[float, int, list[tuple[str, str, bytes]], str
         home = Path(tmp)
         os.environ["FIELDMAT_HOME"] = str(home)
         ctx = AppContext.create(home)
-        app = TeamServer()
-        app.add_user("bench@example.org", "bench-password")
-        with LocalServer(app) as server:
-            accounts.connect(ctx, "team", server.url, "bench@example.org", "bench-password")
+        with emulator() as server:
+            accounts.connect(ctx, "team", server.url, EMAIL, PASSWORD)
             now = datetime.now(UTC)
             with ctx.db.write() as s:
                 team = Team(name="Bench FC", updated_at=now)
@@ -136,16 +185,16 @@ def app_push(events: int) -> tuple[float, int, list[tuple[str, str, bytes]], str
                     )
                     s.add(ev)
                     enqueue(s, "event", ev.id)
-            before = server.requests
+            before = server.ask("requests")
             engine = SyncEngine(ctx, client_factory=recording_client)
             settle(ctx.db.path)
             start = time.perf_counter()
             summary = engine.run(providers=["team"], pull=False)
             elapsed = time.perf_counter() - start
-            requests = server.requests - before
+            requests = server.ask("requests") - before
             with ctx.db.session() as s:
                 left = pending_count(s, "team")
-            stored = sum(1 for e in app.records("event").values() if not e["deleted"])
+            stored = server.ask("stored")
         ctx.close()
     problem = (
         "" if summary.ok and not left and stored == events else f"{summary.describe()} pending={left} stored={stored}"
@@ -155,13 +204,8 @@ def app_push(events: int) -> tuple[float, int, list[tuple[str, str, bytes]], str
 
 def bare_push(sent: list[tuple[str, str, bytes]], events: int) -> tuple[float, int]:
     """Send the app's recorded requests (sign-in excluded) with a plain signed-in httpx client."""
-    from tests.emulators.server import LocalServer
-    from tests.emulators.team import TeamServer
-
-    app = TeamServer()
-    app.add_user("bench@example.org", "bench-password")
-    with LocalServer(app) as server, httpx.Client(timeout=30.0) as client:
-        login = client.post(server.url + LOGIN_PATH, json={"email": "bench@example.org", "password": "bench-password"})
+    with emulator() as server, httpx.Client(timeout=30.0) as client:
+        login = client.post(server.url + LOGIN_PATH, json={"email": EMAIL, "password": PASSWORD})
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         # The same batches as Python objects: the bare client encodes them as the app does.
         work = [(m, p, json.loads(b) if b else None) for m, p, b in sent if p != LOGIN_PATH]
@@ -172,7 +216,7 @@ def bare_push(sent: list[tuple[str, str, bytes]], events: int) -> tuple[float, i
             response.raise_for_status()
             response.json()
         elapsed = time.perf_counter() - start
-        stored = sum(1 for e in app.records("event").values() if not e["deleted"])
+        stored = server.ask("stored")
     return elapsed, stored
 
 

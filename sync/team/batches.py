@@ -6,9 +6,9 @@ goes and written after its answer, kept off the wire's critical path.
   read on a reader thread while the current batch is on the wire: SQLite does that work with
   the GIL released, so it overlaps the wait for the server.
 - ``BatchMarks`` gathers the server's answers and writes them to the outbox behind the push,
-  on a writer thread, while the next batch is on the wire: each write is a durable commit (an
-  fsync, 10-20 ms on a busy disk), which on the push's own thread stalled the wire. While the
-  writer is busy, the answers that arrive gather for its next transaction.
+  on a writer thread, while the next batches are on the wire: each write is a durable commit
+  (an fsync, 10-20 ms on a busy disk), which on the push's own thread stalled the wire. While
+  the writer is busy, the answers that arrive gather for its next transaction.
 
 Plain sqlite3 statements over JSON arrays throughout, one statement per step whatever the
 number of events: ORM objects and SQLAlchemy statements cost more per row than the server.
@@ -34,6 +34,9 @@ from sync.team.records import sql_payload_json
 
 if TYPE_CHECKING:
     from app.context import AppContext
+
+# Answers gathered before a write: each transaction costs its own commit besides its rows.
+MARKS_PER_WRITE = 1000
 
 _EVENTS = MatchEvent.__tablename__
 _CURSORS = SyncCursor.__tablename__
@@ -116,8 +119,8 @@ class EventReader:
 class BatchMarks:
     """What the server answered for sent event batches, until it is written to the outbox.
 
-    ``write_behind`` hands what gathered to the writer thread (unless it is still writing: then
-    it gathers on); ``flush`` writes everything and waits, before the push
+    ``write_behind`` hands what gathered to the writer thread once ``MARKS_PER_WRITE`` answers
+    did (unless it is still writing: then it gathers on); ``flush`` writes everything and waits, before the push
     writes any outcome of its own (the outbox stays in order); ``close`` flushes and stops the
     writer. A failed write raises at the next call. Each write is one transaction; an event is
     closed only if it did not change again while it was being sent (its stored ``updated_at``
@@ -133,6 +136,8 @@ class BatchMarks:
         self._writing: Future[None] | None = None
 
     def write_behind(self) -> None:
+        if len(self.created) < MARKS_PER_WRITE and not (self.rejected or self.unanswered):
+            return
         if self._writing is not None:
             if not self._writing.done():
                 return
@@ -167,8 +172,8 @@ class BatchMarks:
                 marks, stamp = json.dumps(created), sql_ts(now)
                 cursor = sqlite_cursor(s)
                 cursor.execute(_SET_SENT, (PROVIDER, state.version_key("event", ""), SENT, stamp, marks))
-                cursor.execute(_CLOSE_UNCHANGED, (stamp, marks))
-                cursor.execute(_COUNT_CHANGED, (marks,))
+                if cursor.execute(_CLOSE_UNCHANGED, (stamp, marks)).rowcount < len(created):
+                    cursor.execute(_COUNT_CHANGED, (marks,))
             for seq, detail in rejected:
                 state.mark_rejected(s, seq, detail, now)
             for seq in unanswered:

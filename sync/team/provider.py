@@ -18,6 +18,7 @@ Pull lives in :mod:`sync.team.pull`; addresses, sign-in and shared names in :mod
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from app.context import AppContext
 
 log = logging.getLogger(__name__)
+_NONE: dict[str, Any] = {}
 PENDING_PAGE = 5000  # outbox entries read at a time
 _EVENT_COLUMNS = tuple(MatchEvent.__table__.columns)  # type: ignore[attr-defined]
 
@@ -99,14 +101,15 @@ class TeamProvider:
             if not entries:
                 break
             after = entries[-1].seq or after
+            ids = [e.entity_id for e in entries]
             spans = _spans(entries)
-            for k, (i, j) in enumerate(spans):
+            for k, (i, j, batched) in enumerate(spans):
                 run.check_cancelled()
-                if _is_event_upsert(entries[i]):
-                    read = reader.read(_ids(entries[i:j]))
-                    if k + 1 < len(spans) and _is_event_upsert(entries[spans[k + 1][0]]):
+                if batched:
+                    read = reader.read(list(dict.fromkeys(ids[i:j])))
+                    if k + 1 < len(spans) and spans[k + 1][2]:
                         # The next batch is read while this one is on the wire.
-                        reader.read_ahead(_ids(entries[spans[k + 1][0] : spans[k + 1][1]]))
+                        reader.read_ahead(list(dict.fromkeys(ids[spans[k + 1][0] : spans[k + 1][1]])))
                     self._push_events(run, api, entries[i:j], read, marks)
                 else:
                     marks.flush()
@@ -280,15 +283,18 @@ class TeamProvider:
     def _push_events(
         self, run: SyncRun, api: Api, entries: list[QueuedChange], read: BatchRead, marks: BatchMarks
     ) -> None:
-        stamps = dict(zip(read.ids, read.stamps, strict=True))
-        batch: list[QueuedChange] = []
+        batch: list[QueuedChange] = entries
         singles: list[QueuedChange] = []
-        for e in entries:
-            # Deleted, already sent or gone events (and a repeated entry) go one by one.
-            if stamps.pop(e.entity_id, None) is not None:
-                batch.append(e)
-            else:
-                singles.append(e)
+        if len(read.ids) < len(entries):  # not the usual case: every entry a never-sent event
+            unsent = set(read.ids)
+            batch, singles = [], []
+            for e in entries:
+                # Deleted, already sent or gone events (and a repeated entry) go one by one.
+                if e.entity_id in unsent:
+                    unsent.discard(e.entity_id)
+                    batch.append(e)
+                else:
+                    singles.append(e)
         if batch:
             self._send_batch(run, api, batch, read.body, dict(zip(read.ids, read.stamps, strict=True)), marks)
         if singles:
@@ -317,15 +323,19 @@ class TeamProvider:
         if not isinstance(results, list):
             raise ProtocolError("The team server answered the event batch without results.")
         by_id = {r.get("id"): r for r in results if isinstance(r, dict)}
+        created = [
+            (e.seq, e.entity_id, stamps[e.entity_id])
+            for e in batch
+            if by_id.get(e.entity_id, _NONE).get("status") == "created"
+        ]
+        marks.created += created
         replayed: list[QueuedChange] = []
-        pushed = 0
-        for e in batch:
+        for e in batch if len(created) < len(batch) else ():
             result = by_id.get(e.entity_id)
             status = result.get("status") if result else None
             if status == "created":
-                marks.created.append((e.seq, e.entity_id, stamps[e.entity_id]))
-                pushed += 1
-            elif status == "replayed":
+                continue
+            if status == "replayed":
                 replayed.append(e)
             elif status == "rejected":
                 detail = str((result or {}).get("detail") or "refused by the team server")
@@ -335,7 +345,7 @@ class TeamProvider:
                 marks.unanswered.append(e.seq)
         if len(by_id) < len(batch):
             run.warn("The team server did not answer for every event of a batch; the rest go next time.")
-        run.pushed("events", pushed)
+        run.pushed("events", len(created))
         marks.write_behind()
         if replayed:
             marks.flush()
@@ -414,27 +424,16 @@ class TeamProvider:
         TeamPull(self.ctx).pull(run)
 
 
-def _is_event_upsert(entry: QueuedChange) -> bool:
-    return entry.entity == "event" and entry.op == "upsert"
-
-
-def _ids(entries: list[QueuedChange]) -> list[str]:
-    """The entries' record ids, each once."""
-    return list(dict.fromkeys(e.entity_id for e in entries))
-
-
-def _spans(entries: list[QueuedChange]) -> list[tuple[int, int]]:
-    """``entries`` cut into [start, end) spans: runs of event upserts of up to ``BATCH``
-    (one batch each), and every other entry alone."""
-    spans: list[tuple[int, int]] = []
+def _spans(entries: list[QueuedChange]) -> list[tuple[int, int, bool]]:
+    """``entries`` cut into [start, end, batched) spans: runs of event upserts of up to
+    ``BATCH`` (one batch each), and every other entry alone."""
+    spans: list[tuple[int, int, bool]] = []
     i = 0
-    while i < len(entries):
-        j = i + 1
-        if _is_event_upsert(entries[i]):
-            while j < len(entries) and j - i < BATCH and _is_event_upsert(entries[j]):
-                j += 1
-        spans.append((i, j))
-        i = j
+    for batched, run in itertools.groupby(e.entity == "event" and e.op == "upsert" for e in entries):
+        end = i + sum(1 for _ in run)
+        step = BATCH if batched else 1
+        spans += ((start, min(start + step, end), batched) for start in range(i, end, step))
+        i = end
     return spans
 
 
