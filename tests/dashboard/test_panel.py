@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.models import OutboxEntry, PracticeSession
 from app.stats.periods import period_bounds
@@ -238,18 +239,18 @@ def test_refresh_follows_the_bus_debounced_and_only_when_visible(
     add_session(seeded.db, local(2026, 11, 25, 11), 5)
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         for _ in range(5):
-            bus.announce("practice")
+            bus.announce(ChangeSet.of(practice_sessions=["a new session"]))
     # five announcements, one refresh, and none still to come (no debounce running, no op, none queued)
     assert len(count) == 1 and not panel.refresh_pending()
     assert panel.cards["mindful_minutes"].value.text() == "80"
 
-    bus.announce("settings")  # not a topic the Dashboard shows
+    bus.announce_topic("settings")  # not an area the Dashboard shows
     assert not panel.refresh_pending() and not panel.stale
     assert len(count) == 1
 
     panel.hide()
     add_session(seeded.db, local(2026, 11, 25, 12), 5)
-    bus.announce("match")
+    bus.announce_topic("match")
     assert panel.stale and not panel.refresh_pending()  # hidden: remembered, nothing recomputed yet
     assert len(count) == 1
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
@@ -282,12 +283,12 @@ def test_open_and_delete_a_session_from_the_history(
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     assert panel.delete_session(newest.session_id) is None  # the user said no
 
-    announced: list[frozenset[str]] = []
+    announced: list[ChangeSet] = []
     bus.changed.connect(announced.append)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.delete_session(newest.session_id)
-    assert frozenset({"practice"}) in announced
+    assert ChangeSet.of(practice_sessions=[newest.session_id]) in announced
     assert newest.session_id not in [h.session_id for h in panel.sessions]
     assert panel.cards["mindful_minutes"].value.text() == "45"
     with seeded.db.session() as s:  # a soft delete, queued for sync in the same transaction
