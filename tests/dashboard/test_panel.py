@@ -258,6 +258,41 @@ def test_refresh_follows_the_bus_debounced_and_only_when_visible(
     assert panel.cards["mindful_minutes"].value.text() == "85"
 
 
+def test_a_change_the_dashboard_does_not_show_recomputes_nothing(
+    seeded: AppContext, make_panel: Any, bus: ChangeBus, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[int] = []
+    real = panel_module.compute_dashboard
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        computed.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(panel_module, "compute_dashboard", counted)
+    panel = make_panel(seeded)
+    assert len(computed) == 1 and not panel.stale
+
+    from sync.engine import ProviderResult, SyncSummary
+    from sync.outcome import Status
+
+    nothing_pulled = SyncSummary([ProviderResult("team", Status.SYNCED, pushed={"players": 3})])
+    for change in (
+        ChangeSet.topic("sync"),  # a conflict dismissed, refused changes queued again, an account connected
+        ChangeSet.topic("settings"),
+        ChangeSet.topic("sync") | nothing_pulled.stored,  # a sync run that only sent
+    ):
+        bus.announce(change)
+        # no debounce started, no worker, none queued: nothing can follow
+        assert not panel.refresh_pending() and not panel.stale, change
+    assert len(computed) == 1
+
+    # what it shows is recomputed: a pulled WHOOP cycle, a match's clock (minutes played)
+    for change in (ChangeSet.of(providers=["whoop"]), ChangeSet.of(clocks=["a match"])):
+        with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
+            bus.announce(change)
+    assert len(computed) == 3
+
+
 def test_hidden_panel_does_not_query_until_shown(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
     panel = make_panel(seeded, show=False)
     assert panel.data is None and panel.stale and not panel.refresh_pending()  # nothing will run until shown
