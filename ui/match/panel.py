@@ -298,6 +298,7 @@ class MatchPanel(QWidget):
     def _match_created(self, dialog: NewMatchDialog) -> None:
         if dialog.match is None:
             return
+        # the dialog may have created our team too
         self.bus.announce(match_saved(dialog.match.id, dialog.match.team_id).changes)
         self.show_lineup(dialog.match.id)
 
@@ -322,7 +323,7 @@ class MatchPanel(QWidget):
             return
         match_id = dialog.match.id
         self.message.setText("Match details saved")
-        self.bus.announce(match_saved(match_id, dialog.match.team_id).changes)  # the summary re-reads its names
+        self.bus.announce(match_saved(match_id).changes)  # the summary re-reads its names
 
     # ----------------------------------------------------------------- import
     def ask_import_path(self) -> Path | None:
