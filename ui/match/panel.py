@@ -488,9 +488,9 @@ class MatchPanel(QWidget):
         mid = summary.match_id
         if mid is None:
             return
-        if changes.is_whole("match") or mid in changes.matches:
-            summary.set_match(mid)  # team names are cached per match
-        elif changes.touches_match(mid) or changes.teams or changes.players:
+        if changes.is_whole("match") or mid in changes.matches | changes.lineups or changes.teams or changes.players:
+            summary.set_match(mid)  # team names, players' names and shirts are kept per match
+        elif changes.touches_match(mid):
             summary.refresh()
         elif changes.touches("sync"):
             summary.refresh_share()  # a sync may have put the match on the server
