@@ -201,3 +201,18 @@ def test_a_long_timeline_is_refreshed_in_one_sizing_pass(qtbot: QtBot, panel: An
     # every column is as wide as its widest cell (sized to contents after the fill)
     assert table.horizontalHeader().sectionSize(3) >= table.fontMetrics().horizontalAdvance(f"#4 {long_name}")
     assert elapsed < 1.0, f"refreshing 150 events took {elapsed:.2f} s"
+
+
+def test_the_summary_reads_only_for_its_own_match(qtbot: QtBot, panel: Any, clock: FakeClock) -> None:
+    a, b, players = live_on(panel, clock)
+    panel.show_summary(a)
+    other = MatchService(panel.ctx.db, clock=clock)
+    kickoff = other.start_period(b)
+    reads = ReadCounter(panel.service)
+
+    panel.bus.announce(kickoff.changes | other.log_event(b, "goal", "home").changes)
+    assert reads.calls == []
+
+    panel.bus.announce(other.log_event(a, "goal", "home", player_id=players["Cara"]).changes)
+    assert ("match_score", a) in reads.calls and ("player_stats", a) in reads.calls
+    assert panel.summary_page.stats.stats_for("Cara")["goals"] == 1
