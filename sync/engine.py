@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from sqlmodel import col, func, select
 
+from app.changes import ChangeSet
 from app.models.sync import OutboxEntry, ProviderAccount, SyncConflict, SyncLog
 from app.outbox import pending_count
 from sync import registry
@@ -59,6 +60,7 @@ class ProviderResult:
     pending_after: int = 0
     started_at: datetime | None = None
     completed_at: datetime | None = None
+    stored: ChangeSet = field(default_factory=ChangeSet)  # local records this run wrote (not in to_dict)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +103,7 @@ class ProviderResult:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        del d["stored"]  # for the UI's refresh, not for the CLI's JSON
         d["status"] = str(self.status)
         d["kind"] = str(self.kind)
         d["ok"] = self.ok
@@ -125,6 +128,11 @@ class SyncSummary:
 
     def result(self, provider: str) -> ProviderResult | None:
         return next((r for r in self.results if r.provider == provider), None)
+
+    @property
+    def stored(self) -> ChangeSet:
+        """The local records every provider's run wrote (what the panels refresh from)."""
+        return ChangeSet.merge(r.stored for r in self.results)
 
     def describe(self) -> str:
         if not self.results:
@@ -294,6 +302,7 @@ class SyncEngine:
             errors=errors + run.warnings,
             started_at=started,
             completed_at=ctx.clock(),
+            stored=run.stored,
         )
         with ctx.db.write() as s:
             row = s.get(SyncLog, log_id)

@@ -17,7 +17,9 @@ record are not raised: call ``run.reject(...)`` and carry on. Rules for provider
   which adds retries/backoff/429 handling within the run's time budget, and cooperative cancel.
   No provider keeps its own retry loop.
 - Call ``run.check_cancelled()`` between pages/batches; ``run.progress(resource, done, total)``.
-- Count with ``run.pushed(resource, n)`` / ``run.pulled(resource, n)``.
+- Count with ``run.pushed(resource, n)`` / ``run.pulled(resource, n)``; say which local records
+  a pull (or a push's conflict) wrote with ``run.store(ChangeSet)`` (``app.changes``): the
+  panels refresh from it.
 - Pulled records are written with ``ctx.db.write()`` WITHOUT ``app.outbox.enqueue`` (no echo),
   upserted by id; cursors with ``run.get_cursor`` / ``run.set_cursor`` (table ``SyncCursor``).
 - Both sides changed a record: ``run.conflict(...)`` keeps the losing version (``SyncConflict``).
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import httpx
 from sqlmodel import Session, col, select
 
+from app.changes import ChangeSet
 from app.models.sync import SyncConflict, SyncCursor
 from sync.errors import Cancelled
 from sync.http import Api, RetryBudget, RetryPolicy
@@ -98,6 +101,7 @@ class SyncRun:
     rejections: list[RecordRejection] = field(default_factory=list)
     conflicts: list[ConflictNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stored: ChangeSet = field(default_factory=ChangeSet)  # the local records this run wrote
     requests: int = 0
     budget: RetryBudget | None = None  # this run's retry time; from ``retry.budget`` when None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -151,6 +155,11 @@ class SyncRun:
     def pulled(self, resource: str, n: int = 1) -> None:
         with self._lock:
             self.pulled_counts[resource] = self.pulled_counts.get(resource, 0) + n
+
+    def store(self, changes: ChangeSet) -> None:
+        """Note local records this run wrote (after their transaction committed)."""
+        with self._lock:
+            self.stored = self.stored | changes
 
     def warn(self, message: str) -> None:
         log.warning("%s: %s", self.provider, message)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QMainWindow,
     QMessageBox,
@@ -26,6 +27,7 @@ from ui.sync.badge import make_sync_action
 from ui.theme import apply_outdoor_theme, is_outdoor
 
 if TYPE_CHECKING:
+    from ui.match.panel import MatchSharing
     from ui.sync.panel import SyncPanel  # built after the first paint (httpx, providers)
 
 WINDOW_STATE_FILE = "window.ini"
@@ -40,6 +42,28 @@ def _scrollable(panel: QWidget) -> QScrollArea:
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(panel)
     return area
+
+
+def match_sharing(ctx: AppContext) -> MatchSharing:
+    """The sync area's "share this match", handed to the match area (which does not import
+    the sync area). The sync modules are imported when first used, not at start-up."""
+    from app.errors import FieldmatError
+    from ui.match.panel import MatchSharing
+
+    def shareable(match_id: str) -> bool:
+        from sync.sharing import is_shareable
+
+        try:
+            return is_shareable(ctx, match_id)
+        except FieldmatError:
+            return False
+
+    def open_dialog(match_id: str, parent: QWidget) -> QDialog:
+        from ui.sync.share_dialog import ShareDialog
+
+        return ShareDialog(ctx, match_id, parent)
+
+    return MatchSharing(shareable=shareable, open=open_dialog)
 
 
 class MainWindow(QMainWindow):
@@ -111,7 +135,7 @@ class MainWindow(QMainWindow):
     def _make_matches(self) -> QWidget:
         from ui.match.panel import MatchPanel
 
-        return MatchPanel(self.ctx, self.bus)
+        return MatchPanel(self.ctx, self.bus, sharing=match_sharing(self.ctx))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -204,7 +228,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_outdoor_theme(app, on)
         self._state.setValue("outdoor", on)
-        self.bus.announce("settings")
+        self.bus.announce_topic("settings")
 
     def new_match(self) -> None:
         """Ctrl+N: the Matches area's new-match dialog."""
@@ -216,7 +240,7 @@ class MainWindow(QMainWindow):
 
     def _preferences(self) -> None:
         if SettingsDialog(self.ctx, self).exec():
-            self.bus.announce("settings")
+            self.bus.announce_topic("settings")
 
     def _set_full_screen(self, on: bool) -> None:
         if on:

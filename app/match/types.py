@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.changes import ChangeSet
+
+EVENT_ACTIONS = frozenset({"log", "edit", "delete", "undo", "redo"})
+
 
 @dataclass(frozen=True)
 class Change:
@@ -14,6 +18,7 @@ class Change:
     ``event_ids``: for ``log`` the first id is the event asked for (a goal's automatic
     ``assist`` follows it). ``kinds`` are the event kinds touched.
     ``description`` is a short human text ("Goal logged", "Undone: goal").
+    ``changes`` is the same as the ``app.changes.ChangeSet`` the bus carries.
     """
 
     action: str
@@ -30,6 +35,37 @@ class Change:
         if not self.event_ids:
             raise ValueError("this change touched no event")
         return self.event_ids[0]
+
+    @property
+    def changes(self) -> ChangeSet:
+        """Which records changed, by what a screen shows (see ``app.changes``)."""
+        a = self.action
+        events = self.event_ids if (a in EVENT_ACTIONS or a in ("clock", "import")) else ()
+        return ChangeSet.of(
+            matches=self.match_ids if a in ("match", "import") else (),
+            clocks=self.match_ids if a in ("clock", "import") else (),
+            event_matches=self.match_ids if events or a in EVENT_ACTIONS else (),
+            events=events,
+            lineups=self.match_ids if a in ("lineup", "import") else (),
+            teams=self.team_ids,
+            players=self.player_ids if a in ("team", "player", "import") else (),
+        )
+
+
+def roster_change(team_id: str | None, player_id: str | None = None, description: str = "") -> Change:
+    """What creating or editing a team (or one of its players) changed; the roster calls that
+    return the stored row (``create_team``, ``add_player``, ``update_player``) are described so."""
+    return Change(
+        "player" if player_id else "team",
+        team_ids=(team_id,) if team_id else (),
+        player_ids=(player_id,) if player_id else (),
+        description=description,
+    )
+
+
+def match_saved(match_id: str, team_id: str | None = None, description: str = "") -> Change:
+    """What creating or editing a match (``create_match``, ``update_match``) changed."""
+    return Change("match", match_ids=(match_id,), team_ids=(team_id,) if team_id else (), description=description)
 
 
 @dataclass(frozen=True)

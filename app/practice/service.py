@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.errors import NotFound, ValidationError
 from app.models.practice import PoseHold, PracticeSession
@@ -52,17 +53,31 @@ class SessionStarted:
     session: PracticeSession
     recovered: list[PracticeSession]  # interrupted sessions closed by this start
 
+    @property
+    def changes(self) -> ChangeSet:
+        """The sessions others can see changed: the recovered ones (the new one is still running)."""
+        return ChangeSet.of(practice_sessions=[r.id for r in self.recovered])
+
 
 @dataclass(frozen=True)
 class HoldSaved:
     session: PracticeSession  # with updated totals
     hold: PoseHold
 
+    @property
+    def changes(self) -> ChangeSet:
+        return ChangeSet.of(practice_sessions=[self.session.id])
+
 
 @dataclass(frozen=True)
 class SessionStopped:
     session: PracticeSession
     discarded: bool  # True when it had no hold and was removed
+
+    @property
+    def changes(self) -> ChangeSet:
+        """A discarded session was never shown anywhere (it had no hold): nothing changed."""
+        return ChangeSet() if self.discarded else ChangeSet.of(practice_sessions=[self.session.id])
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.changes import ChangeSet
 from app.models.providers import RebootExport, RebootPlayer, RebootSession
 from sync.errors import ProtocolError, Rejected
 from sync.http import iso, parse_dt
@@ -72,6 +73,8 @@ def pull_players(run: SyncRun, client: RebootClient) -> None:
     with run.ctx.db.write() as s:
         n = upsert(s, rows)
     run.pulled("players", n)
+    if n:
+        run.store(ChangeSet.of(providers=[run.provider]))
 
 
 def pull_sessions(run: SyncRun, client: RebootClient) -> list[RebootSession]:
@@ -106,6 +109,8 @@ def pull_sessions(run: SyncRun, client: RebootClient) -> list[RebootSession]:
     with run.ctx.db.write() as s:
         n = upsert(s, rows)
     run.pulled("sessions", n)
+    if n:
+        run.store(ChangeSet.of(providers=[run.provider]))
     return rows
 
 
@@ -205,5 +210,6 @@ def pull_all(run: SyncRun, client: RebootClient) -> None:
             n = 0
         if n:
             run.pulled("exports", n)
+            run.store(ChangeSet.of(providers=[run.provider]))
         run.progress("exports", done, total)
     run.set_cursor("sessions", iso(started))

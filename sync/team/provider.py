@@ -35,7 +35,7 @@ from sync.provider import SyncRun
 from sync.state import QueuedChange
 from sync.team.api import BATCH, ITEM_PATH, LABEL, PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
 from sync.team.batches import BatchMarks, BatchRead, EventReader
-from sync.team.pull import TeamPull
+from sync.team.pull import TeamPull, stored_changes
 from sync.team.records import (
     MODELS,
     apply_remote,
@@ -232,6 +232,7 @@ class TeamProvider:
                 apply_remote(s, entry.entity, remote)
             state.set_version(s, PROVIDER, entry.entity, entry.entity_id, remote_updated_at(remote), now)
             state.supersede(s, PROVIDER, entry.entity, entry.entity_id, now)
+        run.store(stored_changes(entry.entity, [{**remote, "id": entry.entity_id}]))
 
     def _deleted_remotely(self, run: SyncRun, entry: QueuedChange, row: Any) -> None:
         now = self.ctx.clock()
@@ -243,6 +244,7 @@ class TeamProvider:
                 s.add(local)
             state.drop_version(s, PROVIDER, entry.entity, entry.entity_id)
             state.supersede(s, PROVIDER, entry.entity, entry.entity_id, now)
+        run.store(stored_changes(entry.entity, [local_snapshot(entry.entity, row) | {"id": entry.entity_id}]))
         run.warn(
             f"{entry.entity} {entry.entity_id[:8]} was deleted on the team server; your edited copy is kept "
             "under Conflicts."

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, delete, select
 
+from app.changes import ChangeSet
 from app.models.match import LineupEntry, Match, Player, Team
 from app.models.sync import OutboxEntry
 from sync import state
@@ -106,7 +107,7 @@ class TeamPull:
         now = self.ctx.clock()
         complete = True
         newest: tuple[datetime, str] | None = None
-        applied = 0
+        applied: list[dict[str, Any]] = []
         with self.ctx.db.write() as s:
             ids = [r["id"] for r in items]
             pending = state.pending_ids(s, PROVIDER, entity, ids)
@@ -150,9 +151,10 @@ class TeamPull:
                     state.supersede(s, PROVIDER, entity, rid, now)
                 apply_remote(s, entity, rec)
                 new_versions[rid] = rv
-                applied += 1
+                applied.append(rec)
             state.set_versions(s, PROVIDER, entity, new_versions, now)
-        run.pulled(RESOURCE[entity], applied)
+        run.pulled(RESOURCE[entity], len(applied))
+        run.store(stored_changes(entity, applied))
         return complete, newest
 
     def _pull_lineup(self, run: SyncRun, api: Api, match_id: str) -> None:
@@ -201,3 +203,22 @@ class TeamPull:
                     )
                 )
         run.pulled("lineups", 1)
+        run.store(ChangeSet.of(lineups=[match_id]))
+
+
+def stored_changes(entity: str, records: list[dict[str, Any]]) -> ChangeSet:
+    """What storing these pulled records of ``entity`` changed locally. A pulled match may have
+    a new status, and pulled events may start or end periods: both count as clock changes."""
+    ids = [r["id"] for r in records]
+    if entity == "team":
+        return ChangeSet.of(teams=ids)
+    if entity == "player":
+        return ChangeSet.of(players=ids, teams=[r.get("team_id") for r in records])
+    if entity == "match":
+        return ChangeSet.of(matches=ids, clocks=ids)
+    if entity == "event":
+        match_ids = [r.get("match_id") for r in records]
+        return ChangeSet.of(events=ids, event_matches=match_ids, clocks=match_ids)
+    if entity == "lineup":  # a lineup's id is its match's
+        return ChangeSet.of(lineups=ids)
+    return ChangeSet.topic("match")  # nothing finer known

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
+from app.changes import ChangeSet
 from sync.http import iso, parse_dt
 from sync.provider import SyncRun
 from sync.whoop import records as rec
@@ -90,6 +91,8 @@ def pull_profile(run: SyncRun, client: WhoopClient) -> None:
     with run.ctx.db.write() as s:
         n = upsert(s, [rec.profile_row(profile, body, {"profile": raw_profile, "body": raw_body})])
     run.pulled("profile", n)
+    if n:
+        run.store(ChangeSet.of(providers=[run.provider]))
     run.progress("profile", 1, 1)
 
 
@@ -112,6 +115,8 @@ def pull_collection(run: SyncRun, client: WhoopClient, spec: CollectionSpec) -> 
         n = upsert(s, rows)
         run.set_cursor(resource, iso(now), session=s)
     run.pulled(resource, n)
+    if n:
+        run.store(ChangeSet.of(providers=[run.provider]))
     run.progress(resource, total_days, total_days)
     log.info("WHOOP %s: %d received, %d new or changed", resource, len(rows), n)
 

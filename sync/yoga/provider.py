@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from sqlmodel import Session, col, delete, select
 
+from app.changes import ChangeSet
 from app.models.practice import PoseHold, PracticeSession
 from sync import state
 from sync.errors import NotConnected, ProtocolError, ProviderUnreachable
@@ -291,6 +292,7 @@ class YogaProvider:
                     current.deleted = True
                     s.add(current)
                 state.supersede(s, PROVIDER, ENTITY, row.id, now)
+            run.store(ChangeSet.of(practice_sessions=[row.id]))
             run.warn(
                 f"A practice session of {row.started_at:%Y-%m-%d} was deleted in the yoga cloud; your "
                 "edited copy is kept under Conflicts."
@@ -314,7 +316,7 @@ class YogaProvider:
             raise ProtocolError("The yoga cloud sent a malformed session list.")
         records = [_check_session(r) for r in data]
         newest: tuple[datetime, str] | None = (parse_dt(since), since) if since else None
-        changed = 0
+        changed: list[str] = []
         now = self.ctx.clock()
         with self.ctx.db.write() as s:
             pending = state.pending_ids(s, PROVIDER, ENTITY)
@@ -324,11 +326,12 @@ class YogaProvider:
                 date = _remote_date(rec)
                 if newest is None or date > newest[0]:
                     newest = (date, str(date_text))
-                if self._apply(s, run, rec, pending, now):
-                    changed += 1
+                if (written := self._apply(s, run, rec, pending, now)) is not None:
+                    changed.append(written)
             if newest is not None and newest[1] != since:
                 run.set_cursor("sessions", newest[1], session=s)
-        run.pulled("sessions", changed)
+        run.pulled("sessions", len(changed))
+        run.store(ChangeSet.of(practice_sessions=changed))
         run.progress("sessions", len(records), len(records))
 
     def _match_local(self, s: Session, rec: dict[str, Any]) -> PracticeSession | None:
@@ -354,8 +357,9 @@ class YogaProvider:
                 return cand
         return None
 
-    def _apply(self, s: Session, run: SyncRun, rec: dict[str, Any], pending: set[str], now: datetime) -> bool:
-        """Upsert one cloud session locally (no outbox entry). Returns True when something changed."""
+    def _apply(self, s: Session, run: SyncRun, rec: dict[str, Any], pending: set[str], now: datetime) -> str | None:
+        """Upsert one cloud session locally (no outbox entry). Returns the local session's id
+        when something changed, else None."""
         row = self._match_local(s, rec)
         if row is not None:
             local_body = session_payload(row, _holds(s, row.id))
@@ -364,17 +368,17 @@ class YogaProvider:
                 row.remote_id = rec["id"]
                 s.add(row)
             if same_session(rec, local_body):
-                return linked
+                return row.id if linked else None
             if row.id in pending or row.deleted:
                 run.conflict(s, ENTITY, row.id, "local", rec)  # ours goes out on the next push
-                return linked
+                return row.id if linked else None
             self._write_session(s, row, rec)
-            return True
+            return row.id
         cid = rec.get("client_id")
         new_id = cid if isinstance(cid, str) and _is_uuid(cid) and s.get(PracticeSession, cid) is None else None
         row = PracticeSession(id=new_id or str(uuid.uuid4()), started_at=_remote_date(rec), remote_id=rec["id"])
         self._write_session(s, row, rec)
-        return True
+        return row.id
 
     def _write_session(self, s: Session, row: PracticeSession, rec: dict[str, Any]) -> None:
         start = _remote_date(rec)

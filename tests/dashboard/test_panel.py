@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.models import OutboxEntry, PracticeSession
 from app.stats.periods import period_bounds
@@ -238,23 +239,58 @@ def test_refresh_follows_the_bus_debounced_and_only_when_visible(
     add_session(seeded.db, local(2026, 11, 25, 11), 5)
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         for _ in range(5):
-            bus.announce("practice")
+            bus.announce(ChangeSet.of(practice_sessions=["a new session"]))
     # five announcements, one refresh, and none still to come (no debounce running, no op, none queued)
     assert len(count) == 1 and not panel.refresh_pending()
     assert panel.cards["mindful_minutes"].value.text() == "80"
 
-    bus.announce("settings")  # not a topic the Dashboard shows
+    bus.announce_topic("settings")  # not an area the Dashboard shows
     assert not panel.refresh_pending() and not panel.stale
     assert len(count) == 1
 
     panel.hide()
     add_session(seeded.db, local(2026, 11, 25, 12), 5)
-    bus.announce("match")
+    bus.announce_topic("match")
     assert panel.stale and not panel.refresh_pending()  # hidden: remembered, nothing recomputed yet
     assert len(count) == 1
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.show()
     assert panel.cards["mindful_minutes"].value.text() == "85"
+
+
+def test_a_change_the_dashboard_does_not_show_recomputes_nothing(
+    seeded: AppContext, make_panel: Any, bus: ChangeBus, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[int] = []
+    real = panel_module.compute_dashboard
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        computed.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(panel_module, "compute_dashboard", counted)
+    panel = make_panel(seeded)
+    assert len(computed) == 1 and not panel.stale
+
+    from sync.engine import ProviderResult, SyncSummary
+    from sync.outcome import Status
+
+    nothing_pulled = SyncSummary([ProviderResult("team", Status.SYNCED, pushed={"players": 3})])
+    for change in (
+        ChangeSet.topic("sync"),  # a conflict dismissed, refused changes queued again, an account connected
+        ChangeSet.topic("settings"),
+        ChangeSet.topic("sync") | nothing_pulled.stored,  # a sync run that only sent
+    ):
+        bus.announce(change)
+        # no debounce started, no worker, none queued: nothing can follow
+        assert not panel.refresh_pending() and not panel.stale, change
+    assert len(computed) == 1
+
+    # what it shows is recomputed: a pulled WHOOP cycle, a match's clock (minutes played)
+    for change in (ChangeSet.of(providers=["whoop"]), ChangeSet.of(clocks=["a match"])):
+        with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
+            bus.announce(change)
+    assert len(computed) == 3
 
 
 def test_hidden_panel_does_not_query_until_shown(seeded: AppContext, make_panel: Any, qtbot: QtBot) -> None:
@@ -282,12 +318,12 @@ def test_open_and_delete_a_session_from_the_history(
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     assert panel.delete_session(newest.session_id) is None  # the user said no
 
-    announced: list[frozenset[str]] = []
+    announced: list[ChangeSet] = []
     bus.changed.connect(announced.append)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(panel.refreshed, timeout=WAIT_MS):
         panel.delete_session(newest.session_id)
-    assert frozenset({"practice"}) in announced
+    assert ChangeSet.of(practice_sessions=[newest.session_id]) in announced
     assert newest.session_id not in [h.session_id for h in panel.sessions]
     assert panel.cards["mindful_minutes"].value.text() == "45"
     with seeded.db.session() as s:  # a soft delete, queued for sync in the same transaction

@@ -22,10 +22,11 @@ def clock(ctx: AppContext) -> FakeClock:
 @pytest.fixture
 def panel(qtbot: QtBot, ctx: AppContext, clock: FakeClock) -> Iterator[Any]:
     from ui.bus import ChangeBus
+    from ui.main_window import match_sharing
     from ui.match.panel import MatchPanel
 
     bus = ChangeBus()
-    widget = MatchPanel(ctx, bus)
+    widget = MatchPanel(ctx, bus, sharing=match_sharing(ctx))
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()

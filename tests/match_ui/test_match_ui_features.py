@@ -132,7 +132,7 @@ def test_import_a_file_exported_by_the_core(
     text = panel.message.text()
     assert "Imported Lakeside Colts 2 – 1 Hill Rovers from lakeside.json" in text
     assert f"{panel.last_import.inserted} new records" in text
-    assert frozenset({"match"}) in announced
+    assert any(match_id in c.matches and match_id in c.event_matches for c in announced)  # type: ignore[attr-defined]
     qtbot.mouseClick(panel.list_page.summary_button, LEFT)
     assert panel.summary_page.score_label.text() == "Lakeside Colts  2 – 1  Hill Rovers"
     assert panel.summary_page.stats.stats_for("Ana")["goals"] == 1
@@ -424,7 +424,7 @@ def test_share_button_opens_the_share_dialog_for_a_synced_match(
         state.set_version(s, "team", "match", match_id, "v1", clock.now)
         pending = s.exec(select(OutboxEntry.seq).where(OutboxEntry.status == "pending")).all()
         state.mark_done(s, pending, clock.now)
-    panel.bus.announce("sync")
+    panel.bus.announce_topic("sync")
     assert button.isEnabled() and button.text() == "Share…"
 
     qtbot.mouseClick(button, LEFT)

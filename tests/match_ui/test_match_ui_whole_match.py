@@ -119,7 +119,8 @@ def test_whole_match_through_the_widgets(qtbot: QtBot, panel: Any, clock: FakeCl
     type_keys(qtbot, live, "7g")  # digits then the kind key: goal by #7
     assert top_row(live) == ("3'", "Goal", home, "#7 Cara", "")
     assert shown(live.score_label) == f"{home}  1 – 0  Hill Rovers"
-    assert len(announced) > n and all("match" in t for t in announced[n:])  # type: ignore[operator]
+    assert len(announced) > n and all(c.touches("match") for c in announced[n:])  # type: ignore[attr-defined]
+    assert match_id in announced[-1].event_matches  # type: ignore[attr-defined]
 
     type_keys(qtbot, live, "a9")  # kind, then digits + Enter
     assert live.prompt_label.text().startswith("Assist: which player? #9")

@@ -15,6 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.models.sync import OutboxEntry
 from app.practice.service import PracticeService
@@ -71,7 +72,7 @@ def test_video_practice_shows_poses_and_logs_the_session(qtbot: QtBot, ctx: AppC
 
     ctx.settings.auto_start_session = True
     bus = ChangeBus()
-    topics: list[frozenset[str]] = []
+    topics: list[ChangeSet] = []
     bus.changed.connect(topics.append)
     panel = PracticePanel(ctx, bus, speech_engine="mock")
     qtbot.addWidget(panel)
@@ -106,7 +107,7 @@ def test_video_practice_shows_poses_and_logs_the_session(qtbot: QtBot, ctx: AppC
     with ctx.db.session() as s:
         entries = s.exec(select(OutboxEntry)).all()
     assert [(e.entity, e.entity_id) for e in entries] == [("practice_session", detail.session.id)]
-    assert frozenset({"practice"}) in topics
+    assert any(detail.session.id in c.practice_sessions for c in topics)
     assert "Session saved: 2 pose(s)" in panel.message.text()
     # No frame was stored: only the database and settings live in the data folder.
     assert not (ctx.home / "snapshots").exists()

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.models.sync import ProviderAccount, SyncLog
 from sync import registry
@@ -58,6 +59,7 @@ def test_sync_button_pulls_whoop_and_reboot(
     assert {e.resource for e in events if e.provider == "whoop"} >= {"profile", "cycle", "sleep"}
     assert any(e.total and e.done == e.total for e in events if e.resource == "cycle")
     assert again.ok and all(r.total_pulled == 0 for r in again.results)
+    assert summary.stored == ChangeSet.of(providers=["whoop", "reboot"]) and not again.stored
     with ctx.db.session() as s:
         from sqlmodel import select
 

@@ -94,6 +94,9 @@ def test_pull_brings_remote_records_without_echo(
     result = engine.run().result("team")
     assert result is not None and result.status == "synced", result.describe()
     assert result.pulled["events"] == 120
+    stored = result.stored  # by id, what the panels refresh from
+    assert stored.teams == {team_id} and stored.players == {player_id} and stored.matches == {match_id}
+    assert len(stored.events) == 120 and stored.event_matches == {match_id} and stored.lineups == {match_id}
     assert pending(team_ctx) == 0  # nothing echoed back
     with team_ctx.db.session() as s:
         assert s.exec(select(OutboxEntry)).all() == []

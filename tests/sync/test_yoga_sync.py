@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.models.practice import PoseHold, PracticeSession
 from app.models.sync import OutboxEntry, SyncConflict
@@ -54,10 +55,11 @@ def test_push_and_pull_sessions(yoga_ctx: AppContext, yoga_app: YogaServer, engi
         assert pulled.total_poses == 1
         assert s.exec(select(PoseHold).where(PoseHold.session_id == pulled.id)).one().pose_name == "Tree Pose"
         assert s.exec(select(OutboxEntry).where(OutboxEntry.entity_id == pulled.id)).first() is None
+    assert result.stored == ChangeSet.of(practice_sessions=[pulled.id])  # what the panels refresh from
     assert pending(yoga_ctx) == 0
     # Nothing new: a second run sends and receives nothing.
     again = engine.run().result("yoga")
-    assert again is not None and again.total_pushed == 0 and again.total_pulled == 0
+    assert again is not None and again.total_pushed == 0 and again.total_pulled == 0 and not again.stored
     assert_yoga_equal(yoga_ctx, yoga_app)
 
 

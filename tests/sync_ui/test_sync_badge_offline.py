@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app.context import AppContext
 from app.match.service import MatchService
+from app.match.types import roster_change
 from ui.sync.panel import SyncPanel
 
 
@@ -19,8 +20,8 @@ def test_badge_counts_changes_waiting_after_a_local_change(
     assert panel.sync_action().text() == "Sync"
     before = panel.sync_action().icon().pixmap(32, 32).toImage()
 
-    MatchService(ctx.db).create_team("Lions")
-    panel.test_bus.announce("match")  # type: ignore[attr-defined]
+    lions = MatchService(ctx.db).create_team("Lions")
+    panel.test_bus.announce(roster_change(lions.id).changes)  # type: ignore[attr-defined]
 
     qtbot.waitUntil(lambda: panel.badge_count == 1)
     assert "1 change waiting" in panel.sync_action().toolTip()
@@ -28,8 +29,8 @@ def test_badge_counts_changes_waiting_after_a_local_change(
 
     service = MatchService(ctx.db)
     team = service.list_teams()[0]
-    service.add_player(team.id, "Ada", 9)
-    panel.test_bus.announce("match")  # type: ignore[attr-defined]
+    ada = service.add_player(team.id, "Ada", 9)
+    panel.test_bus.announce(roster_change(team.id, ada.id).changes)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: panel.badge_count == 2)
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.models.sync import OutboxEntry, SyncLog
 from tests.sync_ui.helpers import EMAIL, PASSWORD, add_squad, fast_engine
@@ -29,7 +30,7 @@ def test_sync_button_shows_progress_and_summary(
     panel = make_panel(engine_factory=fast_engine)
     assert panel.badge_count == made
     assert not panel.controller.offline
-    announced: list[frozenset[str]] = []
+    announced: list[ChangeSet] = []
     panel.test_bus.changed.connect(announced.append)  # type: ignore[attr-defined]
     progress: list[Any] = []
     panel.controller.progressed.connect(progress.append)
@@ -55,7 +56,8 @@ def test_sync_button_shows_progress_and_summary(
     assert panel.status_view.counts("team")[0] == made
     # The server has the squad; nothing waits; the other panels were told.
     assert len(team_app.records("player")) == 12
-    assert frozenset({"sync", "match", "practice", "providers"}) in announced
+    # what was only sent stored nothing here: the other panels are told the sync state changed
+    assert announced[-1] == ChangeSet.topic("sync")
     qtbot.waitUntil(lambda: panel.badge_count == 0)
     assert panel.sync_action().isEnabled()
     assert not panel.status_view.cancel_button.isVisibleTo(panel)
@@ -67,6 +69,7 @@ def test_sync_button_shows_progress_and_summary(
     with qtbot.waitSignal(panel.controller.finished, timeout=20_000):
         panel.sync_action().trigger()
     assert "received 1 player" in panel.status_view.summary.text()
+    assert player_id in announced[-1].players and announced[-1].is_whole("sync")  # what the pull stored
     assert panel.status_view.counts("team") == (0, 1)
 
 

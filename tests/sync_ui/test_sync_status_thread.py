@@ -32,8 +32,8 @@ def test_status_query_runs_off_the_gui_thread(
     add_squad(ctx, players=2)
     panel = make_panel(engine_factory=ThreadRecordingEngine)
     assert panel.controller.statuses and panel.badge_count == 4
-    panel.test_bus.announce("match")  # type: ignore[attr-defined]  # e.g. one logged event
-    panel.test_bus.announce("sync")  # type: ignore[attr-defined]
+    panel.test_bus.announce_topic("match")  # type: ignore[attr-defined]  # e.g. one logged event
+    panel.test_bus.announce_topic("sync")  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: len(ThreadRecordingEngine.threads) >= 2 and not panel.controller.reading_status)
     gui = threading.main_thread()
     assert threading.current_thread() is gui

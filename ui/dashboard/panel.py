@@ -3,9 +3,10 @@
 Data flow: on the GUI thread the panel snapshots its inputs (range, pose, ``ctx.clock()``,
 time zone); ``app.stats.compute_dashboard`` runs in a worker (``ui.ops.run_op`` on the
 panel's own pool) together with the table formatting; the result is applied on the GUI
-thread. Refreshes follow ``bus.changed`` (practice, match, providers, sync), debounced, and
-only while the panel is visible: a hidden panel remembers it is stale and refreshes when
-shown. Days and weeks are the user's local ones; weeks start on Monday.
+thread. Refreshes follow ``bus.changed`` when the ``ChangeSet`` touches what the Dashboard
+shows (practice sessions, anything of the match area, provider records; not settings nor
+the sync state), debounced, and only while the panel is visible: a hidden panel remembers
+it is stale and refreshes when shown. Days and weeks are the user's local ones; weeks start on Monday.
 
 Only the Practice page is built with the panel: the Matches and the WHOOP & Reboot pages
 (three tables, three charts) are built when their tab is first chosen (or a chart or table of
@@ -31,6 +32,7 @@ from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.practice.service import PracticeService
 from app.stats import RANGES, DashboardData, compute_dashboard, local_timezone
@@ -49,7 +51,7 @@ from ui.ops import CancelToken, Op, close_ops, ops_closed, run_op
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-TOPICS = frozenset({"practice", "match", "providers", "sync"})
+SHOWN_AREAS = ("practice", "match", "providers")  # what the Dashboard shows (``ChangeSet`` areas)
 RANGE_TITLES = {"week": "This week", "month": "This month", "season": "This season", "all": "All time"}
 DEBOUNCE_MS = 300
 CHART_KEYS = ("accuracy", "minutes", "pose_mix", "whoop", "strain", "joints")
@@ -264,9 +266,9 @@ class DashboardPanel(QWidget):
     def set_range(self, name: str) -> None:
         self.range_combo.setCurrentIndex(RANGES.index(name))
 
-    def _on_changed(self, topics: frozenset[str]) -> None:
-        if not (set(topics) & TOPICS):
-            return
+    def _on_changed(self, changes: object) -> None:
+        if not isinstance(changes, ChangeSet) or not changes.touches(*SHOWN_AREAS):
+            return  # nothing shown here changed: no recompute
         self._dirty = True
         if self.isVisible():
             self._debounce.start()
@@ -407,7 +409,7 @@ class DashboardPanel(QWidget):
     def delete_session(self, session_id: str, *, confirm: bool = True) -> Op | None:
         """Delete a practice session (soft delete, synced), after asking when ``confirm``.
 
-        None when the user says no. Once done, "practice" is announced (unless the session was
+        None when the user says no. Once done, the session's change is announced (unless the session was
         already gone) and the panel refreshes.
         """
         if confirm and not confirm_delete(self):
@@ -416,7 +418,7 @@ class DashboardPanel(QWidget):
 
         def done(deleted: bool) -> None:
             if deleted:
-                self.bus.announce("practice")
+                self.bus.announce(ChangeSet.of(practice_sessions=[session_id]))
             self._dirty = True
             self.refresh()
 

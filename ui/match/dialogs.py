@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import FieldmatError
 from app.match.service import POSITIONS, MatchService
-from app.match.types import Change
+from app.match.types import Change, roster_change
 from app.models.match import Match, Player
 from ui.match.service_page import ServicePage
 from ui.match.widgets import TeamCombo, big_button, big_font, item, over_buttons, save_cancel
@@ -270,7 +270,7 @@ class RosterEditor(ServicePage):
     def __init__(
         self,
         service: MatchService,
-        on_change: Callable[[Change | None], None],
+        on_change: Callable[[Change], None],
         on_error: Callable[[BaseException], None],
         parent: QWidget | None = None,
     ) -> None:
@@ -333,7 +333,7 @@ class RosterEditor(ServicePage):
         self.editing = None
         self.form.add_button.setText("Add player")
         self.form.reset()
-        self._on_change(None)
+        self._on_change(roster_change(saved.team_id, saved.id))
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()
@@ -348,7 +348,7 @@ class TeamsPage(ServicePage):
     def __init__(
         self,
         service: MatchService,
-        on_change: Callable[[Change | None], None],
+        on_change: Callable[[Change], None],
         on_error: Callable[[BaseException], None],
         back: Callable[[], None],
         parent: QWidget | None = None,
@@ -388,5 +388,5 @@ class TeamsPage(ServicePage):
         if team is None:
             return
         self.new_team.clear()
-        self._on_change(None)
+        self._on_change(roster_change(team.id))
         self.select_team(team.id)

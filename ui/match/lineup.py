@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.match.lineups import side_team
 from app.match.service import MatchService
-from app.match.types import Change, LineupItem
+from app.match.types import Change, LineupItem, roster_change
 from app.models.match import Player
 from ui.match.dialogs import PlayerForm
 from ui.match.service_page import ServicePage
@@ -44,7 +44,7 @@ class LineupEditor(ServicePage):
     def __init__(
         self,
         service: MatchService,
-        on_change: Callable[[Change | None], None],
+        on_change: Callable[[Change], None],
         on_error: Callable[[BaseException], None],
         parent: QWidget | None = None,
     ) -> None:
@@ -274,5 +274,5 @@ class LineupEditor(ServicePage):
         self.state[player.id] = "bench"
         self.dirty = True
         self.form.reset()
-        self._on_change(None)
+        self._on_change(roster_change(team_id, player.id))
         self.reload_players()

@@ -45,9 +45,10 @@ DIGIT_KEYS = {int(getattr(Qt.Key, f"Key_{d}")): str(d) for d in range(10)}
 
 
 class MatchLiveView(ServicePage):
-    """Logs a match. ``set_match(match_id)`` then ``refresh()``; the panel calls ``refresh``
-    after every change announced on the bus. Its parts: ``clock_bar``, ``event_pad``,
-    ``player_grid`` and the ``timeline``; refusals show on the feedback line."""
+    """Logs a match. ``set_match(match_id)`` shows one; after a change announced on the bus
+    the panel calls what it touched: ``refresh_events``, ``refresh_clock`` or ``reload_match``.
+    Its parts: ``clock_bar``, ``event_pad``, ``player_grid`` and the ``timeline``; refusals
+    show on the feedback line."""
 
     backRequested = Signal()  # noqa: N815
     summaryRequested = Signal(str)  # noqa: N815
@@ -62,6 +63,7 @@ class MatchLiveView(ServicePage):
         super().__init__(service, on_change, self._error, parent)
         self.match_id: str | None = None
         self.team_id: str | None = None
+        self.team_ids: set[str] = set()  # the squads kept for this match (ours, the opponent's)
         self.sides: dict[str, str] = {"home": "Home", "away": "Away"}
         self.names: dict[str, str] = {}
         self.side_of: dict[str, str] = {}
@@ -177,14 +179,33 @@ class MatchLiveView(ServicePage):
 
     # ----------------------------------------------------------------- match
     def set_match(self, match_id: str) -> None:
-        """Show ``match_id``: names, lineup grid, clock, score and timeline."""
+        """Show ``match_id``: names, lineup grid, clock, score and timeline (a fresh entry)."""
         self.match_id = match_id
-        match = self.service.get_match(match_id)
-        self.team_id = match.team_id
-        self.sides = {"home": match.home_team, "away": match.away_team}
-        squads = {side for side in ("home", "away") if side_team(match, side) is not None}
-        self.entry.set_our_side(match.our_side, squads | {match.our_side})
         self.pending = None
+        self._load_match(fresh_entry=True)
+        self.timeline.show_newest()
+        self.clock_bar.armed = False
+        self.feedback_label.setText("")
+        self.refresh()
+        self.sync_timer()
+
+    def reload_match(self) -> None:
+        """Re-read the shown match's details and squads (names, sides, lineup grid), then
+        everything else; the entry being typed stays unless the sides changed."""
+        if self.match_id is None:
+            return
+        self._load_match(fresh_entry=False)
+        self.refresh()
+
+    def _load_match(self, *, fresh_entry: bool) -> None:
+        assert self.match_id is not None
+        match = self.service.get_match(self.match_id)
+        self.team_id = match.team_id
+        self.team_ids = {t for t in (side_team(match, "home"), side_team(match, "away")) if t}
+        self.sides = {"home": match.home_team, "away": match.away_team}
+        squads = {side for side in ("home", "away") if side_team(match, side) is not None} | {match.our_side}
+        if fresh_entry or self.entry.our_side != match.our_side or self.entry.squad_sides != squads:
+            self.entry.set_our_side(match.our_side, squads)
         roster = match_roster(self.service, match)
         by_id = {p.id: p for p in roster.players}
         self.names = dict(roster.names)
@@ -195,12 +216,9 @@ class MatchLiveView(ServicePage):
         else:
             grid = [(p.id, True) for p in roster.players]
         self.player_grid.build(grid, roster.shirts, by_id)
-        self.timeline.set_context(match_id, self.sides, list(roster.names.items()), roster.shirts, match.period_count)
-        self.timeline.show_newest()
-        self.clock_bar.armed = False
-        self.feedback_label.setText("")
-        self.refresh()
-        self.sync_timer()
+        self.timeline.set_context(
+            self.match_id, self.sides, list(roster.names.items()), roster.shirts, match.period_count
+        )
 
     def _resolve_shirt(self, number: int) -> str | None:
         if self.match_id is None:
@@ -210,7 +228,13 @@ class MatchLiveView(ServicePage):
 
     # ----------------------------------------------------------------- refresh
     def refresh(self) -> None:
-        """Re-read score, timeline, clock and undo state (after any change)."""
+        """Re-read score, timeline, undo state and clock."""
+        self.refresh_events()
+        self.refresh_clock()
+
+    def refresh_events(self) -> None:
+        """Re-read what the shown match's events decide: score, who is on the pitch, the
+        timeline (one read of the shown match) and the undo state; not the clock, not the squads."""
         if self.match_id is None:
             return
         score = self.service.match_score(self.match_id)
@@ -229,7 +253,6 @@ class MatchLiveView(ServicePage):
         self.redo_button.setEnabled(redo is not None)
         self.undo_button.setToolTip(f"Undo {undo}" if undo else "Nothing to undo")
         self.redo_button.setToolTip(f"Redo {redo}" if redo else "Nothing to redo")
-        self.refresh_clock()
         self._show_entry()
 
     def _arrange_grid(self) -> None:
@@ -378,7 +401,7 @@ class MatchLiveView(ServicePage):
             self.entry.ask_assist(change.event_id, request.team)
 
     def _changed(self, change: Change) -> None:
-        self._on_change(change)  # the panel announces "match"; everything re-reads
+        self._on_change(change)  # the panel announces it; the bus brings the refresh
         if change.description:
             self.feedback_label.setText(f"✓ {change.description}")
 

@@ -1,17 +1,20 @@
 """Matches panel: match list, teams & players, lineup editor, live logging, summary, season stats.
 
-Every screen calls the ``MatchService`` (no business rules or SQL here); after any change the
-panel announces ``"match"`` on the bus, and whatever screen is showing re-reads from the service.
+Every screen calls the ``MatchService`` (no business rules or SQL here); what a call changed
+(``Change.changes``, an ``app.changes.ChangeSet``) is announced on the bus, and the screen
+showing re-reads only what the set touches (``_bus_changed``): another match's change leaves
+it alone, a clock action re-reads the clock, an event change the score and timeline.
 
 Also here: importing a ``fieldmat.match/1`` file (off the GUI thread, all or nothing in the
-core), editing a match's details (the new-match dialog in edit mode) and, when the sync area
-provides ``ui.sync.share_dialog``, sharing a synced match (imported only when asked for).
+core), editing a match's details (the new-match dialog in edit mode) and, when the composer
+gives a ``MatchSharing`` (the sync area's share dialog), sharing a synced match.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -31,11 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.errors import FieldmatError
 from app.match.export import import_file
 from app.match.service import MatchService
-from app.match.types import Change, ImportResult, MatchSummary
+from app.match.types import Change, ImportResult, MatchSummary, match_saved
 from ui.bus import ChangeBus
 from ui.match.dialogs import NewMatchDialog, TeamsPage
 from ui.match.lineup import LineupEditor
@@ -45,7 +49,6 @@ from ui.match.widgets import MATCH_QSS, big_button, big_font, big_label, item, k
 from ui.ops import Op, close_ops, run_op
 
 log = logging.getLogger(__name__)
-SHARE_MODULE = "ui.sync.share_dialog"
 STATUS_TEXT = {"scheduled": "Not started", "live": "Live", "finished": "Full time"}
 
 
@@ -139,10 +142,28 @@ class MatchListPage(QWidget):
             b.setEnabled(has)
 
 
-class MatchPanel(QWidget):
-    """The Matches tab. ``shutdown()`` stops the clock timer and any background work."""
+@dataclass(frozen=True)
+class MatchSharing:
+    """Sharing a synced match, given by the composer (the match area does not know the sync
+    area): ``shareable(match_id)`` says whether the team server has the match (GUI thread, a
+    quick local read); ``open(match_id, parent)`` opens the share dialog and returns it."""
 
-    def __init__(self, ctx: AppContext, bus: ChangeBus, parent: QWidget | None = None) -> None:
+    shareable: Callable[[str], bool]
+    open: Callable[[str, QWidget], QDialog]
+
+
+class MatchPanel(QWidget):
+    """The Matches tab. ``shutdown()`` stops the clock timer and any background work.
+    Without ``sharing`` the summary has no Share button."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        bus: ChangeBus,
+        parent: QWidget | None = None,
+        *,
+        sharing: MatchSharing | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.bus = bus
@@ -155,14 +176,15 @@ class MatchPanel(QWidget):
         self.import_op: Op[ImportResult] | None = None
         self.import_box: QMessageBox | None = None
         self.last_import: ImportResult | None = None
-        self.share_supported = _module_exists(SHARE_MODULE)
+        self.sharing = sharing
+        self.share_supported = sharing is not None
 
         self.list_page = MatchListPage()
-        self.teams_page = TeamsPage(self.service, self._changed_maybe, self._error, self.show_list)
-        self.lineup_page = LineupEditor(self.service, self._changed_maybe, self._error)
+        self.teams_page = TeamsPage(self.service, self._changed, self._error, self.show_list)
+        self.lineup_page = LineupEditor(self.service, self._changed, self._error)
         self.live_page = MatchLiveView(self.service, self._changed)
         self.summary_page = SummaryView(
-            self.service, self._changed, self._error, shareable=self._shareable if self.share_supported else None
+            self.service, self._changed, self._error, shareable=None if sharing is None else sharing.shareable
         )
         self.season_page = SeasonView(self.service, self._error)
         self.stack = QStackedWidget()
@@ -276,7 +298,8 @@ class MatchPanel(QWidget):
     def _match_created(self, dialog: NewMatchDialog) -> None:
         if dialog.match is None:
             return
-        self.bus.announce("match")
+        # the dialog may have created our team too
+        self.bus.announce(match_saved(dialog.match.id, dialog.match.team_id).changes)
         self.show_lineup(dialog.match.id)
 
     def edit_match(self, match_id: str) -> NewMatchDialog | None:
@@ -300,9 +323,7 @@ class MatchPanel(QWidget):
             return
         match_id = dialog.match.id
         self.message.setText("Match details saved")
-        if self.stack.currentWidget() is self.summary_page and self.summary_page.match_id == match_id:
-            self.summary_page.set_match(match_id)  # team names are cached per match
-        self.bus.announce("match")
+        self.bus.announce(match_saved(match_id).changes)  # the summary re-reads its names
 
     # ----------------------------------------------------------------- import
     def ask_import_path(self) -> Path | None:
@@ -352,7 +373,7 @@ class MatchPanel(QWidget):
         self.refresh_list()
         self.list_page.select(result.match_id)
         if result.changed:
-            self.bus.announce("match")
+            self.bus.announce(result.change.changes)
 
     def _import_failed(self, path: Path, exc: BaseException) -> None:
         self.list_page.import_button.setEnabled(True)
@@ -374,27 +395,13 @@ class MatchPanel(QWidget):
         self.import_box = None
 
     # ----------------------------------------------------------------- share
-    def _shareable(self, match_id: str) -> bool:
-        """Whether the team server has the match (the sync area decides; imported when needed)."""
-        try:
-            from sync.sharing import is_shareable
-        except ImportError:
-            return False
-        try:
-            return is_shareable(self.ctx, match_id)
-        except FieldmatError:
-            return False
-
     def share_match(self, match_id: str) -> QDialog | None:
-        """Open the sync area's share dialog (link + QR code) for a synced match."""
-        try:
-            from ui.sync.share_dialog import ShareDialog
-        except ImportError as exc:
-            self._error(exc)
+        """Open the share dialog (link + QR code) for a synced match (None without sharing)."""
+        if self.sharing is None:
             return None
         if self.share_dialog is not None:
             self.share_dialog.close()
-        dialog = ShareDialog(self.ctx, match_id, self)
+        dialog = self.sharing.open(match_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._share_closed)
         self.share_dialog = dialog
@@ -423,40 +430,70 @@ class MatchPanel(QWidget):
     # ----------------------------------------------------------------- changes
     def _changed(self, change: Change) -> None:
         self.message.setText(change.description)
-        self.bus.announce("match")
-
-    def _changed_maybe(self, change: Change | None) -> None:
-        self.message.setText(change.description if change is not None else "")
-        self.bus.announce("match")
+        self.bus.announce(change.changes)
 
     def _error(self, exc: BaseException) -> None:
         self.message.setText(f"✗ {exc}")
 
-    def _bus_changed(self, topics: object) -> None:
-        if not isinstance(topics, frozenset):
-            return
-        if "sync" in topics and "match" not in topics and self.stack.currentWidget() is self.summary_page:
-            self.summary_page.refresh_share()  # a sync may have put the match on the server
-            return
-        if "match" not in topics:
+    def _bus_changed(self, changes: object) -> None:
+        """Refresh the screen showing from what ``changes`` touched, and only that."""
+        if not isinstance(changes, ChangeSet):
             return
         page = self.stack.currentWidget()
         try:
             if page is self.list_page:
-                self.refresh_list()
+                if changes.is_whole("match") or changes.matches or changes.clocks or changes.event_matches:
+                    self.refresh_list()  # scores and statuses are on the list
             elif page is self.live_page:
-                self.live_page.refresh()
+                self._refresh_live(changes)
             elif page is self.summary_page:
-                self.summary_page.refresh()
+                self._refresh_summary(changes)
             elif page is self.lineup_page:
-                self.lineup_page.reload_players()
+                mid = self.lineup_page.match_id
+                if (
+                    changes.is_whole("match")
+                    or mid in changes.matches | changes.lineups
+                    or changes.teams
+                    or changes.players
+                ):
+                    self.lineup_page.reload_players()
             elif page is self.teams_page:
-                self.teams_page.refresh()
-            elif page is self.season_page:
+                if changes.is_whole("match") or changes.teams or changes.players:
+                    self.teams_page.refresh()
+            elif page is self.season_page and changes.touches("match"):
                 self.season_page.load()
         except FieldmatError as exc:  # e.g. the match shown was deleted elsewhere
             self._error(exc)
             self.show_list()
+
+    def _refresh_live(self, changes: ChangeSet) -> None:
+        live = self.live_page
+        mid = live.match_id
+        if mid is None:
+            return
+        if (
+            changes.is_whole("match")
+            or mid in changes.matches | changes.lineups
+            or changes.touches_roster(live.team_ids, live.names)
+        ):
+            live.reload_match()  # names, sides or squads: everything is read again
+            return
+        if mid in changes.event_matches:
+            live.refresh_events()
+        if mid in changes.clocks:
+            live.refresh_clock()
+
+    def _refresh_summary(self, changes: ChangeSet) -> None:
+        summary = self.summary_page
+        mid = summary.match_id
+        if mid is None:
+            return
+        if changes.is_whole("match") or mid in changes.matches | changes.lineups or changes.teams or changes.players:
+            summary.set_match(mid)  # team names, players' names and shirts are kept per match
+        elif changes.touches_match(mid):
+            summary.refresh()
+        elif changes.touches("sync"):
+            summary.refresh_share()  # a sync may have put the match on the server
 
     def refresh_list(self) -> None:
         self.list_page.show_matches(self.service.list_matches())
@@ -473,11 +510,3 @@ class MatchPanel(QWidget):
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _module_exists(name: str) -> bool:
-    """True when ``name`` can be imported (without importing it)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False

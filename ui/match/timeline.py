@@ -61,18 +61,25 @@ class TimelineTable(QTableWidget):
         selected = self.selected_event_id()
         rows = list(reversed(events)) if self.newest_first else list(events)
         self.events = rows
-        self.setRowCount(len(rows))
-        for r, e in enumerate(rows):
-            cells = (
-                e.minute,
-                kind_label(e.kind),
-                "" if e.team is None else sides.get(e.team, e.team),  # period markers: no team
-                _player_text(e.player_name, e.player_id, shirts),
-                _player_text(e.related_player_name, e.related_player_id, shirts),
-                e.note or "",
-            )
-            for c, text in enumerate(cells):
-                self.setItem(r, c, item(text, e.id))
+        header = self.horizontalHeader()
+        # Sized to contents once, after the fill: left on, every setItem re-measures the whole
+        # column (a 300-event match took seconds per logged event).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        try:
+            self.setRowCount(len(rows))
+            for r, e in enumerate(rows):
+                cells = (
+                    e.minute,
+                    kind_label(e.kind),
+                    "" if e.team is None else sides.get(e.team, e.team),  # period markers: no team
+                    _player_text(e.player_name, e.player_id, shirts),
+                    _player_text(e.related_player_name, e.related_player_id, shirts),
+                    e.note or "",
+                )
+                for c, text in enumerate(cells):
+                    self.setItem(r, c, item(text, e.id))
+        finally:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         if selected is not None:
             self.select_event(selected)
 

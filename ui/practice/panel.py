@@ -266,8 +266,7 @@ class PracticePanel(QWidget):
             self.view.show_step(reaction.step_text)
         if reaction.speak:
             self.speaker.announce(reaction.speak)
-        if reaction.changed:
-            self.bus.announce("practice")
+        self.bus.announce(reaction.changes)  # nothing is sent when nothing changed
 
     def _on_failed(self, message: str) -> None:
         self._say(message, error=True)

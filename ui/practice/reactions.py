@@ -6,8 +6,9 @@ Pure functions (no widgets), so the panel stays a thin composer. GUI thread or a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from app.changes import ChangeSet
 from app.practice.run import StepChanged
 from app.practice.service import HoldSaved, SessionStarted, SessionStopped
 from ui.practice.live_view import format_clock
@@ -16,7 +17,7 @@ from ui.practice.live_view import format_clock
 @dataclass(frozen=True)
 class Reaction:
     message: str = ""  # shown in the panel's message line
-    changed: bool = False  # practice data changed: announce "practice" on the bus
+    changes: ChangeSet = field(default_factory=ChangeSet)  # practice data changed: announced on the bus
     speak: str = ""  # said at once (interrupting a cue)
     step_text: str | None = None  # new guided-step line
 
@@ -25,18 +26,22 @@ def react(event: object, pose_name: Callable[[str], str]) -> Reaction:
     """The reaction to one event from the practice worker (unknown events: none)."""
     if isinstance(event, SessionStarted):
         if event.recovered:
-            return Reaction(f"Closed {len(event.recovered)} interrupted session(s) from last time.", changed=True)
+            return Reaction(
+                f"Closed {len(event.recovered)} interrupted session(s) from last time.", changes=event.changes
+            )
         return Reaction("Session started.")
     if isinstance(event, HoldSaved):
         h = event.hold
-        return Reaction(f"Saved {pose_name(h.pose_id)}: held {h.hold_s:.0f} s at {h.accuracy:.0f}%.", changed=True)
+        return Reaction(
+            f"Saved {pose_name(h.pose_id)}: held {h.hold_s:.0f} s at {h.accuracy:.0f}%.", changes=event.changes
+        )
     if isinstance(event, SessionStopped):
         s = event.session
         if event.discarded:
             return Reaction("No pose was held long enough: nothing saved.")
         return Reaction(
             f"Session saved: {s.total_poses} pose(s), average {s.avg_accuracy:.0f}%, {format_clock(s.duration_s)}.",
-            changed=True,
+            changes=event.changes,
         )
     if isinstance(event, StepChanged):
         if event.step is None:

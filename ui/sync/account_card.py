@@ -149,7 +149,7 @@ class AccountCard(QGroupBox):
         self.disconnect_button.setEnabled(not busy and bool(self.status and self.status.connected))
 
     def _changed(self) -> None:
-        self.bus.announce("providers", "sync")
+        self.bus.announce_topic("sync")  # an account, not its records: disconnecting keeps them
 
     def did_connect(self, account: str) -> None:
         self.show_info(f"Connected as {account}.")

@@ -118,7 +118,7 @@ class ConflictsView(QWidget):
         run_op(self, work, on_success=lambda _r: self._dismissed(), on_failure=self._failed)
 
     def _dismissed(self) -> None:
-        self.controller.bus.announce("sync")
+        self.controller.bus.announce_topic("sync")
 
     def shutdown(self) -> None:
         if ops_closed(self):  # already shut down

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from app.changes import ChangeSet
 from app.context import AppContext
 from app.errors import FieldmatError
 from app.outbox import pending_count
@@ -118,12 +119,16 @@ class SyncController(QObject):
         return f"Offline (the {names} could not be reached) — {waiting}"
 
     # -- refresh (pending count and provider status) ------------------------------------------
-    def _on_bus(self, topics: object) -> None:
-        """Our own topics refresh everything now; other panels' changes (e.g. every logged match
-        event) update the badge at once and the per-provider status a moment later, coalesced."""
-        names = topics if isinstance(topics, frozenset) else frozenset()
-        if names & {"sync", "providers", "settings"}:
+    def _on_bus(self, changes: object) -> None:
+        """Our own areas refresh everything now; a match or practice change (e.g. every logged
+        match event) may queue outbox entries: it updates the badge at once and the
+        per-provider status a moment later, coalesced."""
+        if not isinstance(changes, ChangeSet):
+            return
+        if changes.touches("sync", "providers", "settings"):
             self.refresh()
+            return
+        if not changes.touches("match", "practice"):
             return
         self.refresh_count()
         if not self._status_due:
@@ -217,7 +222,7 @@ class SyncController(QObject):
             return
         count = self.engine_factory(self.ctx).retry_rejected()
         log.info("%d refused change(s) queued again", count)
-        self.bus.announce("sync")
+        self.bus.announce_topic("sync")
 
     def cancel(self) -> None:
         """Ask the running sync to stop (cooperative: the engine stops at the next safe point)."""
@@ -237,7 +242,7 @@ class SyncController(QObject):
         self.last_summary = summary
         self.unreachable = {r.provider for r in summary.results if r.status is Status.OFFLINE}
         self.finished.emit(summary)
-        self._after_run()
+        self._after_run(ChangeSet.topic("sync") | summary.stored)
 
     def _failed(self, exc: BaseException) -> None:
         self._op = None
@@ -246,12 +251,14 @@ class SyncController(QObject):
         if not isinstance(exc, FieldmatError):
             log.error("sync run failed", exc_info=exc)
         self.failed.emit(self.last_error)
-        self._after_run()
+        # the run stopped part-way: what it stored is unknown, so every area it writes refreshes
+        self._after_run(ChangeSet.topic("sync", "match", "practice", "providers"))
 
-    def _after_run(self) -> None:
+    def _after_run(self, changes: ChangeSet) -> None:
         self.state_changed.emit()
-        # Other panels refresh (pulled matches, practice); our own refresh follows from the bus.
-        self.bus.announce("sync", "match", "practice", "providers")
+        # Other panels refresh what the run stored (pulled matches, practice sessions, provider
+        # records); our own refresh follows from the bus ("sync").
+        self.bus.announce(changes)
 
     # -- reachability (automatic sync when the network comes back) -----------------------------
     def _update_timer(self) -> None:
@@ -271,7 +278,7 @@ class SyncController(QObject):
         if self.ctx.settings.auto_sync_on_reconnect != on:
             self.ctx.settings.auto_sync_on_reconnect = on
             self.ctx.save_settings()
-            self.bus.announce("settings")
+            self.bus.announce_topic("settings")
         self._update_timer()
 
     @property
