@@ -23,7 +23,7 @@ matching requests. Kinds:
 - ``drop_after``    process and commit, then close without answering (the answer is lost)
 - ``error``         answer ``status`` (default 500) without processing
 - ``rate_limit``    answer 429 with ``Retry-After: retry_after`` without processing
-- ``slow``          process, then wait ``delay`` seconds before answering (client timeout)
+- ``slow``          process, then wait ``delay`` seconds (``STALL_S``) before answering (client timeout)
 - ``malformed``     process, then answer 200 with a body that is not JSON
 
 ``app.hits`` lists (method, path, status) of every request (0 = dropped). Thread-safe; stops
@@ -266,6 +266,13 @@ class LocalServer:
 # ---------------------------------------------------------------------- fault injection
 KINDS = ("drop_before", "drop_after", "error", "rate_limit", "slow", "malformed")
 
+# A ``slow`` fault holds its answer STALL_S; a test that wants its client to time out gives it
+# a read timeout of STALL_READ_TIMEOUT_S (``stall_timeout()`` in the sync tests), so that each
+# timed-out attempt costs a quarter of a second rather than the seconds of a real stall. The
+# stall is 4x the timeout: a thread descheduled on a loaded machine cannot answer in time.
+STALL_S = 1.0
+STALL_READ_TIMEOUT_S = 0.25
+
 
 @dataclass
 class Fault:
@@ -275,7 +282,7 @@ class Fault:
     times: int = 1
     status: int = 500
     retry_after: float = 1.0
-    delay: float = 2.0
+    delay: float = STALL_S
 
     def matches(self, request: Request) -> bool:
         if self.method and self.method.upper() != request.method:
@@ -300,7 +307,7 @@ class FaultyApp:
         times: int = 1,
         status: int = 500,
         retry_after: float = 1.0,
-        delay: float = 2.0,
+        delay: float = STALL_S,
     ) -> Fault:
         if kind not in KINDS:
             raise ValueError(kind)

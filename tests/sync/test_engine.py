@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -21,7 +22,7 @@ from sync.sharing import share_link
 from tests.emulators.server import LocalServer
 from tests.emulators.team import TeamServer
 from tests.emulators.yoga import YogaServer
-from tests.sync.conftest import fast_client
+from tests.sync.conftest import fast_client, stall_client
 from tests.sync.helpers import EMAIL, PASSWORD, add_events, add_match, add_session, add_team, pending
 
 
@@ -176,10 +177,11 @@ def test_non_idempotent_request_is_not_resent_after_ambiguous_failure(
 
 def test_timeouts_then_unreachable(api_and_app: tuple[Api, TeamServer, list[float]]) -> None:
     api, app, sleeps = api_and_app
-    app.inject("slow", path="/api/health", times=10, delay=1.3)
-    with pytest.raises(ProviderUnreachable) as info:
-        api.request("GET", "/api/health")
-    assert "did not answer in time" in str(info.value) and len(sleeps) == 3
+    app.inject("slow", path="/api/health", times=10)
+    with stall_client() as client, pytest.raises(ProviderUnreachable) as info:
+        replace(api, client=client).request("GET", "/api/health")
+    assert "did not answer in time" in str(info.value) and info.value.kind == "timeout"
+    assert sleeps == [0.5, 1.0, 2.0] and app.hits == [("GET", "/api/health", 200)] * 4
 
 
 # ---------------------------------------------------------------------- accounts and sharing
