@@ -133,6 +133,11 @@ def _no_leaked_qt_threads_or_timers(request: pytest.FixtureRequest, monkeypatch:
         problems.append(f"{len(leaked_timers)} QTimer(s) still active")
     for timer in leaked_timers:
         timer.stop()
+    # pytest-qt closed the test's widgets with deleteLater(), which processEvents() never
+    # carries out: delete them now (after the leak check, which must still see a closed
+    # widget's running timer), or they pile up and slow every app-wide change (a style sheet
+    # re-polishes every live widget: the outdoor-theme test took 6 s behind 2000 of them).
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
     if problems:
         pytest.fail("Qt leak: " + "; ".join(problems), pytrace=False)
 
