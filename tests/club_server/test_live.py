@@ -110,18 +110,18 @@ def test_share_page_is_self_contained_and_gone_when_revoked(team_server: Running
             pass
 
 
-def test_expired_share_token_answers_the_plain_404_page(db_url: str, team_server: RunningServer) -> None:
-    with serve(db_url, share_ttl_h=0) as server, server.client(EMAIL) as c:
+def test_expired_share_token_answers_the_plain_404_page(team_server: RunningServer) -> None:
+    with serve(team_server.db_url, share_ttl_h=0) as server, server.client(EMAIL) as c:
         match = make_match(c)
         share = c.get(f"/api/matches/{match['id']}/share").json()
         assert httpx.get(share["url"]).status_code == 404
 
 
-def test_postgres_fans_out_between_server_processes(db_url: str, team_server: RunningServer) -> None:
+def test_postgres_fans_out_between_server_processes(team_server: RunningServer) -> None:
     """Two servers on one PostgreSQL database: a viewer of one sees a write made through the other."""
-    if not db_url.startswith("postgresql"):
+    if not team_server.db_url.startswith("postgresql"):
         pytest.skip("fan-out between processes goes through PostgreSQL LISTEN/NOTIFY; SQLite serves one process")
-    with serve(db_url) as second, team_server.client(EMAIL) as c:
+    with serve(team_server.db_url) as second, team_server.client(EMAIL) as c:
         match = make_match(c)
         with viewer(second, match["id"], bearer(second)) as ws:
             assert receive(ws)["type"] == "snapshot"

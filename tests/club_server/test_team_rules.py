@@ -128,8 +128,8 @@ def test_errors_are_detail_json_with_401_for_missing_invalid_and_expired_tokens(
         assert invalid.status_code == 422 and isinstance(invalid.json()["detail"], str)
 
 
-def test_429_with_retry_after_per_token_and_per_address(db_url: str, team_server: RunningServer) -> None:
-    with serve(db_url, rate_per_token=3, rate_per_address=1000, login_rate_per_address=1000) as limited:
+def test_429_with_retry_after_per_token_and_per_address(team_server: RunningServer) -> None:
+    with serve(team_server.db_url, rate_per_token=3, rate_per_address=1000, login_rate_per_address=1000) as limited:
         headers = limited.login(EMAIL)
         codes = [httpx.get(limited.url + "/api/teams", headers=headers).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
@@ -137,7 +137,7 @@ def test_429_with_retry_after_per_token_and_per_address(db_url: str, team_server
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and "detail" in r.json()
         other = limited.login(OTHER_EMAIL)  # another token still goes
         assert httpx.get(limited.url + "/api/teams", headers=other).status_code == 200
-    with serve(db_url, rate_per_token=0, rate_per_address=2, login_rate_per_address=1000) as limited:
+    with serve(team_server.db_url, rate_per_token=0, rate_per_address=2, login_rate_per_address=1000) as limited:
         codes = [httpx.get(limited.url + "/api/health").status_code for _ in range(3)]
         assert codes == [200, 200, 429]
 
@@ -198,13 +198,13 @@ def test_lineup_is_replaced_whole(c: httpx.Client) -> None:
     assert c.put(f"/api/matches/{match['id']}/lineup", json={"items": unknown}).status_code == 404
 
 
-def test_health_security_headers_and_no_cors_by_default(db_url: str, team_server: RunningServer) -> None:
+def test_health_security_headers_and_no_cors_by_default(team_server: RunningServer) -> None:
     r = httpx.get(team_server.url + "/api/health", headers={"Origin": "https://evil.example"})
     assert r.json() == {"status": "ok"}
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert "access-control-allow-origin" not in r.headers
-    with serve(db_url, cors_origins=("https://club.example",)) as open_server:
+    with serve(team_server.db_url, cors_origins=("https://club.example",)) as open_server:
         r = httpx.get(open_server.url + "/api/health", headers={"Origin": "https://club.example"})
         assert r.headers["access-control-allow-origin"] == "https://club.example"
 
