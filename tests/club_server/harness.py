@@ -29,6 +29,7 @@ from server.app import create_app
 from server.cli import main as server_cli
 from server.db import make_engine, normalize_url, open_engine
 from server.settings import Settings
+from tests import loopback
 
 PG_ENV = "FIELDMAT_TEST_PG_URL"
 PASSWORD = "club-Pa55word!"
@@ -119,13 +120,13 @@ class RunningServer:
     uvicorn: uvicorn.Server
 
     def login(self, email: str, password: str = PASSWORD) -> dict[str, str]:
-        r = httpx.post(self.url + "/api/auth/login", json={"email": email, "password": password})
+        r = loopback.post(self.url + "/api/auth/login", json={"email": email, "password": password})
         assert r.status_code == 200, r.text
         return {"Authorization": "Bearer " + r.json()["access_token"]}
 
     def client(self, email: str | None = None) -> httpx.Client:
         headers = self.login(email) if email else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+        return loopback.client(base_url=self.url, headers=headers, timeout=10)
 
 
 @contextmanager

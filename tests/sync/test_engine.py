@@ -19,6 +19,7 @@ from sync.errors import AuthRequired, NotSynced, ProviderUnreachable, RateLimite
 from sync.http import Api, RetryPolicy, make_client, no_sleep_policy
 from sync.provider import ProgressEvent, Provider, SyncRun
 from sync.sharing import share_link
+from tests import loopback
 from tests.emulators.server import LocalServer
 from tests.emulators.team import TeamServer
 from tests.emulators.yoga import YogaServer
@@ -61,7 +62,7 @@ def test_status_lists_every_known_provider(ctx: AppContext) -> None:
 
 
 def test_pull_only_provider_through_registry(ctx: AppContext, fake_registered: None) -> None:
-    assert isinstance(FakeProvider(ctx, httpx.Client()), Provider)
+    assert isinstance(FakeProvider(ctx, loopback.client()), Provider)
     events: list[ProgressEvent] = []
     summary = SyncEngine(ctx).run(progress=events.append)
     result = summary.result("fake")
