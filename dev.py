@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import venv
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -186,7 +187,18 @@ def main(argv: list[str]) -> int:
         else:
             ensure_test_tools()  # only the Prism contract test needs them; it is a subprocess test
         args = [str(_python()), "-m", "pytest", *rest]
+        return subprocess.call(args, cwd=ROOT, env=test_environment(os.environ))
     return subprocess.call(args, cwd=ROOT)
+
+
+def test_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The tests' environment: ``environ`` without PYTHONDONTWRITEBYTECODE.
+
+    pytest keeps the test modules it rewrote (for its assert messages) in ``__pycache__`` only
+    where bytecode may be written; without that cache each xdist worker parses and compiles
+    every test module again, 3-4 s per worker on this project.
+    """
+    return {name: value for name, value in environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 if __name__ == "__main__":

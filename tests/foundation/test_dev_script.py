@@ -41,6 +41,12 @@ def test_extras_follow_the_command_and_are_kept_when_switching() -> None:
     assert pick("d1", "d2", ()) == ["test"]
 
 
+def test_the_tests_may_write_bytecode_and_keep_the_rest_of_the_environment() -> None:
+    environ = {"PYTHONDONTWRITEBYTECODE": "1", "FIELDMAT_SHARED": "/data", "PATH": "/bin"}
+    assert _dev().test_environment(environ) == {"FIELDMAT_SHARED": "/data", "PATH": "/bin"}
+    assert environ["PYTHONDONTWRITEBYTECODE"] == "1"  # the caller's own is left alone
+
+
 @pytest.mark.slow
 def test_a_fresh_clone_run_installs_no_test_tool(tmp_path: Path) -> None:
     uv = REPO / ".tools" / "bin" / "uv"
