@@ -42,9 +42,16 @@ def test_extras_follow_the_command_and_are_kept_when_switching() -> None:
 
 
 def test_the_tests_may_write_bytecode_and_keep_the_rest_of_the_environment() -> None:
+    dev = _dev()
     environ = {"PYTHONDONTWRITEBYTECODE": "1", "FIELDMAT_SHARED": "/data", "PATH": "/bin"}
-    assert _dev().test_environment(environ) == {"FIELDMAT_SHARED": "/data", "PATH": "/bin"}
+    assert dev.environment_for_tests(environ) == {"FIELDMAT_SHARED": "/data", "PATH": "/bin"}
     assert environ["PYTHONDONTWRITEBYTECODE"] == "1"  # the caller's own is left alone
+    # --fast: temp folders on the RAM disk where there is one, unless the caller chose a TMPDIR
+    ram = dev.ram_temp_folder()
+    assert dev.environment_for_tests(environ, fast=True).get("TMPDIR") == (None if ram is None else str(ram))
+    assert dev.environment_for_tests({**environ, "TMPDIR": "/mine"}, fast=True)["TMPDIR"] == "/mine"
+    if Path("/dev/shm").is_dir() and sys.platform == "linux":
+        assert ram == Path("/dev/shm/fieldmat-tests") and ram.is_dir()
 
 
 @pytest.mark.slow
