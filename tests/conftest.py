@@ -49,6 +49,21 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def fresh_whoop_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with WHOOP's request bucket full, as a new app process does.
+
+    The bucket is one per process (WHOOP limits per client), so tests in one xdist worker
+    shared it and waited, in real time, for the requests of the tests before them.
+    """
+    import sys
+
+    client = sys.modules.get("sync.whoop.client")
+    if client is not None:  # not imported yet: its import makes a full bucket
+        old = client._DEFAULT_BUCKET
+        monkeypatch.setattr(client, "_DEFAULT_BUCKET", type(old)(old.rate * 60.0, burst=int(old.burst)))
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """The ../shared folder beside the repo; skips the test when it is absent."""

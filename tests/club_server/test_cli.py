@@ -35,6 +35,7 @@ def test_db_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
     assert (tmp_path / "env.db").exists()
 
 
+@pytest.mark.subprocess  # a real process without a terminal: the server's imports cost it 1 s
 def test_user_add_without_password_or_terminal_exits_2_naming_the_variable(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "server", "user", "add", "--club", "X", "--email", "a@b.c",

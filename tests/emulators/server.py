@@ -242,8 +242,9 @@ class LocalServer:
         else:
             handler = _Handler
         self._server = _Server((self.host, 0), handler, self.app)
+        # stop() waits for the serving loop to see the request, which it checks every poll_interval
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="emulator", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, name="emulator", daemon=True
         )
         self._thread.start()
         return self
