@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -47,6 +48,22 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def log_files_closed() -> Iterator[None]:
+    """Each test leaves the root logger without the log files it opened.
+
+    ``AppContext.create`` attaches a rotating log file in its data folder (as the app does once
+    per process); kept, they piled up in a worker, one per test: every record was written to
+    hundreds of files, and one whose folder pytest had removed failed noisily in a later test.
+    """
+    root = logging.getLogger()
+    before = set(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before and isinstance(h, logging.FileHandler)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 @pytest.fixture(autouse=True)
