@@ -3,7 +3,7 @@
 
     python3 dev.py run          # install (first time) and open Fieldmat
     python3 dev.py test         # install (first time) and run the whole test suite
-    python3 dev.py test --fast  # the suite without MediaPipe and subprocess tests
+    python3 dev.py test --fast  # the suite without MediaPipe and subprocess tests (~65 s on 2 cores)
     python3 dev.py check        # ruff, ruff format, mypy (one run, cached), import contracts
     python3 dev.py bundle       # build the self-contained app in dist/ (PyInstaller)
     python3 dev.py server       # install (first time) and run the club server's team API on SQLite
@@ -137,7 +137,8 @@ def ensure_test_tools() -> None:
 
 # The tests `test --fast` leaves out (markers registered in pyproject.toml): they load the
 # MediaPipe model or start another process, and take most of the suite's time. The rest runs
-# on every core (pytest-xdist): much of it waits on loopback servers' faults and timeouts.
+# on every core (pytest-xdist); it is CPU-bound (sync runs against in-process servers), the
+# tests' waits for timeouts and retries being short or injected.
 FAST_DESELECT = "not slow and not mediapipe and not subprocess"
 # Only the folders of failed tests are kept: the fast loop's temp folders are on a RAM disk.
 FAST_ARGS = ("-m", FAST_DESELECT, "-n", "auto", "-o", "tmp_path_retention_policy=failed")
