@@ -3,7 +3,7 @@
 
     python3 dev.py run          # install (first time) and open Fieldmat
     python3 dev.py test         # install (first time) and run the whole test suite
-    python3 dev.py test --fast  # the suite without MediaPipe and subprocess tests
+    python3 dev.py test --fast  # the suite without MediaPipe and subprocess tests (~65 s on 2 cores)
     python3 dev.py check        # ruff, ruff format, mypy (one run, cached), import contracts
     python3 dev.py bundle       # build the self-contained app in dist/ (PyInstaller)
     python3 dev.py server       # install (first time) and run the club server's team API on SQLite
@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import venv
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -136,9 +137,12 @@ def ensure_test_tools() -> None:
 
 # The tests `test --fast` leaves out (markers registered in pyproject.toml): they load the
 # MediaPipe model or start another process, and take most of the suite's time. The rest runs
-# on every core (pytest-xdist): much of it waits on loopback servers' faults and timeouts.
+# on every core (pytest-xdist); it is CPU-bound (sync runs against in-process servers), the
+# tests' waits for timeouts and retries being short or injected.
 FAST_DESELECT = "not slow and not mediapipe and not subprocess"
-FAST_ARGS = ("-m", FAST_DESELECT, "-n", "auto")
+# Only the folders of failed tests are kept: the fast loop's temp folders are on a RAM disk.
+FAST_ARGS = ("-m", FAST_DESELECT, "-n", "auto", "-o", "tmp_path_retention_policy=failed")
+RAM_DISK = Path("/dev/shm")
 
 # What `check` runs, in order; mypy's paths come from pyproject.toml ([tool.mypy] files) and
 # its cache (.mypy_cache) is the one the test suite's quality gate uses too.
@@ -181,12 +185,42 @@ def main(argv: list[str]) -> int:
     elif command == "server":
         args = [str(BIN / "fieldmat-server"), "run", "--api", "team", *rest]
     else:
-        if "--fast" in rest:
+        fast = "--fast" in rest
+        if fast:
             rest = [*FAST_ARGS, *(a for a in rest if a != "--fast")]
         else:
             ensure_test_tools()  # only the Prism contract test needs them; it is a subprocess test
         args = [str(_python()), "-m", "pytest", *rest]
+        return subprocess.call(args, cwd=ROOT, env=environment_for_tests(os.environ, fast))
     return subprocess.call(args, cwd=ROOT)
+
+
+def environment_for_tests(environ: Mapping[str, str], fast: bool = False) -> dict[str, str]:
+    """The tests' environment: ``environ`` without PYTHONDONTWRITEBYTECODE; for ``--fast``,
+    TMPDIR on a RAM disk when the system has one and the caller set no TMPDIR.
+
+    pytest keeps the test modules it rewrote (for its assert messages) in ``__pycache__`` only
+    where bytecode may be written; without that cache each xdist worker parses and compiles
+    every test module again, 3-4 s per worker on this project. Every database a test writes
+    commits with synchronous=FULL (as the app does): on a disk, each commit waits for an fsync,
+    a third of the fast loop's time on a busy machine; on a RAM disk it returns at once.
+    """
+    env = {name: value for name, value in environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    if fast and "TMPDIR" not in environ and (folder := ram_temp_folder()) is not None:
+        env["TMPDIR"] = str(folder)
+    return env
+
+
+def ram_temp_folder() -> Path | None:
+    """``/dev/shm/fieldmat-tests`` where /dev/shm is a folder that allows programs to run (Linux); else None."""
+    try:
+        if not RAM_DISK.is_dir() or os.statvfs(RAM_DISK).f_flag & os.ST_NOEXEC:
+            return None
+        folder = RAM_DISK / "fieldmat-tests"
+        folder.mkdir(exist_ok=True)
+        return folder
+    except (OSError, AttributeError):  # no statvfs (Windows), no ST_NOEXEC, not writable
+        return None
 
 
 if __name__ == "__main__":

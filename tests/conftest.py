@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -47,6 +48,37 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def log_files_closed() -> Iterator[None]:
+    """Each test leaves the root logger without the log files it opened.
+
+    ``AppContext.create`` attaches a rotating log file in its data folder (as the app does once
+    per process); kept, they piled up in a worker, one per test: every record was written to
+    hundreds of files, and one whose folder pytest had removed failed noisily in a later test.
+    """
+    root = logging.getLogger()
+    before = set(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before and isinstance(h, logging.FileHandler)]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_whoop_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with WHOOP's request bucket full, as a new app process does.
+
+    The bucket is one per process (WHOOP limits per client), so tests in one xdist worker
+    shared it and waited, in real time, for the requests of the tests before them.
+    """
+    import sys
+
+    client = sys.modules.get("sync.whoop.client")
+    if client is not None:  # not imported yet: its import makes a full bucket
+        old = client._DEFAULT_BUCKET
+        monkeypatch.setattr(client, "_DEFAULT_BUCKET", type(old)(old.rate * 60.0, burst=int(old.burst)))
 
 
 @pytest.fixture
@@ -133,6 +165,11 @@ def _no_leaked_qt_threads_or_timers(request: pytest.FixtureRequest, monkeypatch:
         problems.append(f"{len(leaked_timers)} QTimer(s) still active")
     for timer in leaked_timers:
         timer.stop()
+    # pytest-qt closed the test's widgets with deleteLater(), which processEvents() never
+    # carries out: delete them now (after the leak check, which must still see a closed
+    # widget's running timer), or they pile up and slow every app-wide change (a style sheet
+    # re-polishes every live widget: the outdoor-theme test took 6 s behind 2000 of them).
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
     if problems:
         pytest.fail("Qt leak: " + "; ".join(problems), pytrace=False)
 

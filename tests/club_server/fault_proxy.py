@@ -7,8 +7,7 @@ emulators do (``drop_after`` forwards, so the server commits, then closes withou
 
 from __future__ import annotations
 
-import httpx
-
+from tests import loopback
 from tests.emulators.server import FaultyApp, Request, Response
 
 _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "content-encoding"}
@@ -17,7 +16,7 @@ _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host
 class FaultProxy(FaultyApp):
     def __init__(self, upstream: str) -> None:
         super().__init__()
-        self.client = httpx.Client(base_url=upstream, timeout=30)
+        self.client = loopback.client(base_url=upstream, timeout=30)
 
     def route(self, request: Request) -> Response:
         upstream = self.client.request(

@@ -1,15 +1,19 @@
 """A real club server for tests: uvicorn on a loopback port in a thread, on SQLite or PostgreSQL.
 
-PostgreSQL databases are copied from a migrated template (``CREATE DATABASE ... TEMPLATE``),
-so each test starts empty without running the migrations again.
+Each test's database is a copy of a migrated template, so that it starts empty without running
+the migrations again: ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, a copied file on SQLite
+(``sqlite_template``, made once per session by the fixtures in ``conftest.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +29,7 @@ from server.app import create_app
 from server.cli import main as server_cli
 from server.db import make_engine, normalize_url, open_engine
 from server.settings import Settings
+from tests import loopback
 
 PG_ENV = "FIELDMAT_TEST_PG_URL"
 PASSWORD = "club-Pa55word!"
@@ -65,10 +70,25 @@ def drop_pg_database(base: str, url: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def sqlite_template(path: Path, seed: Callable[[str], object] = lambda _url: None) -> Path:
+    """A migrated SQLite database at ``path``, ``seed(url)`` applied, checkpointed (no WAL left): a file to copy."""
+    open_engine(sqlite_url(path)).dispose()
+    seed(sqlite_url(path))
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @contextmanager
-def database(kind: str, tmp_path: Path) -> Iterator[str]:
+def database(kind: str, tmp_path: Path, template: Path) -> Iterator[str]:
+    """A fresh database: on SQLite a copy of ``template``; on PostgreSQL one from its own template."""
     if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'server.db'}"
+        shutil.copyfile(template, tmp_path / "server.db")
+        yield sqlite_url(tmp_path / "server.db")
         return
     import pytest
 
@@ -100,13 +120,13 @@ class RunningServer:
     uvicorn: uvicorn.Server
 
     def login(self, email: str, password: str = PASSWORD) -> dict[str, str]:
-        r = httpx.post(self.url + "/api/auth/login", json={"email": email, "password": password})
+        r = loopback.post(self.url + "/api/auth/login", json={"email": email, "password": password})
         assert r.status_code == 200, r.text
         return {"Authorization": "Bearer " + r.json()["access_token"]}
 
     def client(self, email: str | None = None) -> httpx.Client:
         headers = self.login(email) if email else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+        return loopback.client(base_url=self.url, headers=headers, timeout=10)
 
 
 @contextmanager

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from server.cli import main
+from tests import loopback
 from tests.club_server.harness import serve
 
 
@@ -23,7 +23,7 @@ def test_club_and_user_add_then_sign_in(tmp_path: Path, monkeypatch: pytest.Monk
     assert main(["user", "add", "--club", "Riverside", "--email", "Coach@Club.example", "--db", db]) == 0
     assert "coach-Pa55word" not in capsys.readouterr().out
     with serve(db) as server:
-        r = httpx.post(
+        r = loopback.post(
             server.url + "/api/auth/login", json={"email": "coach@club.example", "password": "coach-Pa55word"}
         )
         assert r.status_code == 200
@@ -35,6 +35,7 @@ def test_db_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
     assert (tmp_path / "env.db").exists()
 
 
+@pytest.mark.subprocess  # a real process without a terminal: the server's imports cost it 1 s
 def test_user_add_without_password_or_terminal_exits_2_naming_the_variable(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "server", "user", "add", "--club", "X", "--email", "a@b.c",

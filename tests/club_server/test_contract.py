@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
+from tests import loopback
 from tests.club_server.conftest import EMAIL
 from tests.club_server.harness import RunningServer
 
@@ -102,8 +102,8 @@ def test_team_api_meets_its_contract(team_server: RunningServer, shared_dir: Pat
 def test_yoga_api_meets_its_contract(yoga_server: RunningServer, shared_dir: Path, tmp_path: Path) -> None:
     body = {"fullname": "Asha Yogi", "email": "asha@example.org", "password": "long-Pa55word", "sex": "f",
             "dob": "1990-04-01"}  # fmt: skip
-    assert httpx.post(yoga_server.url + "/auth/signup", json=body).status_code == 201
-    login = httpx.post(yoga_server.url + "/auth/login", json={"email": body["email"], "password": body["password"]})
+    assert loopback.post(yoga_server.url + "/auth/signup", json=body).status_code == 201
+    login = loopback.post(yoga_server.url + "/auth/login", json={"email": body["email"], "password": body["password"]})
     result = run_schemathesis(shared_dir / "providers/yoga/openapi.yaml", yoga_server.url,
                               login.json()["access_token"], tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]

@@ -9,12 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import text
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from tests import loopback
 from tests.club_server.conftest import EMAIL, OTHER_EMAIL
 from tests.club_server.harness import RunningServer, serve
 from tests.club_server.test_team_rules import make_event, make_match
@@ -96,32 +96,32 @@ def test_share_page_is_self_contained_and_gone_when_revoked(team_server: Running
     with team_server.client(EMAIL) as c:
         match = make_match(c)
         share = c.get(f"/api/matches/{match['id']}/share").json()
-        page = httpx.get(share["url"])
+        page = loopback.get(share["url"])
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert '<meta name="viewport"' in page.text and "Riverside – Hillside" in page.text
         assert 'src="/static/share.js"' in page.text and "http" not in page.text.replace("http-equiv", "")
         assert "script-src" not in page.headers["content-security-policy"]  # default-src 'self' covers it
-        assert httpx.get(team_server.url + "/static/share.js").status_code == 200
+        assert loopback.get(team_server.url + "/static/share.js").status_code == 200
         assert c.delete(f"/api/matches/{match['id']}/share").status_code == 204
-        gone = httpx.get(share["url"])
+        gone = loopback.get(share["url"])
         assert gone.status_code == 404 and "no longer valid" in gone.text
         assert gone.headers["content-type"].startswith("text/html")
         with pytest.raises(InvalidStatus), viewer(team_server, match["id"], share["token"]):
             pass
 
 
-def test_expired_share_token_answers_the_plain_404_page(db_url: str, team_server: RunningServer) -> None:
-    with serve(db_url, share_ttl_h=0) as server, server.client(EMAIL) as c:
+def test_expired_share_token_answers_the_plain_404_page(team_server: RunningServer) -> None:
+    with serve(team_server.db_url, share_ttl_h=0) as server, server.client(EMAIL) as c:
         match = make_match(c)
         share = c.get(f"/api/matches/{match['id']}/share").json()
-        assert httpx.get(share["url"]).status_code == 404
+        assert loopback.get(share["url"]).status_code == 404
 
 
-def test_postgres_fans_out_between_server_processes(db_url: str, team_server: RunningServer) -> None:
+def test_postgres_fans_out_between_server_processes(team_server: RunningServer) -> None:
     """Two servers on one PostgreSQL database: a viewer of one sees a write made through the other."""
-    if not db_url.startswith("postgresql"):
+    if not team_server.db_url.startswith("postgresql"):
         pytest.skip("fan-out between processes goes through PostgreSQL LISTEN/NOTIFY; SQLite serves one process")
-    with serve(db_url) as second, team_server.client(EMAIL) as c:
+    with serve(team_server.db_url) as second, team_server.client(EMAIL) as c:
         match = make_match(c)
         with viewer(second, match["id"], bearer(second)) as ws:
             assert receive(ws)["type"] == "snapshot"

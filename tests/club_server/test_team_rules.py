@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from server.security import Tokens, signing_key
+from tests import loopback
 from tests.club_server.conftest import EMAIL, OTHER_EMAIL
 from tests.club_server.harness import PASSWORD, RunningServer, serve
 
@@ -116,10 +117,10 @@ def test_errors_are_detail_json_with_401_for_missing_invalid_and_expired_tokens(
     url = team_server.url + "/api/teams"
     expired = Tokens(signing_key(team_server.engine), "fieldmat-team", ttl_s=-10).issue(1, club=1)
     for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": f"Bearer {expired}"}):
-        r = httpx.get(url, headers=headers)
+        r = loopback.get(url, headers=headers)
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
         assert isinstance(r.json()["detail"], str)
-    wrong = httpx.post(team_server.url + "/api/auth/login", json={"email": EMAIL, "password": "wrong"})
+    wrong = loopback.post(team_server.url + "/api/auth/login", json={"email": EMAIL, "password": "wrong"})
     assert wrong.status_code == 401 and wrong.json() == {"detail": "bad credentials"}
     with team_server.client(EMAIL) as c:
         missing = c.get(f"/api/matches/{new_id()}")
@@ -128,17 +129,17 @@ def test_errors_are_detail_json_with_401_for_missing_invalid_and_expired_tokens(
         assert invalid.status_code == 422 and isinstance(invalid.json()["detail"], str)
 
 
-def test_429_with_retry_after_per_token_and_per_address(db_url: str, team_server: RunningServer) -> None:
-    with serve(db_url, rate_per_token=3, rate_per_address=1000, login_rate_per_address=1000) as limited:
+def test_429_with_retry_after_per_token_and_per_address(team_server: RunningServer) -> None:
+    with serve(team_server.db_url, rate_per_token=3, rate_per_address=1000, login_rate_per_address=1000) as limited:
         headers = limited.login(EMAIL)
-        codes = [httpx.get(limited.url + "/api/teams", headers=headers).status_code for _ in range(4)]
+        codes = [loopback.get(limited.url + "/api/teams", headers=headers).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
-        r = httpx.get(limited.url + "/api/teams", headers=headers)
+        r = loopback.get(limited.url + "/api/teams", headers=headers)
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and "detail" in r.json()
         other = limited.login(OTHER_EMAIL)  # another token still goes
-        assert httpx.get(limited.url + "/api/teams", headers=other).status_code == 200
-    with serve(db_url, rate_per_token=0, rate_per_address=2, login_rate_per_address=1000) as limited:
-        codes = [httpx.get(limited.url + "/api/health").status_code for _ in range(3)]
+        assert loopback.get(limited.url + "/api/teams", headers=other).status_code == 200
+    with serve(team_server.db_url, rate_per_token=0, rate_per_address=2, login_rate_per_address=1000) as limited:
+        codes = [loopback.get(limited.url + "/api/health").status_code for _ in range(3)]
         assert codes == [200, 200, 429]
 
 
@@ -198,14 +199,14 @@ def test_lineup_is_replaced_whole(c: httpx.Client) -> None:
     assert c.put(f"/api/matches/{match['id']}/lineup", json={"items": unknown}).status_code == 404
 
 
-def test_health_security_headers_and_no_cors_by_default(db_url: str, team_server: RunningServer) -> None:
-    r = httpx.get(team_server.url + "/api/health", headers={"Origin": "https://evil.example"})
+def test_health_security_headers_and_no_cors_by_default(team_server: RunningServer) -> None:
+    r = loopback.get(team_server.url + "/api/health", headers={"Origin": "https://evil.example"})
     assert r.json() == {"status": "ok"}
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert "access-control-allow-origin" not in r.headers
-    with serve(db_url, cors_origins=("https://club.example",)) as open_server:
-        r = httpx.get(open_server.url + "/api/health", headers={"Origin": "https://club.example"})
+    with serve(team_server.db_url, cors_origins=("https://club.example",)) as open_server:
+        r = loopback.get(open_server.url + "/api/health", headers={"Origin": "https://club.example"})
         assert r.headers["access-control-allow-origin"] == "https://club.example"
 
 
@@ -216,7 +217,7 @@ def test_logs_name_no_secret(team_server: RunningServer, caplog: pytest.LogCaptu
     with team_server.client(EMAIL) as c:
         match = make_match(c)
         share = c.get(f"/api/matches/{match['id']}/share").json()
-    httpx.get(f"{team_server.url}/api/teams?token={token}", headers=headers)
+    loopback.get(f"{team_server.url}/api/teams?token={token}", headers=headers)
     # Everything the server side logged (the test's own HTTP client logs its URLs: not the server's).
     text = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore")))
     assert "/api/teams" in text  # the access log is on

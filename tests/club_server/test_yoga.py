@@ -17,6 +17,7 @@ from server.yoga.stats import practice_stats
 from sync import accounts
 from sync.engine import SyncEngine
 from sync.http import make_client, no_sleep_policy
+from tests import loopback
 from tests.club_server.harness import RunningServer
 from tests.sync.helpers import add_session
 
@@ -25,30 +26,30 @@ USER = {"fullname": "Asha Yogi", "email": "asha@example.org", "password": "long-
 
 
 def signed_in(server: RunningServer) -> httpx.Client:
-    assert httpx.post(server.url + "/auth/signup", json=USER).status_code == 201
-    r = httpx.post(server.url + "/auth/login", json={"email": USER["email"], "password": USER["password"]})
+    assert loopback.post(server.url + "/auth/signup", json=USER).status_code == 201
+    r = loopback.post(server.url + "/auth/login", json={"email": USER["email"], "password": USER["password"]})
     assert r.status_code == 200 and r.json()["token_type"] == "bearer" and r.json()["expires_in"] == 3600
-    return httpx.Client(base_url=server.url, headers={"Authorization": "Bearer " + r.json()["access_token"]})
+    return loopback.client(base_url=server.url, headers={"Authorization": "Bearer " + r.json()["access_token"]})
 
 
 def test_signup_hashes_with_argon2_and_refuses_a_taken_email(yoga_server: RunningServer) -> None:
     c = signed_in(yoga_server)
     assert c.get("/auth/me").json() == {"id": 1, "fullname": "Asha Yogi", "email": "asha@example.org"}
-    assert httpx.post(yoga_server.url + "/auth/signup", json=USER).status_code == 409
+    assert loopback.post(yoga_server.url + "/auth/signup", json=USER).status_code == 409
     with Session(yoga_server.engine) as s:
         stored = s.execute(select(YogaUser.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$") and USER["password"] not in stored
-    wrong = httpx.post(yoga_server.url + "/auth/login", json={"email": USER["email"], "password": "nope-nope"})
+    wrong = loopback.post(yoga_server.url + "/auth/login", json={"email": USER["email"], "password": "nope-nope"})
     assert wrong.status_code == 401 and wrong.json() == {"detail": "Incorrect email or password"}
 
 
 def test_expired_jwt_answers_401(yoga_server: RunningServer) -> None:
     signed_in(yoga_server)
     expired = Tokens(signing_key(yoga_server.engine), "fieldmat-yoga", ttl_s=-10).issue(1)
-    r = httpx.get(yoga_server.url + "/api/sessions", headers={"Authorization": f"Bearer {expired}"})
+    r = loopback.get(yoga_server.url + "/api/sessions", headers={"Authorization": f"Bearer {expired}"})
     assert r.status_code == 401 and "detail" in r.json()
     team_token = Tokens(signing_key(yoga_server.engine), "fieldmat-team", ttl_s=60).issue(1, club=1)
-    r = httpx.get(yoga_server.url + "/api/sessions", headers={"Authorization": f"Bearer {team_token}"})
+    r = loopback.get(yoga_server.url + "/api/sessions", headers={"Authorization": f"Bearer {team_token}"})
     assert r.status_code == 401  # a team token is not a yoga token
 
 
@@ -68,9 +69,9 @@ def test_other_users_sessions_answer_404(yoga_server: RunningServer) -> None:
     c = signed_in(yoga_server)
     sid = c.post("/api/sessions", json={"duration": 5, "avg_accuracy": 50, "poses": []}).json()["id"]
     other = {**USER, "email": "ben@example.org"}
-    httpx.post(yoga_server.url + "/auth/signup", json=other)
-    token = httpx.post(yoga_server.url + "/auth/login", json=other).json()["access_token"]
-    with httpx.Client(base_url=yoga_server.url, headers={"Authorization": f"Bearer {token}"}) as ben:
+    loopback.post(yoga_server.url + "/auth/signup", json=other)
+    token = loopback.post(yoga_server.url + "/auth/login", json=other).json()["access_token"]
+    with loopback.client(base_url=yoga_server.url, headers={"Authorization": f"Bearer {token}"}) as ben:
         assert ben.get(f"/api/sessions/{sid}").status_code == 404
         assert ben.delete(f"/api/sessions/{sid}").status_code == 404
     assert c.delete(f"/api/sessions/{sid}").status_code == 204
@@ -106,11 +107,11 @@ def test_fieldmat_syncs_practice_sessions_without_duplicates(yoga_server: Runnin
     engine = SyncEngine(ctx, client_factory=lambda: make_client(timeout=httpx.Timeout(10.0)), retry=no_sleep_policy(3))
     assert engine.run().ok
     assert engine.run().ok
-    token = httpx.post(yoga_server.url + "/auth/login", json=USER).json()["access_token"]
-    sessions = httpx.get(yoga_server.url + "/api/sessions", headers={"Authorization": f"Bearer {token}"}).json()
+    token = loopback.post(yoga_server.url + "/auth/login", json=USER).json()["access_token"]
+    sessions = loopback.get(yoga_server.url + "/api/sessions", headers={"Authorization": f"Bearer {token}"}).json()
     assert len(sessions) == 3 and all(s["client_id"] for s in sessions)
 
 
 @pytest.mark.parametrize("path", ["/auth/me", "/api/sessions", "/api/sessions/stats", "/api/sessions/1"])
 def test_every_private_route_needs_a_token(yoga_server: RunningServer, path: str) -> None:
-    assert httpx.get(yoga_server.url + path).status_code == 401
+    assert loopback.get(yoga_server.url + path).status_code == 401

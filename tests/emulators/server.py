@@ -23,7 +23,7 @@ matching requests. Kinds:
 - ``drop_after``    process and commit, then close without answering (the answer is lost)
 - ``error``         answer ``status`` (default 500) without processing
 - ``rate_limit``    answer 429 with ``Retry-After: retry_after`` without processing
-- ``slow``          process, then wait ``delay`` seconds before answering (client timeout)
+- ``slow``          process, then wait ``delay`` seconds (``STALL_S``) before answering (client timeout)
 - ``malformed``     process, then answer 200 with a body that is not JSON
 
 ``app.hits`` lists (method, path, status) of every request (0 = dropped). Thread-safe; stops
@@ -106,6 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
     # the client's delayed ACK of the headers: 40 ms added to every request.
     disable_nagle_algorithm = True
     server: _Server
+    # TCP_NODELAY: the headers and the body go out in two writes, and with Nagle's algorithm
+    # the body waited for the client's delayed ACK, 40 ms per request on keep-alive.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -242,8 +245,9 @@ class LocalServer:
         else:
             handler = _Handler
         self._server = _Server((self.host, 0), handler, self.app)
+        # stop() waits for the serving loop to see the request, which it checks every poll_interval
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="emulator", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, name="emulator", daemon=True
         )
         self._thread.start()
         return self
@@ -269,6 +273,13 @@ class LocalServer:
 # ---------------------------------------------------------------------- fault injection
 KINDS = ("drop_before", "drop_after", "error", "rate_limit", "slow", "malformed")
 
+# A ``slow`` fault holds its answer STALL_S; a test that wants its client to time out gives it
+# a read timeout of STALL_READ_TIMEOUT_S (``stall_timeout()`` in the sync tests), so that each
+# timed-out attempt costs a quarter of a second rather than the seconds of a real stall. The
+# stall is 4x the timeout: a thread descheduled on a loaded machine cannot answer in time.
+STALL_S = 1.0
+STALL_READ_TIMEOUT_S = 0.25
+
 
 @dataclass
 class Fault:
@@ -278,7 +289,7 @@ class Fault:
     times: int = 1
     status: int = 500
     retry_after: float = 1.0
-    delay: float = 2.0
+    delay: float = STALL_S
 
     def matches(self, request: Request) -> bool:
         if self.method and self.method.upper() != request.method:
@@ -303,7 +314,7 @@ class FaultyApp:
         times: int = 1,
         status: int = 500,
         retry_after: float = 1.0,
-        delay: float = 2.0,
+        delay: float = STALL_S,
     ) -> Fault:
         if kind not in KINDS:
             raise ValueError(kind)

@@ -41,6 +41,19 @@ def test_extras_follow_the_command_and_are_kept_when_switching() -> None:
     assert pick("d1", "d2", ()) == ["test"]
 
 
+def test_the_tests_may_write_bytecode_and_keep_the_rest_of_the_environment() -> None:
+    dev = _dev()
+    environ = {"PYTHONDONTWRITEBYTECODE": "1", "FIELDMAT_SHARED": "/data", "PATH": "/bin"}
+    assert dev.environment_for_tests(environ) == {"FIELDMAT_SHARED": "/data", "PATH": "/bin"}
+    assert environ["PYTHONDONTWRITEBYTECODE"] == "1"  # the caller's own is left alone
+    # --fast: temp folders on the RAM disk where there is one, unless the caller chose a TMPDIR
+    ram = dev.ram_temp_folder()
+    assert dev.environment_for_tests(environ, fast=True).get("TMPDIR") == (None if ram is None else str(ram))
+    assert dev.environment_for_tests({**environ, "TMPDIR": "/mine"}, fast=True)["TMPDIR"] == "/mine"
+    if Path("/dev/shm").is_dir() and sys.platform == "linux":
+        assert ram == Path("/dev/shm/fieldmat-tests") and ram.is_dir()
+
+
 @pytest.mark.slow
 def test_a_fresh_clone_run_installs_no_test_tool(tmp_path: Path) -> None:
     uv = REPO / ".tools" / "bin" / "uv"

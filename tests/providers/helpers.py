@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import httpx
 
 from app.context import AppContext
+from tests import loopback
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator
 from tests.fakes import FakeMonotonic
@@ -17,7 +18,7 @@ FakeClock = FakeMonotonic  # the provider tests' name for it: monotonic seconds 
 
 def play_browser(url: str) -> httpx.Response:
     """Do what the user's browser does: open the URL, follow the redirect to the loopback."""
-    return httpx.get(url, follow_redirects=True, timeout=10.0)
+    return loopback.get(url, follow_redirects=True, timeout=10.0)
 
 
 def connect_whoop(ctx: AppContext, emu: WhoopEmulator, server: LocalServer, http: httpx.Client) -> str:

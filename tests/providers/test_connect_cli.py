@@ -11,6 +11,7 @@ import pytest
 
 from app.context import AppContext
 from app.models.sync import ProviderAccount
+from tests import loopback
 from tests.emulators.reboot import RebootEmulator
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator
@@ -86,14 +87,13 @@ def test_connect_reboot_with_api_key_on_stdin_and_with_password(
 def test_cli_disconnect_whoop_revokes_at_whoop_and_forgets_every_secret(
     ctx: AppContext, whoop_emulator: tuple[WhoopEmulator, LocalServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import httpx
 
     from app.cli import CliEnv
     from sync.cli import cmd_disconnect
     from tests.providers.helpers import connect_whoop
 
     emu, server = whoop_emulator
-    with httpx.Client() as http:
+    with loopback.client() as http:
         connect_whoop(ctx, emu, server, http)
     assert ctx.secrets.get("whoop", "refresh_token")
     env = CliEnv(_context=ctx)

@@ -26,6 +26,7 @@ from sync.whoop.config import WhoopEndpoints
 from sync.whoop.provider import WhoopProvider
 from sync.whoop.ratelimit import TokenBucket
 from sync.whoop.tokens import WhoopAuth, WhoopTokens, lock_path
+from tests import loopback
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator, score
 from tests.providers.helpers import NOW, FakeClock, connect_whoop, play_browser
@@ -92,7 +93,7 @@ def test_redirect_with_wrong_state_is_refused(
     emu, server = whoop_emulator
     ctx.settings.provider("whoop").base_url = server.url
     pending = begin_authorization(ctx, emu.client_id, emu.client_secret, http=http)
-    forged = httpx.get(pending.redirect_uri, params={"code": "evil", "state": "x" * 32}, timeout=5)
+    forged = loopback.get(pending.redirect_uri, params={"code": "evil", "state": "x" * 32}, timeout=5)
     assert forged.status_code == 400
     assert play_browser(pending.url).status_code == 200
     assert pending.wait(timeout=10) == "athlete@example.com"
@@ -178,7 +179,7 @@ def test_expired_access_token_refreshes_with_rotation(connected: Any, whoop_emul
     refresh_form = next(f for f in emu.token_requests if f.get("grant_type") == "refresh_token")
     assert refresh_form["scope"] == "offline"
     # the old refresh token is refused by WHOOP now (rotation)
-    reply = httpx.post(
+    reply = loopback.post(
         f"{WhoopEndpoints.from_context(connected).token_url}",
         data={
             "grant_type": "refresh_token",
@@ -264,7 +265,7 @@ def test_two_refreshes_at_once_spend_the_token_once(connected: Any, whoop_emulat
 
     def worker() -> None:
         try:
-            with httpx.Client(timeout=10) as own:
+            with loopback.client(timeout=10) as own:
                 client = WhoopClient(
                     own,
                     endpoints.api_base,
@@ -447,7 +448,7 @@ def test_sign_in_wait_times_out_or_is_cancelled(ctx: AppContext) -> None:
     with pytest.raises(OAuthTimeout):
         pending.wait(timeout=0.2)
     with pytest.raises(httpx.TransportError):  # the listener is closed afterwards
-        httpx.get(pending.redirect_uri, timeout=2)
+        loopback.get(pending.redirect_uri, timeout=2)
     pending = begin_authorization(ctx, "cid", "secret")
     threading.Timer(0.2, pending.cancel).start()
     with pytest.raises(OAuthCancelled):
@@ -460,7 +461,7 @@ def test_user_denies_access_in_the_browser(ctx: AppContext) -> None:
 
     pending = begin_authorization(ctx, "cid", "secret")
     state = parse_qs(urlsplit(pending.url).query)["state"][0]
-    assert httpx.get(pending.redirect_uri, params={"error": "access_denied", "state": state}).status_code == 200
+    assert loopback.get(pending.redirect_uri, params={"error": "access_denied", "state": state}).status_code == 200
     with pytest.raises(OAuthDenied):
         pending.wait(timeout=5)
     assert ctx.secrets.get("whoop", "client_secret") is None

@@ -31,6 +31,7 @@ from sync.whoop.config import WhoopEndpoints
 from sync.whoop.pull import pull_all
 from sync.whoop.ratelimit import TokenBucket
 from sync.whoop.tokens import WhoopAuth, WhoopTokens
+from tests import loopback
 from tests.providers.helpers import NOW
 
 pytestmark = pytest.mark.subprocess
@@ -73,7 +74,7 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if proc.poll() is not None:
                 pytest.fail(f"Prism exited: {(folder / 'prism.log').read_text()[-2000:]}")
             try:
-                httpx.get(url + "/v2/user/profile/basic", timeout=1)
+                loopback.get(url + "/v2/user/profile/basic", timeout=1)
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline:
@@ -151,6 +152,6 @@ def test_every_request_matches_the_official_spec(prism: str, prism_ctx: AppConte
 def test_prism_does_refuse_requests_that_break_the_spec(prism: str) -> None:
     """Guard: the contract test can fail (Prism really validates)."""
     bearer = {"Authorization": "Bearer x"}
-    assert httpx.get(prism + "/v2/activity/sleep", params={"limit": "26"}, headers=bearer).status_code in (400, 422)
-    assert httpx.get(prism + "/v2/cycle", params={"start": "yesterday"}, headers=bearer).status_code in (400, 422)
-    assert httpx.get(prism + "/v2/user/profile/basic").status_code == 401
+    assert loopback.get(prism + "/v2/activity/sleep", params={"limit": "26"}, headers=bearer).status_code in (400, 422)
+    assert loopback.get(prism + "/v2/cycle", params={"start": "yesterday"}, headers=bearer).status_code in (400, 422)
+    assert loopback.get(prism + "/v2/user/profile/basic").status_code == 401

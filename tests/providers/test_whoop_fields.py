@@ -15,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlmodel import SQLModel, select
 
@@ -25,6 +24,7 @@ from sync.http import no_sleep_policy
 from sync.provider import SyncRun
 from sync.whoop.provider import WhoopProvider
 from sync.whoop.ratelimit import TokenBucket
+from tests import loopback
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopData, WhoopEmulator, z
 from tests.providers.helpers import NOW, FakeClock, connect_whoop
@@ -108,7 +108,7 @@ def test_every_documented_field_survives_a_pull(ctx: AppContext, spec_schemas: d
         else:
             getattr(data, where).append(records[name])
     emu = WhoopEmulator(data)
-    with LocalServer(emu) as server, httpx.Client(timeout=10.0) as http:
+    with LocalServer(emu) as server, loopback.client(timeout=10.0) as http:
         ctx.clock = lambda: NOW
         connect_whoop(ctx, emu, server, http)
         clock = FakeClock()

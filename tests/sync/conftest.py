@@ -11,7 +11,7 @@ from app.context import AppContext
 from sync import accounts
 from sync.engine import SyncEngine
 from sync.http import make_client, no_sleep_policy
-from tests.emulators.server import LocalServer
+from tests.emulators.server import STALL_READ_TIMEOUT_S, LocalServer
 from tests.emulators.team import TeamServer
 from tests.emulators.yoga import YogaServer
 from tests.sync.helpers import EMAIL, PASSWORD
@@ -47,9 +47,20 @@ def fast_client() -> httpx.Client:
     return make_client(timeout=httpx.Timeout(1.0))
 
 
+def stall_client() -> httpx.Client:
+    """A client that gives up reading after ``STALL_READ_TIMEOUT_S``: shorter than a ``slow`` fault's stall."""
+    return make_client(timeout=httpx.Timeout(10.0, read=STALL_READ_TIMEOUT_S))
+
+
 @pytest.fixture
 def engine(ctx: AppContext) -> SyncEngine:
     return SyncEngine(ctx, client_factory=fast_client, retry=no_sleep_policy(4))
+
+
+@pytest.fixture
+def stall_engine(ctx: AppContext) -> SyncEngine:
+    """The ``engine`` for runs that meet a ``slow`` fault: it times out on the stall, and soon."""
+    return SyncEngine(ctx, client_factory=stall_client, retry=no_sleep_policy(4))
 
 
 @pytest.fixture

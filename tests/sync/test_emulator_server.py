@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import loopback
 from tests.emulators.server import FaultyApp, LocalServer, Request, Response
 
 
@@ -37,19 +38,19 @@ class Echo(FaultyApp):
 
 def test_wsgi_app() -> None:
     with LocalServer(wsgi_app) as server:
-        r = httpx.post(server.url + "/x?y=1", content=b"abc")
+        r = loopback.post(server.url + "/x?y=1", content=b"abc")
         assert (r.status_code, r.text, r.headers["x-path"]) == (201, "got:abc:y=1", "/x")
         assert server.url.startswith("http://127.0.0.1:") and server.requests == 1
 
 
 def test_handler_class() -> None:
     with LocalServer(Hello) as server:
-        assert httpx.get(server.url).text == "hello"
+        assert loopback.get(server.url).text == "hello"
 
 
 def test_json_app_with_faults() -> None:
     app = Echo()
-    with LocalServer(app) as server, httpx.Client(timeout=0.5) as client:
+    with LocalServer(app) as server, loopback.client(timeout=0.5) as client:
         assert client.post(server.url + "/a?q=1", json={"k": 2}).json() == {"path": "/a", "q": "1", "body": {"k": 2}}
         app.inject("drop_after", path="/a")
         with pytest.raises(httpx.RemoteProtocolError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -18,10 +19,11 @@ from sync.errors import AuthRequired, NotSynced, ProviderUnreachable, RateLimite
 from sync.http import Api, RetryPolicy, make_client, no_sleep_policy
 from sync.provider import ProgressEvent, Provider, SyncRun
 from sync.sharing import share_link
+from tests import loopback
 from tests.emulators.server import LocalServer
 from tests.emulators.team import TeamServer
 from tests.emulators.yoga import YogaServer
-from tests.sync.conftest import fast_client
+from tests.sync.conftest import fast_client, stall_client
 from tests.sync.helpers import EMAIL, PASSWORD, add_events, add_match, add_session, add_team, pending
 
 
@@ -60,7 +62,7 @@ def test_status_lists_every_known_provider(ctx: AppContext) -> None:
 
 
 def test_pull_only_provider_through_registry(ctx: AppContext, fake_registered: None) -> None:
-    assert isinstance(FakeProvider(ctx, httpx.Client()), Provider)
+    assert isinstance(FakeProvider(ctx, loopback.client()), Provider)
     events: list[ProgressEvent] = []
     summary = SyncEngine(ctx).run(progress=events.append)
     result = summary.result("fake")
@@ -176,10 +178,11 @@ def test_non_idempotent_request_is_not_resent_after_ambiguous_failure(
 
 def test_timeouts_then_unreachable(api_and_app: tuple[Api, TeamServer, list[float]]) -> None:
     api, app, sleeps = api_and_app
-    app.inject("slow", path="/api/health", times=10, delay=1.3)
-    with pytest.raises(ProviderUnreachable) as info:
-        api.request("GET", "/api/health")
-    assert "did not answer in time" in str(info.value) and len(sleeps) == 3
+    app.inject("slow", path="/api/health", times=10)
+    with stall_client() as client, pytest.raises(ProviderUnreachable) as info:
+        replace(api, client=client).request("GET", "/api/health")
+    assert "did not answer in time" in str(info.value) and info.value.kind == "timeout"
+    assert sleeps == [0.5, 1.0, 2.0] and app.hits == [("GET", "/api/health", 200)] * 4
 
 
 # ---------------------------------------------------------------------- accounts and sharing

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 from pytestqt.qtbot import QtBot
 
 from app.context import AppContext
 from app.models.sync import ProviderAccount
+from tests import loopback
 from tests.emulators.server import LocalServer
 from tests.emulators.whoop import WhoopEmulator
 from ui.sync.panel import SyncPanel
@@ -52,7 +52,7 @@ def test_connect_whoop_in_the_browser(
     assert not card.connect_button.isEnabled()  # waiting in a worker; the GUI is free
 
     # Play the browser: WHOOP redirects to the loopback address with the code.
-    page = httpx.get(auth_url, follow_redirects=True, timeout=10)
+    page = loopback.get(auth_url, follow_redirects=True, timeout=10)
     assert page.status_code == 200
     assert str(page.url).startswith(redirect)
 
@@ -85,7 +85,7 @@ def test_whoop_wrong_secret_is_shown_in_words(
     card.client_id.setText(emulator.client_id)
     card.client_secret.setText("not-the-secret")
     card.connect_button.click()
-    httpx.get(browser.opened[0], follow_redirects=True, timeout=10)
+    loopback.get(browser.opened[0], follow_redirects=True, timeout=10)
     qtbot.waitUntil(lambda: "refused" in card.message.text(), timeout=10_000)
     assert card.connect_button.isEnabled()
     with ctx.db.session() as s:
