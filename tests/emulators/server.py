@@ -102,9 +102,6 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    # The headers and the body go out in two writes; with Nagle's algorithm the body waited for
-    # the client's delayed ACK of the headers: 40 ms added to every request.
-    disable_nagle_algorithm = True
     server: _Server
     # TCP_NODELAY: the headers and the body go out in two writes, and with Nagle's algorithm
     # the body waited for the client's delayed ACK, 40 ms per request on keep-alive.
