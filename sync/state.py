@@ -7,6 +7,7 @@ and to tell our own echoes from remote edits) live in ``SyncCursor`` rows with r
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -61,7 +62,9 @@ def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int 
     """Pending outbox entries of ``provider`` in order (``seq`` > ``after_seq``)."""
     with ctx.db.session() as s:
         columns = sqlite_cursor(s).execute(_LOAD_PENDING, (provider, after_seq, limit)).fetchone()
-    return list(map(QueuedChange, *(json.loads(c) for c in columns)))
+    # tuple.__new__ through map: no Python-level call per entry (QueuedChange's own __new__ is one)
+    rows = zip(*(json.loads(c) for c in columns), strict=True)
+    return list(map(tuple.__new__, itertools.repeat(QueuedChange), rows))
 
 
 def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str] | None = None) -> set[str]:

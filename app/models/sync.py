@@ -19,9 +19,10 @@ class OutboxEntry(SQLModel, table=True):
 
     __tablename__ = "outbox"
     # Two indexes only (each is a write on the match-logging hot path): one finds a record's
-    # pending entry, the other serves the queue (pending/rejected per provider, in order).
+    # entries (without status, which closing an entry changes: a push would move every key),
+    # the other serves the queue (pending/rejected per provider, in order).
     __table_args__ = (
-        Index("ix_outbox_record_pending", "entity_id", "entity", "provider", "status", "op"),
+        Index("ix_outbox_record", "entity_id", "entity", "provider"),
         Index("ix_outbox_queue", "status", "provider", "seq"),
     )
 

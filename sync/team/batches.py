@@ -3,8 +3,9 @@ goes and written after its answer, kept off the wire's critical path.
 
 - ``EventReader`` reads a batch: the body as JSON text built by SQLite, of the events never
   sent and not deleted (the others go one by one). ``read_ahead`` starts the next batch's
-  read on a reader thread while the current batch is on the wire: SQLite does that work with
-  the GIL released, so it overlaps the wait for the server.
+  read (``page_ahead`` the queue's next page) on a reader thread while the current batch is
+  on the wire: SQLite does that work with the GIL released, so it overlaps the wait for the
+  server.
 - ``BatchMarks`` gathers the server's answers and writes them to the outbox behind the push,
   on a writer thread, while the next batches are on the wire: each write is a durable commit
   (an fsync, 10-20 ms on a busy disk), which on the push's own thread stalled the wire. While
@@ -29,12 +30,14 @@ from app.models.base import sql_ts
 from app.models.match import MatchEvent
 from app.models.sync import OutboxEntry, SyncCursor
 from sync import state
+from sync.state import QueuedChange
 from sync.team.api import PROVIDER, SENT
 from sync.team.records import sql_payload_json
 
 if TYPE_CHECKING:
     from app.context import AppContext
 
+PENDING_PAGE = 5000  # outbox entries read at a time
 # Answers gathered before a write: each transaction costs its own commit besides its rows.
 MARKS_PER_WRITE = 1000
 
@@ -42,17 +45,17 @@ _EVENTS = MatchEvent.__tablename__
 _CURSORS = SyncCursor.__tablename__
 _OUTBOX = OutboxEntry.__tablename__
 # One batch in ONE result row: the body's JSON text (the events that can go in a batch: not
-# deleted, never sent), then their ids and stored updated_at texts as JSON arrays, in the same
-# order. One row, not a row per event, because SQLite gives the GIL back while it works and a
-# fetch per row would hand it back and forth 500 times with the threads on the wire.
+# deleted, never sent), then their ids and stored updated_at texts as JSON arrays, aggregated
+# from the same rows in the same order. One row, not a row per event, because SQLite gives
+# the GIL back while it works and a fetch per row would hand it back and forth 500 times with
+# the threads on the wire.
 _READ_BATCH = f"""
 SELECT '{{"events":[' || ifnull(group_concat(payload, ','), '') || ']}}',
        json_group_array(id), json_group_array(updated_at)
 FROM (SELECT e.id AS id, e.updated_at AS updated_at, {sql_payload_json("event", "e")} AS payload
       FROM json_each(?1) AS j JOIN {_EVENTS} AS e ON e.id = j.value
       WHERE NOT e.deleted
-        AND NOT EXISTS (SELECT 1 FROM {_CURSORS} AS c WHERE c.provider = ?2 AND c.resource = ?3 || e.id)
-      ORDER BY j.key)
+        AND NOT EXISTS (SELECT 1 FROM {_CURSORS} AS c WHERE c.provider = ?2 AND c.resource = ?3 || e.id))
 """
 # Marks, given a JSON array of [outbox seq, event id, updated_at sent]: the server holds what we
 # sent (its updated_at arrives with the next pull); an entry closes only if the event is
@@ -91,6 +94,7 @@ class EventReader:
         self.ctx = ctx
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldmat-push-reader")
         self._ahead: tuple[list[str], Future[BatchRead]] | None = None
+        self._page: tuple[int, int, Future[list[QueuedChange]]] | None = None
 
     def read_ahead(self, ids: list[str]) -> None:
         """Start reading ``ids`` now; the next ``read(ids)`` takes the result."""
@@ -103,8 +107,24 @@ class EventReader:
             return ahead[1].result()
         return self._read(ids)
 
+    def page_ahead(self, after: int, writes: int) -> None:
+        """Start reading the queue's next page (entries after seq ``after``); ``writes`` is the
+        push's count of one-by-one outcomes so far."""
+        self._page = (after, writes, self._thread.submit(self._load, after))
+
+    def page(self, after: int, writes: int) -> list[QueuedChange]:
+        """The queue's page after seq ``after``: the one read ahead, unless an outcome was
+        written one by one since (a conflict may have closed entries it holds)."""
+        ahead, self._page = self._page, None
+        if ahead is not None and ahead[:2] == (after, writes):
+            return ahead[2].result()
+        return self._load(after)
+
     def close(self) -> None:
         self._thread.shutdown(wait=True, cancel_futures=True)
+
+    def _load(self, after: int) -> list[QueuedChange]:
+        return state.load_pending(self.ctx, PROVIDER, after, PENDING_PAGE)
 
     def _read(self, ids: list[str]) -> BatchRead:
         with self.ctx.db.session() as s:

@@ -34,7 +34,7 @@ from sync.http import Api, detail_of, parse_dt
 from sync.provider import SyncRun
 from sync.state import QueuedChange
 from sync.team.api import BATCH, ITEM_PATH, LABEL, PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
-from sync.team.batches import BatchMarks, BatchRead, EventReader
+from sync.team.batches import PENDING_PAGE, BatchMarks, BatchRead, EventReader
 from sync.team.pull import TeamPull, stored_changes
 from sync.team.records import (
     MODELS,
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _NONE: dict[str, Any] = {}
-PENDING_PAGE = 5000  # outbox entries read at a time
 _EVENT_COLUMNS = tuple(MatchEvent.__table__.columns)  # type: ignore[attr-defined]
 
 
@@ -78,6 +77,9 @@ class TeamProvider:
     def __init__(self, ctx: AppContext, client: httpx.Client) -> None:
         self.ctx = ctx
         self.client = client
+        # Outcomes written one record at a time (a conflict may close other queued entries): a
+        # page of the queue read ahead before one of them is read again (EventReader.page).
+        self._direct_writes = 0
 
     # ================================================================= push
     def push(self, run: SyncRun) -> None:
@@ -97,7 +99,7 @@ class TeamProvider:
         done = 0
         after = 0
         while True:
-            entries = state.load_pending(self.ctx, PROVIDER, after, PENDING_PAGE)
+            entries = reader.page(after, self._direct_writes)
             if not entries:
                 break
             after = entries[-1].seq or after
@@ -107,9 +109,11 @@ class TeamProvider:
                 run.check_cancelled()
                 if batched:
                     read = reader.read(list(dict.fromkeys(ids[i:j])))
+                    # What comes next is read while this batch is on the wire.
                     if k + 1 < len(spans) and spans[k + 1][2]:
-                        # The next batch is read while this one is on the wire.
                         reader.read_ahead(list(dict.fromkeys(ids[spans[k + 1][0] : spans[k + 1][1]])))
+                    elif k + 1 == len(spans) and len(entries) == PENDING_PAGE:
+                        reader.page_ahead(after, self._direct_writes)
                     self._push_events(run, api, entries[i:j], read, marks)
                 else:
                     marks.flush()
@@ -143,6 +147,7 @@ class TeamProvider:
 
     # -- one record ----------------------------------------------------------------------------
     def _push_one(self, run: SyncRun, api: Api, entry: QueuedChange) -> None:
+        self._direct_writes += 1
         if entry.entity == "lineup":
             self._push_lineup(run, api, entry)
             return
@@ -360,6 +365,7 @@ class TeamProvider:
         return {r.id: r for r in found}
 
     def _reconcile_replayed(self, run: SyncRun, api: Api, entries: list[QueuedChange], rows: dict[str, Any]) -> None:
+        self._direct_writes += 1
         """The server already had these events (an earlier answer was lost). Read the server's
         copies (a few paged GETs) and PUT only those that differ from ours."""
         wanted = {e.entity_id for e in entries}

@@ -357,7 +357,7 @@ def test_outbox_collapse_check_uses_the_record_index(ctx: AppContext) -> None:
         ).fetchall()
     finally:
         conn.close()
-    assert "ix_outbox_record_pending" in str(plan)
+    assert "ix_outbox_record" in str(plan)
 
 
 def test_lineup_refuses_a_shirt_number_worn_twice(svc: MatchService, squad: Squad) -> None:
