@@ -52,7 +52,7 @@ def _serve(conn: Connection) -> None:
     app = TeamServer()
     app.add_user(EMAIL, PASSWORD)
     with LocalServer(app) as server:
-        conn.send((server.url, server.requests))
+        conn.send(server.url)
         while (command := conn.recv()) != "stop":
             if command == "stored":
                 conn.send(sum(1 for e in app.records("event").values() if not e["deleted"]))
@@ -79,7 +79,7 @@ def emulator() -> Iterator[Emulator]:
     process = context.Process(target=_serve, args=(theirs,), daemon=True)
     process.start()
     try:
-        url, _requests = ours.recv()
+        url = ours.recv()
         yield Emulator(ours, url)
     finally:
         ours.send("stop")

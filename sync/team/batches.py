@@ -57,14 +57,8 @@ FROM (SELECT e.id AS id, e.updated_at AS updated_at, {sql_payload_json("event", 
       WHERE NOT e.deleted
         AND NOT EXISTS (SELECT 1 FROM {_CURSORS} AS c WHERE c.provider = ?2 AND c.resource = ?3 || e.id))
 """
-# Marks, given a JSON array of [outbox seq, event id, updated_at sent]: the server holds what we
-# sent (its updated_at arrives with the next pull); an entry closes only if the event is
-# unchanged since, else it counts an attempt and stays queued.
-_SET_SENT = f"""
-INSERT INTO {_CURSORS} (provider, resource, cursor, updated_at)
-SELECT ?1, ?2 || json_extract(value, '$[1]'), ?3 || json_extract(value, '$[2]'), ?4 FROM json_each(?5) WHERE true
-ON CONFLICT (provider, resource) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
-"""
+# Marks, given a JSON array of [outbox seq, event id, updated_at sent]: an entry closes only if
+# the event is unchanged since, else it counts an attempt and stays queued.
 # "+status": look the entries up by seq, not by walking every pending entry of the queue index.
 _CLOSE_UNCHANGED = f"""
 UPDATE {_OUTBOX} SET status = 'done', done_at = ?1, attempts = attempts + 1, last_error = NULL
@@ -189,9 +183,10 @@ class BatchMarks:
         now = self.ctx.clock()
         with self.ctx.db.write() as s:
             if created:
+                # The server holds what we sent; its updated_at arrives with the next pull.
+                state.set_versions(s, PROVIDER, "event", {event_id: SENT + sent for _, event_id, sent in created}, now)
                 marks, stamp = json.dumps(created), sql_ts(now)
                 cursor = sqlite_cursor(s)
-                cursor.execute(_SET_SENT, (PROVIDER, state.version_key("event", ""), SENT, stamp, marks))
                 if cursor.execute(_CLOSE_UNCHANGED, (stamp, marks)).rowcount < len(created):
                     cursor.execute(_COUNT_CHANGED, (marks,))
             for seq, detail in rejected:

@@ -108,10 +108,10 @@ class TeamProvider:
             for k, (i, j, batched) in enumerate(spans):
                 run.check_cancelled()
                 if batched:
-                    read = reader.read(list(dict.fromkeys(ids[i:j])))
+                    read = reader.read(_batch_ids(ids, spans[k]))
                     # What comes next is read while this batch is on the wire.
                     if k + 1 < len(spans) and spans[k + 1][2]:
-                        reader.read_ahead(list(dict.fromkeys(ids[spans[k + 1][0] : spans[k + 1][1]])))
+                        reader.read_ahead(_batch_ids(ids, spans[k + 1]))
                     elif k + 1 == len(spans) and len(entries) == PENDING_PAGE:
                         reader.page_ahead(after, self._direct_writes)
                     self._push_events(run, api, entries[i:j], read, marks)
@@ -430,6 +430,11 @@ class TeamProvider:
     # ================================================================= pull
     def pull(self, run: SyncRun) -> None:
         TeamPull(self.ctx).pull(run)
+
+
+def _batch_ids(ids: list[str], span: tuple[int, int, bool]) -> list[str]:
+    """The record ids of a batch span, each once."""
+    return list(dict.fromkeys(ids[span[0] : span[1]]))
 
 
 def _spans(entries: list[QueuedChange]) -> list[tuple[int, int, bool]]:
