@@ -2,7 +2,9 @@
 
 Contract:
 - Every connection runs with WAL journal, ``foreign_keys=ON``, ``synchronous=FULL`` (a
-  user-entered record is on disk when ``commit`` returns) and a busy timeout.
+  user-entered record is on disk when ``commit`` returns) and a busy timeout. Only
+  ``write(durable=False)``, for bookkeeping a sync can rebuild, commits without waiting for
+  the disk.
 - ``Database.open`` migrates to the newest schema with alembic. A database that is not
   SQLite raises ``DatabaseUnreadable``; one stamped with a revision this version does not
   know raises ``DatabaseTooNew``. In both cases the file is never written to.
@@ -55,9 +57,13 @@ def sqlite_cursor(session: Session) -> sqlite3.Cursor:
     machinery costs more than the statement. Caller flushes pending ORM changes first when
     order matters: plain statements do not autoflush.
     """
+    return _driver_connection(session).cursor()
+
+
+def _driver_connection(session: Session) -> sqlite3.Connection:
     dbapi = session.connection().connection.driver_connection
     assert isinstance(dbapi, sqlite3.Connection)
-    return dbapi.cursor()
+    return dbapi
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -176,15 +182,29 @@ class Database:
             yield s
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A serialized write transaction: commits on success (durably), rolls back on error."""
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
+        """A serialized write transaction: commits on success, rolls back on error.
+
+        ``durable=False`` is for bookkeeping that can be rebuilt (what a sync run sent and
+        when): its commit does not wait for the disk (``synchronous=NORMAL``). An app crash
+        still loses nothing; a power cut may lose it, never a durable commit nor one made
+        before it, and the database stays consistent either way (the WAL is replayed in
+        order). The next durable commit, or the checkpointer within ``interval``, puts it on
+        disk.
+        """
         with self.write_lock, Session(self.engine, expire_on_commit=False) as s:
+            raw = None if durable else _driver_connection(s)
+            if raw is not None:
+                raw.execute("PRAGMA synchronous=NORMAL")  # outside a transaction: nothing begun yet
             try:
                 yield s
                 s.commit()
             except BaseException:
                 s.rollback()
                 raise
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         """Stop the checkpointer (final checkpoint) and close every connection."""

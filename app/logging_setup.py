@@ -52,4 +52,7 @@ def setup_logging(folder: Path, level: int = logging.INFO) -> Path:
     handler.addFilter(SecretFilter())
     root.addHandler(handler)
     root.setLevel(min(root.level or level, level))
+    # httpx logs every request at INFO: a line (scrubbed, written, flushed) per request of a
+    # sync, thousands for a long pull. The sync code logs its retries and outcomes itself.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, level))
     return path

@@ -255,7 +255,7 @@ class SyncEngine:
         if cancelled():
             return self._not_run(name, FailureKind.CANCELLED, started, "Sync was cancelled before it started.")
         sync_type = "both" if push and pull else ("push" if push else "pull")
-        with ctx.db.write() as s:
+        with ctx.db.write(durable=False) as s:
             for stale in s.exec(select(SyncLog).where(SyncLog.provider == name, SyncLog.status == "running")):
                 stale.status = str(Status.FAILED)  # Fieldmat stopped (crash, power) during that run
                 stale.error = "Fieldmat was closed during this sync; nothing was lost, it went on next time."
@@ -304,7 +304,7 @@ class SyncEngine:
             completed_at=ctx.clock(),
             stored=run.stored,
         )
-        with ctx.db.write() as s:
+        with ctx.db.write(durable=False) as s:
             row = s.get(SyncLog, log_id)
             if row is not None:
                 row.status = str(result.status)

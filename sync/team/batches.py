@@ -22,16 +22,18 @@ An event edited after its batch was read is sent as read; its mark then finds a 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.db import sqlite_cursor
 from app.models.base import sql_ts
 from app.models.match import MatchEvent
-from app.models.sync import OutboxEntry, SyncCursor
+from app.models.sync import OutboxEntry
 from sync import state
 from sync.state import QueuedChange
 from sync.team.api import PROVIDER, SENT
+from sync.team.known import unknown_sql
 from sync.team.records import sql_payload_json
 
 if TYPE_CHECKING:
@@ -42,10 +44,9 @@ PENDING_PAGE = 5000  # outbox entries read at a time
 MARKS_PER_WRITE = 1000
 
 _EVENTS = MatchEvent.__tablename__
-_CURSORS = SyncCursor.__tablename__
 _OUTBOX = OutboxEntry.__tablename__
 # One batch in ONE result row: the body's JSON text (the events that can go in a batch: not
-# deleted, never sent), then their ids and stored updated_at texts as JSON arrays, aggregated
+# deleted, not known to the server), then their ids and stored updated_at texts as JSON arrays, aggregated
 # from the same rows in the same order. One row, not a row per event, because SQLite gives
 # the GIL back while it works and a fetch per row would hand it back and forth 500 times with
 # the threads on the wire.
@@ -54,8 +55,7 @@ SELECT '{{"events":[' || ifnull(group_concat(payload, ','), '') || ']}}',
        json_group_array(id), json_group_array(updated_at)
 FROM (SELECT e.id AS id, e.updated_at AS updated_at, {sql_payload_json("event", "e")} AS payload
       FROM json_each(?1) AS j JOIN {_EVENTS} AS e ON e.id = j.value
-      WHERE NOT e.deleted
-        AND NOT EXISTS (SELECT 1 FROM {_CURSORS} AS c WHERE c.provider = ?2 AND c.resource = ?3 || e.id))
+      WHERE NOT e.deleted AND {unknown_sql("event", "e.id")})
 """
 # Marks, given a JSON array of [outbox seq, event id, updated_at sent]: an entry closes only if
 # the event is unchanged since, else it counts an attempt and stays queued.
@@ -81,52 +81,77 @@ class BatchRead(NamedTuple):
     stamps: list[str]
 
 
-class EventReader:
-    """Reads batches; one read may run ahead on the reader thread. ``close`` stops it."""
+class _Ahead(NamedTuple):
+    """Work started on the reader thread: its ``key``, ``mark`` (how many one-by-one outcomes
+    had been written when it started) and ``result``."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    key: Any
+    mark: int
+    result: Future[Any]
+
+
+class EventReader:
+    """Reads the queue's pages and batches; one of each may run ahead on the reader thread.
+
+    ``touched`` is the push's log of records whose outcome it wrote one record at a time, in
+    order: such a write may close other queued entries of that record (a conflict supersedes
+    them) or change the record itself. What was read ahead is used only if no record in it
+    was touched since it started; otherwise it is read again. ``close`` stops the thread.
+    """
+
+    def __init__(self, ctx: AppContext, touched: list[tuple[str, str]]) -> None:
         self.ctx = ctx
+        self._touched = touched
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldmat-push-reader")
-        self._ahead: tuple[list[str], Future[BatchRead]] | None = None
-        self._page: tuple[int, int, Future[list[QueuedChange]]] | None = None
+        self._batch: _Ahead | None = None
+        self._page: _Ahead | None = None
 
     def read_ahead(self, ids: list[str]) -> None:
-        """Start reading ``ids`` now; the next ``read(ids)`` takes the result."""
-        self._ahead = (ids, self._thread.submit(self._read, ids))
+        """Start reading the batch of event ``ids``; the next ``read(ids)`` takes the result."""
+        self._batch = _Ahead(ids, len(self._touched), self._thread.submit(self._read, ids))
 
     def read(self, ids: list[str]) -> BatchRead:
-        ahead = self._ahead
-        if ahead is not None and ahead[0] == ids:
-            self._ahead = None
-            return ahead[1].result()
+        ahead, self._batch = self._batch, None
+        if ahead is not None and ahead.key == ids and self._untouched(ahead.mark, (("event", i) for i in ids)):
+            result: BatchRead = ahead.result.result()
+            return result
         return self._read(ids)
 
-    def page_ahead(self, after: int, writes: int) -> None:
-        """Start reading the queue's next page (entries after seq ``after``); ``writes`` is the
-        push's count of one-by-one outcomes so far."""
-        self._page = (after, writes, self._thread.submit(self._load, after))
+    def page_ahead(self, after: int, limit: int) -> None:
+        """Start reading the queue's page of up to ``limit`` entries after seq ``after``."""
+        self._page = _Ahead((after, limit), len(self._touched), self._thread.submit(self._load, after, limit))
 
-    def page(self, after: int, writes: int) -> list[QueuedChange]:
-        """The queue's page after seq ``after``: the one read ahead, unless an outcome was
-        written one by one since (a conflict may have closed entries it holds)."""
+    def peek_page(self, after: int, limit: int) -> list[QueuedChange]:
+        """The page read ahead as it was read (waiting for it), to look ahead into; ``page``
+        says whether it still holds. Empty if none was started."""
+        ahead = self._page
+        if ahead is None or ahead.key != (after, limit):
+            return []
+        peeked: list[QueuedChange] = ahead.result.result()
+        return peeked
+
+    def page(self, after: int, limit: int) -> list[QueuedChange]:
+        """The queue's page of up to ``limit`` pending entries after seq ``after``."""
         ahead, self._page = self._page, None
-        if ahead is not None and ahead[:2] == (after, writes):
-            return ahead[2].result()
-        return self._load(after)
+        if ahead is not None and ahead.key == (after, limit):
+            entries: list[QueuedChange] = ahead.result.result()
+            if self._untouched(ahead.mark, ((e.entity, e.entity_id) for e in entries)):
+                return entries
+        return self._load(after, limit)
 
     def close(self) -> None:
         self._thread.shutdown(wait=True, cancel_futures=True)
 
-    def _load(self, after: int) -> list[QueuedChange]:
-        return state.load_pending(self.ctx, PROVIDER, after, PENDING_PAGE)
+    def _untouched(self, mark: int, records: Iterable[tuple[str, str]]) -> bool:
+        since = self._touched[mark:]
+        return not since or set(since).isdisjoint(records)
+
+    def _load(self, after: int, limit: int) -> list[QueuedChange]:
+        return state.load_pending(self.ctx, PROVIDER, after, limit)
 
     def _read(self, ids: list[str]) -> BatchRead:
         with self.ctx.db.session() as s:
-            body, batch_ids, stamps = (
-                sqlite_cursor(s)
-                .execute(_READ_BATCH, (json.dumps(ids), PROVIDER, state.version_key("event", "")))
-                .fetchone()
-            )
+            body, batch_ids, stamps = sqlite_cursor(s).execute(_READ_BATCH, (json.dumps(ids),)).fetchone()
         return BatchRead(body, json.loads(batch_ids), json.loads(stamps))
 
 
@@ -181,14 +206,16 @@ class BatchMarks:
         if not (created or rejected or unanswered):
             return
         now = self.ctx.clock()
-        with self.ctx.db.write() as s:
+        with self.ctx.db.write(durable=False) as s:
             if created:
-                # The server holds what we sent; its updated_at arrives with the next pull.
-                state.set_versions(s, PROVIDER, "event", {event_id: SENT + sent for _, event_id, sent in created}, now)
+                # The server holds what we sent: the closed entry says so (sync.team.known).
                 marks, stamp = json.dumps(created), sql_ts(now)
                 cursor = sqlite_cursor(s)
                 if cursor.execute(_CLOSE_UNCHANGED, (stamp, marks)).rowcount < len(created):
+                    # Some changed again meanwhile and stay queued: only a version says they were sent.
                     cursor.execute(_COUNT_CHANGED, (marks,))
+                    versions = {event_id: SENT + sent for _, event_id, sent in created}
+                    state.set_versions(s, PROVIDER, "event", versions, now)
             for seq, detail in rejected:
                 state.mark_rejected(s, seq, detail, now)
             for seq in unanswered:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 from datetime import datetime
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -35,6 +36,7 @@ from sync.provider import SyncRun
 from sync.state import QueuedChange
 from sync.team.api import BATCH, ITEM_PATH, LABEL, PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
 from sync.team.batches import PENDING_PAGE, BatchMarks, BatchRead, EventReader
+from sync.team.known import known_version
 from sync.team.pull import TeamPull, stored_changes
 from sync.team.records import (
     MODELS,
@@ -77,18 +79,19 @@ class TeamProvider:
     def __init__(self, ctx: AppContext, client: httpx.Client) -> None:
         self.ctx = ctx
         self.client = client
-        # Outcomes written one record at a time (a conflict may close other queued entries): a
-        # page of the queue read ahead before one of them is read again (EventReader.page).
-        self._direct_writes = 0
+        # Records whose outcome the push wrote one at a time (a conflict may close their other
+        # queued entries): what was read ahead of them is read again (EventReader).
+        self._touched: list[tuple[str, str]] = []
 
     # ================================================================= push
     def push(self, run: SyncRun) -> None:
         api = team_api(self.ctx, run)
-        with self.ctx.db.session() as s:
-            total = pending_count(s, PROVIDER)
-        run.progress("changes", 0, total)
-        reader, marks = EventReader(self.ctx), BatchMarks(self.ctx)
+        reader, marks = EventReader(self.ctx, self._touched), BatchMarks(self.ctx)
         try:
+            reader.page_ahead(0, PENDING_PAGE)  # read while the queue is counted
+            with self.ctx.db.session() as s:
+                total = pending_count(s, PROVIDER)
+            run.progress("changes", 0, total)
             self._push_all(run, api, reader, marks, total)
         finally:
             reader.close()
@@ -96,36 +99,42 @@ class TeamProvider:
             marks.close()
 
     def _push_all(self, run: SyncRun, api: Api, reader: EventReader, marks: BatchMarks, total: int) -> None:
+        """The queue in order, page by page. What comes next is read while a span is on the
+        wire: the next batch; from a page's first batch, the next page (its Python part would
+        slow the one-by-one records, which hold the GIL); at its last span, the next page's
+        first batch."""
         done = 0
         after = 0
-        while True:
-            entries = reader.page(after, self._direct_writes)
-            if not entries:
-                break
-            after = entries[-1].seq or after
+        while entries := reader.page(after, PENDING_PAGE):
+            more = page_next = len(entries) == PENDING_PAGE
+            after = entries[-1].seq
             ids = [e.entity_id for e in entries]
             spans = _spans(entries)
             for k, (i, j, batched) in enumerate(spans):
                 run.check_cancelled()
-                if batched:
-                    read = reader.read(_batch_ids(ids, spans[k]))
-                    # What comes next is read while this batch is on the wire.
-                    if k + 1 < len(spans) and spans[k + 1][2]:
-                        reader.read_ahead(_batch_ids(ids, spans[k + 1]))
-                    elif k + 1 == len(spans) and len(entries) == PENDING_PAGE:
-                        reader.page_ahead(after, self._direct_writes)
+                read = reader.read(_batch_ids(ids, spans[k])) if batched else None
+                if k + 1 < len(spans) and spans[k + 1][2]:
+                    reader.read_ahead(_batch_ids(ids, spans[k + 1]))
+                if page_next and (batched or k + 1 == len(spans)):
+                    reader.page_ahead(after, PENDING_PAGE)
+                    page_next = False
+                if more and k + 1 == len(spans):
+                    _read_first_batch(reader, reader.peek_page(after, PENDING_PAGE))
+                if read is not None:
                     self._push_events(run, api, entries[i:j], read, marks)
                 else:
                     marks.flush()
                     self._push_one(run, api, entries[i])
                 done += j - i
                 run.progress("changes", done, total)
+            if not more:
+                break
 
     # -- helpers writing outcomes --------------------------------------------------------------
     def _finish(self, run: SyncRun, entry: QueuedChange, sent_updated_at: datetime | None, version: str | None) -> None:
         """Close ``entry`` unless the record changed again meanwhile; remember the server version."""
         now = self.ctx.clock()
-        with self.ctx.db.write() as s:
+        with self.ctx.db.write(durable=False) as s:  # the push's bookkeeping (Database.write)
             if version is not None:
                 state.set_version(s, PROVIDER, entry.entity, entry.entity_id, version, now)
             if sent_updated_at is not None and self._current_updated_at(s, entry) != sent_updated_at:
@@ -147,7 +156,7 @@ class TeamProvider:
 
     # -- one record ----------------------------------------------------------------------------
     def _push_one(self, run: SyncRun, api: Api, entry: QueuedChange) -> None:
-        self._direct_writes += 1
+        self._touched.append((entry.entity, entry.entity_id))
         if entry.entity == "lineup":
             self._push_lineup(run, api, entry)
             return
@@ -157,7 +166,7 @@ class TeamProvider:
             return
         with self.ctx.db.session() as s:
             row: Any = s.get(model, entry.entity_id)
-            version = state.get_version(s, PROVIDER, entry.entity, entry.entity_id)
+            version = known_version(s, entry.entity, entry.entity_id)
         if entry.op == "delete" or (row is not None and row.deleted):
             self._push_delete(run, api, entry)
             return
@@ -303,7 +312,7 @@ class TeamProvider:
                 else:
                     singles.append(e)
         if batch:
-            self._send_batch(run, api, batch, read.body, dict(zip(read.ids, read.stamps, strict=True)), marks)
+            self._send_batch(run, api, batch, read, marks)
         if singles:
             marks.flush()  # the one-by-one path writes its own outcomes: keep the outbox in order
             for e in singles:
@@ -311,11 +320,11 @@ class TeamProvider:
                 self._push_one(run, api, e)
 
     def _send_batch(
-        self, run: SyncRun, api: Api, batch: list[QueuedChange], body: str, stamps: dict[str, str], marks: BatchMarks
+        self, run: SyncRun, api: Api, batch: list[QueuedChange], read: BatchRead, marks: BatchMarks
     ) -> None:
         # SQLite built the body: the same JSON json.dumps would give but for spacing and
         # escaping (tests/sync/test_team_payload_paths.py).
-        response = api.request("POST", "/api/sync/events", content=body.encode())
+        response = api.request("POST", "/api/sync/events", content=read.body.encode())
         if response.status_code in (400, 413, 422):
             # The batch as a whole was refused: send one by one so only the bad ones are rejected.
             marks.flush()
@@ -329,6 +338,13 @@ class TeamProvider:
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             raise ProtocolError("The team server answered the event batch without results.")
+        created = _all_created(batch, read, results)
+        if created is not None:  # the usual answer: every event created, in the order sent
+            marks.created += created
+            run.pushed("events", len(created))
+            marks.write_behind()
+            return
+        stamps = dict(zip(read.ids, read.stamps, strict=True))
         by_id = {r.get("id"): r for r in results if isinstance(r, dict)}
         created = [
             (e.seq, e.entity_id, stamps[e.entity_id])
@@ -365,9 +381,9 @@ class TeamProvider:
         return {r.id: r for r in found}
 
     def _reconcile_replayed(self, run: SyncRun, api: Api, entries: list[QueuedChange], rows: dict[str, Any]) -> None:
-        self._direct_writes += 1
         """The server already had these events (an earlier answer was lost). Read the server's
         copies (a few paged GETs) and PUT only those that differ from ours."""
+        self._touched += ((e.entity, e.entity_id) for e in entries)
         wanted = {e.entity_id for e in entries}
         found: dict[str, dict[str, Any]] = {}
         for match_id in dict.fromkeys(rows[e.entity_id].match_id for e in entries):
@@ -430,6 +446,33 @@ class TeamProvider:
     # ================================================================= pull
     def pull(self, run: SyncRun) -> None:
         TeamPull(self.ctx).pull(run)
+
+
+_SEQ, _ENTITY_ID = attrgetter("seq"), attrgetter("entity_id")
+_ID, _STATUS = itemgetter("id"), itemgetter("status")
+
+
+def _all_created(batch: list[QueuedChange], read: BatchRead, results: list[Any]) -> list[tuple[int, str, str]] | None:
+    """The marks of ``batch`` if the server answered "created" for each event in the order sent
+    (and the batch was read in that order), else None. Loops in C: 500 events per answer."""
+    if len(results) != len(batch):
+        return None
+    try:
+        if set(map(_STATUS, results)) != {"created"}:
+            return None
+        ids = list(map(_ENTITY_ID, batch))
+        if list(map(_ID, results)) != ids or read.ids != ids:
+            return None
+    except (TypeError, KeyError, IndexError):  # not the answer's usual shape: the careful path
+        return None
+    return list(zip(map(_SEQ, batch), ids, read.stamps, strict=True))
+
+
+def _read_first_batch(reader: EventReader, entries: list[QueuedChange]) -> None:
+    """Start reading the first batch of the page ``entries``, if it begins with one."""
+    first = _spans(entries[:BATCH])[:1]
+    if first and first[0][2]:
+        reader.read_ahead(_batch_ids([e.entity_id for e in entries[: first[0][1]]], first[0]))
 
 
 def _batch_ids(ids: list[str], span: tuple[int, int, bool]) -> list[str]:

@@ -22,6 +22,7 @@ from sync.errors import ProtocolError
 from sync.http import Api, parse_dt
 from sync.provider import SyncRun
 from sync.team.api import PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
+from sync.team.known import known_versions
 from sync.team.records import (
     MODELS,
     apply_remote,
@@ -111,7 +112,7 @@ class TeamPull:
         with self.ctx.db.write() as s:
             ids = [r["id"] for r in items]
             pending = state.pending_ids(s, PROVIDER, entity, ids)
-            versions = state.get_versions(s, PROVIDER, entity, ids)
+            versions = known_versions(s, entity, ids)
             new_versions: dict[str, str] = {}
             for rec in items:
                 rid = rec["id"]
