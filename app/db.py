@@ -187,10 +187,10 @@ class Database:
 
         ``durable=False`` is for bookkeeping that can be rebuilt (what a sync run sent and
         when): its commit does not wait for the disk (``synchronous=NORMAL``). An app crash
-        still loses nothing; a power cut may lose it, never a durable commit nor one made
-        before it, and the database stays consistent either way (the WAL is replayed in
-        order). The next durable commit, or the checkpointer within ``interval``, puts it on
-        disk.
+        still loses nothing. A power cut may lose the non-durable commits made since the last
+        durable one, never a durable commit, and the database stays consistent (the WAL is
+        replayed in order, up to the last commit on disk). The next durable commit, or the
+        checkpointer within its interval, puts it on disk.
         """
         with self.write_lock, Session(self.engine, expire_on_commit=False) as s:
             raw = None if durable else _driver_connection(s)

@@ -17,9 +17,9 @@ from sqlmodel import select
 from app.errors import NotFound
 from app.models.match import Match
 from app.models.sync import OutboxEntry
-from sync import state
 from sync.errors import NotConnected, NotSynced, ProtocolError
 from sync.http import Api, RetryPolicy, TokenAuth, check_base_url, detail_of, make_client, parse_dt
+from sync.team.known import known_version
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -37,7 +37,7 @@ class ShareLink:
 def is_shareable(ctx: AppContext, match_id: str) -> bool:
     """True when the match is on the team server with nothing of it waiting to be sent."""
     with ctx.db.session() as s:
-        if state.get_version(s, "team", "match", match_id) is None:
+        if known_version(s, "match", match_id) is None:
             return False
         waiting = s.exec(
             select(OutboxEntry.seq).where(

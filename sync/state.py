@@ -127,18 +127,6 @@ def supersede(session: Session, provider: str, entity: str, entity_id: str, now:
         session.add(row)
 
 
-def get_versions(session: Session, provider: str, entity: str, ids: Iterable[str]) -> dict[str, str]:
-    """The known server versions of ``ids`` (one plain statement: the push and pull hot paths)."""
-    prefix = version_key(entity, "")
-    session.flush()
-    rows = sqlite_cursor(session).execute(
-        f"SELECT resource, cursor FROM {SyncCursor.__tablename__} "
-        "WHERE provider = ? AND resource IN (SELECT value FROM json_each(?))",
-        (provider, json.dumps([prefix + i for i in ids])),
-    )
-    return {resource[len(prefix) :]: cursor for resource, cursor in rows.fetchall()}
-
-
 def get_version(session: Session, provider: str, entity: str, entity_id: str) -> str | None:
     row = session.get(SyncCursor, (provider, version_key(entity, entity_id)))
     return None if row is None else row.cursor

@@ -1,15 +1,16 @@
 """The event-batch hot path of a team push (bench/sync_push.py): what is read before a batch
 goes and written after its answer, kept off the wire's critical path.
 
-- ``EventReader`` reads a batch: the body as JSON text built by SQLite, of the events never
-  sent and not deleted (the others go one by one). ``read_ahead`` starts the next batch's
-  read (``page_ahead`` the queue's next page) on a reader thread while the current batch is
-  on the wire: SQLite does that work with the GIL released, so it overlaps the wait for the
-  server.
+- ``EventReader`` reads a batch: the body as JSON text built by SQLite, of the events not
+  known to the server and not deleted (the others go one by one: sync.team.known).
+  ``read_ahead`` starts the next batch's read (``page_ahead`` the queue's next page) on a
+  reader thread while the current batch is on the wire: SQLite does that work with the GIL
+  released, so it overlaps the wait for the server.
 - ``BatchMarks`` gathers the server's answers and writes them to the outbox behind the push,
-  on a writer thread, while the next batches are on the wire: each write is a durable commit
-  (an fsync, 10-20 ms on a busy disk), which on the push's own thread stalled the wire. While
-  the writer is busy, the answers that arrive gather for its next transaction.
+  on a writer thread, while the next batches are on the wire. A closed entry is all a sent
+  event records (no version row per event: sync.team.known), and the write does not wait for
+  the disk (``Database.write(durable=False)``: the run's bookkeeping). While the writer is
+  busy, the answers that arrive gather for its next transaction.
 
 Plain sqlite3 statements over JSON arrays throughout, one statement per step whatever the
 number of events: ORM objects and SQLAlchemy statements cost more per row than the server.

@@ -59,6 +59,16 @@ def test_log_file_never_holds_a_secret(fieldmat_home: Path) -> None:
     assert "RT-SECRET-1" not in path.read_text()
 
 
+def test_the_log_file_holds_no_line_per_http_request(fieldmat_home: Path) -> None:
+    path = setup_logging(fieldmat_home)
+    logging.getLogger("httpx").info('HTTP Request: POST https://team.example/api/sync/events "HTTP/1.1 200 OK"')
+    logging.getLogger("httpx").warning("a warning from httpx still counts")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text()
+    assert "HTTP Request" not in text and "a warning from httpx still counts" in text
+
+
 def test_secret_store_uses_keychain() -> None:
     store = SecretStore()
     assert store.persistent and store.warning is None

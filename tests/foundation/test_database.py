@@ -40,6 +40,28 @@ def test_write_commits_and_rolls_back(fieldmat_home: Path) -> None:
     db.close()
 
 
+def test_a_bookkeeping_write_skips_the_disk_wait_and_only_that_write(fieldmat_home: Path) -> None:
+    db = Database.open(fieldmat_home)
+
+    def synchronous(s: object) -> int:
+        raw = s.connection().connection.driver_connection  # type: ignore[attr-defined]
+        return int(raw.execute("PRAGMA synchronous").fetchone()[0])
+
+    with db.write(durable=False) as s:
+        assert synchronous(s) == 1  # NORMAL: the commit does not wait for the disk
+        s.add(Team(name="Rovers"))
+    with pytest.raises(RuntimeError), db.write(durable=False) as s:
+        s.add(Team(name="Ghost"))
+        raise RuntimeError("boom")
+    # The pool hands the same connection out again: it is back to FULL, for every write after.
+    with db.write() as s:
+        assert synchronous(s) == 2
+        s.add(Team(name="Athletic"))
+    with db.session() as s:
+        assert sorted(t.name for t in s.exec(select(Team))) == ["Athletic", "Rovers"]
+    db.close()
+
+
 def test_timestamps_come_back_aware_utc(fieldmat_home: Path) -> None:
     db = Database.open(fieldmat_home)
     when = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
