@@ -47,8 +47,8 @@ MARKS_PER_WRITE = 1000
 _EVENTS = MatchEvent.__tablename__
 _OUTBOX = OutboxEntry.__tablename__
 # One batch in ONE result row: the body's JSON text (the events that can go in a batch: not
-# deleted, not known to the server), then their ids and stored updated_at texts as JSON arrays, aggregated
-# from the same rows in the same order. One row, not a row per event, because SQLite gives
+# deleted, not known to the server), then their ids and stored updated_at texts as JSON
+# arrays, aggregated from the same rows in the same order. One row, not a row per event, because SQLite gives
 # the GIL back while it works and a fetch per row would hand it back and forth 500 times with
 # the threads on the wire.
 _READ_BATCH = f"""

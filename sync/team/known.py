@@ -11,7 +11,7 @@ while it changed again: its entry stays queued, so nothing else would remember t
 Entries closed for another reason (superseded by a server edit, rejected) do not count: a
 closed-as-sent entry has ``last_error`` NULL (``sync.state.mark_done``).
 
-Readers: the push (``POST`` or ``PUT``, and which events may go in a batch: ``UNKNOWN_SQL``)
+Readers: the push (``POST`` or ``PUT``, and which events may go in a batch: ``unknown_sql``)
 and the pull (our own batch coming back while a newer local edit waits).
 """
 
@@ -30,9 +30,10 @@ _CURSORS = SyncCursor.__tablename__
 _OUTBOX = OutboxEntry.__tablename__
 
 
-def _has_version(entity: str, record_id: str) -> str:
+def _version_row(entity: str, record_id: str) -> str:
+    """FROM … WHERE of the record's version row (id expression ``record_id``)."""
     return (
-        f"SELECT 1 FROM {_CURSORS} AS c WHERE c.provider = '{PROVIDER}' "
+        f"FROM {_CURSORS} AS c WHERE c.provider = '{PROVIDER}' "
         f"AND c.resource = '{state.version_key(entity, '')}' || {record_id}"
     )
 
@@ -47,13 +48,14 @@ def _closed_as_sent(entity: str, record_id: str) -> str:
 
 def unknown_sql(entity: str, record_id: str) -> str:
     """SQL condition: the record (id expression ``record_id``) has no version."""
-    return f"NOT EXISTS ({_has_version(entity, record_id)}) AND NOT EXISTS ({_closed_as_sent(entity, record_id)})"
+    return (
+        f"NOT EXISTS (SELECT 1 {_version_row(entity, record_id)}) AND NOT EXISTS ({_closed_as_sent(entity, record_id)})"
+    )
 
 
 def _versions_sql(entity: str) -> str:
     return (
-        f"SELECT j.value, coalesce((SELECT c.cursor FROM {_CURSORS} AS c WHERE c.provider = '{PROVIDER}' "
-        f"AND c.resource = '{state.version_key(entity, '')}' || j.value), "
+        f"SELECT j.value, coalesce((SELECT c.cursor {_version_row(entity, 'j.value')}), "
         f"CASE WHEN EXISTS ({_closed_as_sent(entity, 'j.value')}) THEN '{SENT}' END) "
         "FROM json_each(?) AS j"
     )

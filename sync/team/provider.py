@@ -338,12 +338,22 @@ class TeamProvider:
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             raise ProtocolError("The team server answered the event batch without results.")
-        created = _all_created(batch, read, results)
-        if created is not None:  # the usual answer: every event created, in the order sent
-            marks.created += created
-            run.pushed("events", len(created))
-            marks.write_behind()
-            return
+        created = _all_created(batch, read, results)  # the usual answer, checked in C loops
+        replayed: list[QueuedChange] = []
+        if created is None:
+            created, replayed = self._sort_answer(run, batch, read, results, marks)
+        marks.created += created
+        run.pushed("events", len(created))
+        marks.write_behind()
+        if replayed:
+            marks.flush()
+            self._reconcile_replayed(run, api, replayed, self._event_rows([e.entity_id for e in replayed]))
+
+    def _sort_answer(
+        self, run: SyncRun, batch: list[QueuedChange], read: BatchRead, results: list[Any], marks: BatchMarks
+    ) -> tuple[list[tuple[int, str, str]], list[QueuedChange]]:
+        """A batch answer event by event: returns the marks of the created ones and the events
+        the server already had; the rejected and unanswered go to ``marks`` here."""
         stamps = dict(zip(read.ids, read.stamps, strict=True))
         by_id = {r.get("id"): r for r in results if isinstance(r, dict)}
         created = [
@@ -351,7 +361,6 @@ class TeamProvider:
             for e in batch
             if by_id.get(e.entity_id, _NONE).get("status") == "created"
         ]
-        marks.created += created
         replayed: list[QueuedChange] = []
         for e in batch if len(created) < len(batch) else ():
             result = by_id.get(e.entity_id)
@@ -368,11 +377,7 @@ class TeamProvider:
                 marks.unanswered.append(e.seq)
         if len(by_id) < len(batch):
             run.warn("The team server did not answer for every event of a batch; the rest go next time.")
-        run.pushed("events", len(created))
-        marks.write_behind()
-        if replayed:
-            marks.flush()
-            self._reconcile_replayed(run, api, replayed, self._event_rows([e.entity_id for e in replayed]))
+        return created, replayed
 
     def _event_rows(self, ids: list[str]) -> dict[str, Any]:
         """Typed rows (attribute access, aware datetimes) for the rare one-by-one paths."""
