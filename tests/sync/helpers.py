@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -212,3 +213,38 @@ def pending(ctx: AppContext, provider: str | None = None) -> int:
 
     with ctx.db.session() as s:
         return pending_count(s, provider)
+
+
+def seed_remote_match(team_app: TeamServer, goals: int) -> tuple[str, str, str, list[str]]:
+    """A team, a player and a match with ``goals`` goals, made on another device, stored
+    straight into the emulator. Returns (team id, player id, match id, event ids)."""
+    team_id, player_id, match_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    event_ids = [str(uuid.uuid4()) for _ in range(goals)]
+    with team_app.lock:
+        team_app._store_new("team", {"id": team_id, "name": "Other device FC"})
+        team_app._store_new("player", {"id": player_id, "team_id": team_id, "name": "Remote Rita"})
+        team_app._store_new(
+            "match",
+            {
+                "id": match_id,
+                "team_id": team_id,
+                "home_team": "Other device FC",
+                "away_team": "Away Town",
+                "kickoff_at": "2026-05-01T09:00:00Z",
+            },
+        )
+        for n, event_id in enumerate(event_ids):
+            team_app._store_new(
+                "event",
+                {
+                    "id": event_id,
+                    "match_id": match_id,
+                    "kind": "goal",
+                    "team": "home",
+                    "player_id": player_id,
+                    "period": 1,
+                    "clock_ms": 60_000 * (n + 1),
+                    "logged_at": "2026-05-01T09:10:00Z",
+                },
+            )
+    return team_id, player_id, match_id, event_ids

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -22,6 +21,7 @@ from tests.sync.helpers import (
     assert_team_equal,
     edit,
     pending,
+    seed_remote_match,
     set_lineup,
 )
 
@@ -61,34 +61,8 @@ def test_push_then_pull_roundtrip(team_ctx: AppContext, team_app: TeamServer, en
 def test_pull_brings_remote_records_without_echo(
     team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine
 ) -> None:
-    team_id, player_id, match_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    team_id, player_id, match_id, _events = seed_remote_match(team_app, goals=120)
     with team_app.lock:
-        team_app._store_new("team", {"id": team_id, "name": "Other device FC"})
-        team_app._store_new("player", {"id": player_id, "team_id": team_id, "name": "Remote Rita"})
-        team_app._store_new(
-            "match",
-            {
-                "id": match_id,
-                "team_id": team_id,
-                "home_team": "Other device FC",
-                "away_team": "Away",
-                "kickoff_at": "2026-05-01T09:00:00Z",
-            },
-        )
-        for i in range(120):
-            team_app._store_new(
-                "event",
-                {
-                    "id": str(uuid.uuid4()),
-                    "match_id": match_id,
-                    "kind": "goal",
-                    "team": "home",
-                    "player_id": player_id,
-                    "period": 1,
-                    "clock_ms": i,
-                    "logged_at": "2026-05-01T09:10:00Z",
-                },
-            )
         team_app.lineups[match_id] = [{"player_id": player_id, "starting": True, "shirt_number": 9}]
     team_app.page_max = 50  # force paging
     result = engine.run().result("team")

@@ -2,57 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
 from app.changes import ChangeSet
+from tests.sync.helpers import seed_remote_match
 from tests.sync_ui.helpers import fast_engine
 from ui.match.panel import MatchPanel
 from ui.sync.panel import SyncPanel
-
-
-def seed_remote_match(team_app: Any, goals: int) -> tuple[str, str, list[str]]:
-    """A team, a player and a match with ``goals`` goals, made on another device."""
-    team_id, player_id, match_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    event_ids = [str(uuid.uuid4()) for _ in range(goals)]
-    with team_app.lock:
-        team_app._store_new("team", {"id": team_id, "name": "Other device FC"})
-        team_app._store_new("player", {"id": player_id, "team_id": team_id, "name": "Remote Rita"})
-        team_app._store_new(
-            "match",
-            {
-                "id": match_id,
-                "team_id": team_id,
-                "home_team": "Other device FC",
-                "away_team": "Away Town",
-                "kickoff_at": "2026-05-01T09:00:00Z",
-            },
-        )
-        for n, event_id in enumerate(event_ids):
-            team_app._store_new(
-                "event",
-                {
-                    "id": event_id,
-                    "match_id": match_id,
-                    "kind": "goal",
-                    "team": "home",
-                    "player_id": player_id,
-                    "period": 1,
-                    "clock_ms": 60_000 * (n + 1),
-                    "logged_at": "2026-05-01T09:10:00Z",
-                },
-            )
-    return team_id, match_id, event_ids
 
 
 def test_a_pull_announces_the_matches_it_stored_and_the_list_shows_them(
     qtbot: QtBot, team_connected: Any, team_app: Any, make_panel: Callable[..., SyncPanel]
 ) -> None:
     ctx = team_connected
-    team_id, match_id, event_ids = seed_remote_match(team_app, goals=2)
+    team_id, _player_id, match_id, event_ids = seed_remote_match(team_app, goals=2)
     sync = make_panel(engine_factory=fast_engine)
     bus = sync.test_bus  # type: ignore[attr-defined]
     matches = MatchPanel(ctx, bus)
