@@ -2,7 +2,8 @@
 
 Every service that changes a syncable record calls ``enqueue`` inside the SAME session
 (transaction) as the change, so a change and its outbox entry are committed together or
-not at all. Consecutive pending upserts of one record collapse into one entry.
+not at all. Consecutive pending upserts of one record collapse into one entry, which counts
+them (``revision``).
 
 ``enqueue`` is on the hot path of match logging, so it runs two plain DBAPI statements on
 the session's own connection (one indexed lookup, one insert): SQLAlchemy's statement
@@ -13,12 +14,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.db import sqlite_cursor
 from app.models.base import sql_ts
-from app.models.sync import OutboxEntry
 
 PROVIDER_OF_ENTITY = {
     "team": "team",
@@ -29,12 +28,14 @@ PROVIDER_OF_ENTITY = {
     "practice_session": "yoga",
 }
 
-_OUTBOX = OutboxEntry.__table__  # type: ignore[attr-defined]
 
 _FIND_PENDING_UPSERT = (
     "SELECT seq FROM outbox WHERE entity_id = ? AND entity = ? AND provider = ? "
     "AND status = 'pending' AND op = 'upsert' LIMIT 1"
 )
+# The record changed again while its entry waited: a push that read it before does not close it.
+_CHANGED_AGAIN = "UPDATE outbox SET revision = revision + 1 WHERE seq = ?"
+_COUNT_PENDING = "SELECT count(*) FROM outbox WHERE status = 'pending'"
 _INSERT = (
     "INSERT INTO outbox (provider, entity, entity_id, op, status, attempts, created_at) "
     "VALUES (?, ?, ?, ?, 'pending', 0, ?)"
@@ -48,14 +49,17 @@ def enqueue(session: Session, entity: str, entity_id: str, op: str = "upsert") -
     # statement order stays the caller's order (foreign keys are checked per statement).
     session.flush()
     cur = sqlite_cursor(session)
-    if op == "upsert" and cur.execute(_FIND_PENDING_UPSERT, (entity_id, entity, provider)).fetchone() is not None:
+    if op == "upsert" and (pending := cur.execute(_FIND_PENDING_UPSERT, (entity_id, entity, provider)).fetchone()):
+        cur.execute(_CHANGED_AGAIN, pending)
         return
     cur.execute(_INSERT, (provider, entity, entity_id, op, sql_ts(datetime.now(UTC))))
 
 
 def pending_count(session: Session, provider: str | None = None) -> int:
-    """How many changes wait to be pushed (for one provider, or all)."""
-    query = select(func.count()).select_from(_OUTBOX).where(_OUTBOX.c.status == "pending")
-    if provider is not None:
-        query = query.where(_OUTBOX.c.provider == provider)
-    return int(session.connection().execute(query).scalar_one())
+    """How many changes wait to be pushed (for one provider, or all): a COUNT over the queue
+    index, as a plain statement (a sync counts before and after each provider's run)."""
+    if provider is None:
+        row = sqlite_cursor(session).execute(_COUNT_PENDING).fetchone()
+    else:
+        row = sqlite_cursor(session).execute(_COUNT_PENDING + " AND provider = ?", (provider,)).fetchone()
+    return int(row[0])

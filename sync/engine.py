@@ -27,13 +27,13 @@ from sqlmodel import col, func, select
 
 from app.changes import ChangeSet
 from app.models.sync import OutboxEntry, ProviderAccount, SyncConflict, SyncLog
-from app.outbox import pending_count
 from sync import registry
 from sync.errors import SyncBusy, SyncError
 from sync.file_lock import InterProcessLock, LockBusy, thread_lock
 from sync.http import RetryPolicy, check_base_url, make_client
 from sync.outcome import HEADLINE, FailureKind, Status, kind_of, parse_status, status_of
 from sync.provider import ProgressEvent, SyncRun
+from sync.run_log import close_log, open_log
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -255,16 +255,7 @@ class SyncEngine:
         if cancelled():
             return self._not_run(name, FailureKind.CANCELLED, started, "Sync was cancelled before it started.")
         sync_type = "both" if push and pull else ("push" if push else "pull")
-        with ctx.db.write(durable=False) as s:
-            for stale in s.exec(select(SyncLog).where(SyncLog.provider == name, SyncLog.status == "running")):
-                stale.status = str(Status.FAILED)  # Fieldmat stopped (crash, power) during that run
-                stale.error = "Fieldmat was closed during this sync; nothing was lost, it went on next time."
-                stale.completed_at = started
-                s.add(stale)
-            entry = SyncLog(provider=name, sync_type=sync_type, status="running", started_at=started)
-            s.add(entry)
-            s.flush()
-            log_id = entry.id
+        log_id = open_log(ctx, name, sync_type, started)
         run = SyncRun(ctx, client, name, retry=self.retry, on_progress=progress, is_cancelled=cancelled)
         kind = FailureKind.NONE
         errors: list[str] = []
@@ -291,6 +282,7 @@ class SyncEngine:
         if kind is FailureKind.NONE and run.rejections:
             kind = FailureKind.RECORDS_REJECTED
         transferred = bool(sum(run.pushed_counts.values()) or sum(run.pulled_counts.values()))
+        completed = ctx.clock()
         result = ProviderResult(
             name,
             status_of(kind, transferred=transferred, warnings=bool(run.warnings)),
@@ -301,34 +293,26 @@ class SyncEngine:
             conflicts=[asdict(c) for c in run.conflicts],
             errors=errors + run.warnings,
             started_at=started,
-            completed_at=ctx.clock(),
+            completed_at=completed,
             stored=run.stored,
         )
-        with ctx.db.write(durable=False) as s:
-            row = s.get(SyncLog, log_id)
-            if row is not None:
-                row.status = str(result.status)
-                row.records_pushed = result.total_pushed
-                row.records_pulled = result.total_pulled
-                row.error = "\n".join(result.errors) or None
-                row.details = {
-                    "kind": str(result.kind),
-                    "pushed": result.pushed,
-                    "pulled": result.pulled,
-                    "rejected": result.rejected[:100],
-                    "conflicts": result.conflicts[:100],
-                }
-                row.completed_at = result.completed_at
-                s.add(row)
-            acc = s.get(ProviderAccount, name)
-            if acc is not None:
-                if result.status in (Status.SYNCED, Status.PARTIAL, Status.REJECTED):
-                    acc.last_success_at = result.completed_at
-                    acc.needs_reconnect = False
-                elif result.needs_reconnect:
-                    acc.needs_reconnect = True
-                s.add(acc)
-            result.pending_after = pending_count(s, name)
+        result.pending_after = close_log(
+            ctx,
+            log_id,
+            name,
+            result.status,
+            pushed=result.total_pushed,
+            pulled=result.total_pulled,
+            error="\n".join(result.errors) or None,
+            details={
+                "kind": str(result.kind),
+                "pushed": result.pushed,
+                "pulled": result.pulled,
+                "rejected": result.rejected[:100],
+                "conflicts": result.conflicts[:100],
+            },
+            completed_at=completed,
+        )
         self._log(result)
         return result
 

@@ -82,11 +82,12 @@ def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str]
 
 def mark_done(session: Session, seqs: Iterable[int], now: datetime) -> None:
     """Close pending entries: ONE statement whatever their number (a JSON array read by
-    ``json_each``), so the push hot path binds no parameters per row."""
+    ``json_each``), so the push hot path binds no parameters per row. "+status": the entries
+    are looked up by seq, not by walking the queue index through every pending entry."""
     session.flush()
     sqlite_cursor(session).execute(
         "UPDATE outbox SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL "
-        "WHERE status = 'pending' AND seq IN (SELECT value FROM json_each(?))",
+        "WHERE +status = 'pending' AND seq IN (SELECT value FROM json_each(?))",
         (sql_ts(now), json.dumps(list(seqs))),
     )
 
@@ -133,18 +134,13 @@ def get_version(session: Session, provider: str, entity: str, entity_id: str) ->
 
 
 def set_version(session: Session, provider: str, entity: str, entity_id: str, version: str, now: datetime) -> None:
-    key = version_key(entity, entity_id)
-    row = session.get(SyncCursor, (provider, key))
-    if row is None:
-        session.add(SyncCursor(provider=provider, resource=key, cursor=version, updated_at=now))
-    elif row.cursor != version:
-        row.cursor = version
-        row.updated_at = now
-        session.add(row)
+    set_versions(session, provider, entity, {entity_id: version}, now)
 
 
 def set_versions(session: Session, provider: str, entity: str, versions: dict[str, str], now: datetime) -> None:
-    """Bulk ``set_version``: one statement over a JSON object {id: version} (see ``mark_done``)."""
+    """Remember the server versions {id: version} of ``entity`` records: one plain statement
+    over a JSON object, whatever their number (see ``mark_done``); a version unchanged keeps
+    its row as it was."""
     if not versions:
         return
     session.flush()
@@ -152,7 +148,8 @@ def set_versions(session: Session, provider: str, entity: str, versions: dict[st
     sqlite_cursor(session).execute(
         f"INSERT INTO {SyncCursor.__tablename__} (provider, resource, cursor, updated_at) "
         "SELECT ?, ? || key, value, ? FROM json_each(?) WHERE true "
-        "ON CONFLICT (provider, resource) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+        "ON CONFLICT (provider, resource) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at "
+        "WHERE cursor IS NOT excluded.cursor",
         (provider, version_key(entity, ""), sql_ts(now), json.dumps(versions)),
     )
 

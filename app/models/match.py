@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from sqlalchemy import Index
+from sqlalchemy import Column, Computed, Index, Text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import new_id, ts_field
@@ -113,6 +113,35 @@ class MatchEvent(SQLModel, table=True):
     logged_at: datetime = ts_field(default_now=True)
     updated_at: datetime = ts_field(default_now=True)
     deleted: bool = False
+
+
+def _iso_sql(column: str) -> str:
+    """SQL for ``app.match.schema.iso`` of a timestamp stored as SQLAlchemy's text
+    ("YYYY-MM-DD HH:MM:SS.ffffff", UTC): "YYYY-MM-DDTHH:MM:SS.ffffffZ", with no fraction when
+    it is zero, as Python's ``isoformat`` writes it."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE replace(substr({column}, 1, 19), ' ', 'T') || "
+        f"CASE WHEN substr({column}, 20) IN ('', '.000000') THEN '' ELSE substr({column}, 20) END || 'Z' END"
+    )
+
+
+_WIRE_FIELDS = (
+    "id", "match_id", "kind", "team", "player_id", "related_player_id", "reason", "period", "clock_ms", "note",
+)  # fmt: skip
+# The event's team-server body (the contract's Event, as JSON text), kept by SQLite in step with
+# the row: a STORED generated column, not mapped by the ORM. A push sends it as stored (the
+# event batches of sync.team.batches): building 500 bodies per batch on every push cost more
+# than the server's own work (bench/sync_push.py). app.match.schema is the contract;
+# tests/sync/test_team_payload_paths.py checks this equals its payload for every kind.
+# Migrations freeze the text (match_0006): a change of the contract's Event needs a new one.
+EVENT_WIRE_JSON = (
+    "json_object("
+    + ", ".join(f"'{name}', {name}" for name in _WIRE_FIELDS)
+    + f", 'logged_at', {_iso_sql('logged_at')})"
+)
+MatchEvent.__table__.append_column(  # type: ignore[attr-defined]
+    Column("wire_json", Text, Computed(EVENT_WIRE_JSON, persisted=True))
+)
 
 
 class ClockMark(SQLModel, table=True):

@@ -36,6 +36,9 @@ class OutboxEntry(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = ts_field(default_now=True)
     done_at: datetime | None = ts_field(nullable=True)
+    # How many times the record changed again while this entry waited (``app.outbox.enqueue``):
+    # a push closes the entry only if what it sent was read at the revision the entry still has.
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class SyncCursor(SQLModel, table=True):

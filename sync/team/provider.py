@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from concurrent.futures import Future
 from datetime import datetime
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
@@ -28,14 +29,13 @@ import httpx
 from sqlmodel import Session, col, select
 
 from app.models.match import LineupEntry, MatchEvent
-from app.outbox import pending_count
 from sync import state
 from sync.errors import ProtocolError
 from sync.http import Api, detail_of, parse_dt
 from sync.provider import SyncRun
 from sync.state import QueuedChange
 from sync.team.api import BATCH, ITEM_PATH, LABEL, PAGE, PROVIDER, RESOURCE, SENT, team_api, unexpected
-from sync.team.batches import PENDING_PAGE, BatchMarks, BatchRead, EventReader
+from sync.team.batches import FIRST_PAGE, PENDING_PAGE, BatchKeys, BatchMarks, BatchRead, EventReader, Marks
 from sync.team.known import known_version
 from sync.team.pull import TeamPull, stored_changes
 from sync.team.records import (
@@ -88,33 +88,33 @@ class TeamProvider:
         api = team_api(self.ctx, run)
         reader, marks = EventReader(self.ctx, self._touched), BatchMarks(self.ctx)
         try:
-            reader.page_ahead(0, PENDING_PAGE)  # read while the queue is counted
-            with self.ctx.db.session() as s:
-                total = pending_count(s, PROVIDER)
-            run.progress("changes", 0, total)
-            self._push_all(run, api, reader, marks, total)
+            reader.page_ahead(0, FIRST_PAGE)
+            # Counted behind the first page, while the first records are on the wire: the count
+            # walks the whole queue, and only progress reports need it.
+            self._push_all(run, api, reader, marks, reader.count())
         finally:
             reader.close()
             # Whatever stops the run (an error, a cancel), what the server confirmed is recorded.
             marks.close()
 
-    def _push_all(self, run: SyncRun, api: Api, reader: EventReader, marks: BatchMarks, total: int) -> None:
+    def _push_all(self, run: SyncRun, api: Api, reader: EventReader, marks: BatchMarks, total: Future[int]) -> None:
         """The queue in order, page by page. What comes next is read while a span is on the
         wire: the next batch; from a page's first batch, the next page (its Python part would
         slow the one-by-one records, which hold the GIL); at its last span, the next page's
         first batch."""
         done = 0
         after = 0
-        while entries := reader.page(after, PENDING_PAGE):
-            more = page_next = len(entries) == PENDING_PAGE
+        limit = FIRST_PAGE
+        while entries := reader.page(after, limit):
+            more = page_next = len(entries) == limit
+            limit = PENDING_PAGE
             after = entries[-1].seq
-            ids = [e.entity_id for e in entries]
             spans = _spans(entries)
             for k, (i, j, batched) in enumerate(spans):
                 run.check_cancelled()
-                read = reader.read(_batch_ids(ids, spans[k])) if batched else None
+                read = reader.read(_batch_keys(entries, spans[k])) if batched else None
                 if k + 1 < len(spans) and spans[k + 1][2]:
-                    reader.read_ahead(_batch_ids(ids, spans[k + 1]))
+                    reader.read_ahead(_batch_keys(entries, spans[k + 1]))
                 if page_next and (batched or k + 1 == len(spans)):
                     reader.page_ahead(after, PENDING_PAGE)
                     page_next = False
@@ -126,7 +126,7 @@ class TeamProvider:
                     marks.flush()
                     self._push_one(run, api, entries[i])
                 done += j - i
-                run.progress("changes", done, total)
+                run.progress("changes", done, total.result())
             if not more:
                 break
 
@@ -342,8 +342,8 @@ class TeamProvider:
         replayed: list[QueuedChange] = []
         if created is None:
             created, replayed = self._sort_answer(run, batch, read, results, marks)
-        marks.created += created
-        run.pushed("events", len(created))
+        marks.add(created)
+        run.pushed("events", len(created.seqs))
         marks.write_behind()
         if replayed:
             marks.flush()
@@ -351,18 +351,20 @@ class TeamProvider:
 
     def _sort_answer(
         self, run: SyncRun, batch: list[QueuedChange], read: BatchRead, results: list[Any], marks: BatchMarks
-    ) -> tuple[list[tuple[int, str, str]], list[QueuedChange]]:
+    ) -> tuple[Marks, list[QueuedChange]]:
         """A batch answer event by event: returns the marks of the created ones and the events
         the server already had; the rejected and unanswered go to ``marks`` here."""
-        stamps = dict(zip(read.ids, read.stamps, strict=True))
+        stamps = dict(zip(read.ids, zip(read.stamps, read.revisions, strict=True), strict=True))
         by_id = {r.get("id"): r for r in results if isinstance(r, dict)}
-        created = [
-            (e.seq, e.entity_id, stamps[e.entity_id])
-            for e in batch
-            if by_id.get(e.entity_id, _NONE).get("status") == "created"
-        ]
+        stored = [e for e in batch if by_id.get(e.entity_id, _NONE).get("status") == "created"]
+        created = Marks(
+            [e.seq for e in stored],
+            [e.entity_id for e in stored],
+            [stamps[e.entity_id][0] for e in stored],
+            [stamps[e.entity_id][1] for e in stored],
+        )
         replayed: list[QueuedChange] = []
-        for e in batch if len(created) < len(batch) else ():
+        for e in batch if len(stored) < len(batch) else ():
             result = by_id.get(e.entity_id)
             status = result.get("status") if result else None
             if status == "created":
@@ -457,7 +459,7 @@ _SEQ, _ENTITY_ID = attrgetter("seq"), attrgetter("entity_id")
 _ID, _STATUS = itemgetter("id"), itemgetter("status")
 
 
-def _all_created(batch: list[QueuedChange], read: BatchRead, results: list[Any]) -> list[tuple[int, str, str]] | None:
+def _all_created(batch: list[QueuedChange], read: BatchRead, results: list[Any]) -> Marks | None:
     """The marks of ``batch`` if the server answered "created" for each event in the order sent
     (and the batch was read in that order), else None. Loops in C: 500 events per answer."""
     if len(results) != len(batch):
@@ -470,19 +472,26 @@ def _all_created(batch: list[QueuedChange], read: BatchRead, results: list[Any])
             return None
     except (TypeError, KeyError, IndexError):  # not the answer's usual shape: the careful path
         return None
-    return list(zip(map(_SEQ, batch), ids, read.stamps, strict=True))
+    return Marks(list(map(_SEQ, batch)), ids, read.stamps, read.revisions)
 
 
 def _read_first_batch(reader: EventReader, entries: list[QueuedChange]) -> None:
     """Start reading the first batch of the page ``entries``, if it begins with one."""
     first = _spans(entries[:BATCH])[:1]
     if first and first[0][2]:
-        reader.read_ahead(_batch_ids([e.entity_id for e in entries[: first[0][1]]], first[0]))
+        reader.read_ahead(_batch_keys(entries, first[0]))
 
 
-def _batch_ids(ids: list[str], span: tuple[int, int, bool]) -> list[str]:
-    """The record ids of a batch span, each once."""
-    return list(dict.fromkeys(ids[span[0] : span[1]]))
+def _batch_keys(entries: list[QueuedChange], span: tuple[int, int, bool]) -> BatchKeys:
+    """The entry seqs and record ids of a batch span, each record once (its first entry)."""
+    part = entries[span[0] : span[1]]
+    ids = list(map(_ENTITY_ID, part))
+    if len(set(ids)) == len(ids):  # the usual case, in C loops
+        return list(map(_SEQ, part)), ids
+    keys: dict[str, int] = {}
+    for e in part:
+        keys.setdefault(e.entity_id, e.seq)
+    return list(keys.values()), list(keys)
 
 
 def _spans(entries: list[QueuedChange]) -> list[tuple[int, int, bool]]:

@@ -17,37 +17,11 @@ MODELS: dict[str, type[SQLModel]] = {"team": Team, "player": Player, "match": Ma
 # Fields the server knows, per entity (besides id, updated_at, deleted): the one schema's.
 FIELDS: dict[str, tuple[str, ...]] = {entity: schema.content_fields() for entity, schema in SCHEMAS.items()}
 DATETIME_FIELDS = {"kickoff_at", "logged_at"}
-_COLUMNS = {entity: tuple((n, n in DATETIME_FIELDS) for n in names) for entity, names in FIELDS.items()}
 
 
 def payload(entity: str, row: Any) -> dict[str, Any]:
     """The JSON body for POST/PUT of ``row`` (``app.match.schema``)."""
     return SCHEMAS[entity].from_row(row).payload()
-
-
-def _sql_iso(column: str) -> str:
-    """SQL for ``iso(value)`` of a timestamp stored as SQLAlchemy's text
-    ("YYYY-MM-DD HH:MM:SS.ffffff", UTC): "YYYY-MM-DDTHH:MM:SS.ffffffZ", with no fraction when
-    it is zero, as Python's ``isoformat`` writes it."""
-    return (
-        f"CASE WHEN {column} IS NULL THEN NULL ELSE replace(substr({column}, 1, 19), ' ', 'T') || "
-        f"CASE WHEN substr({column}, 20) IN ('', '.000000') THEN '' ELSE substr({column}, 20) END || 'Z' END"
-    )
-
-
-def sql_payload_json(entity: str, table: str = "") -> str:
-    """An SQL expression giving ``payload(entity, row)`` as JSON text, built by SQLite's
-    ``json_object`` from the row's columns (of ``table``, an alias, when given): the
-    event-batch hot path (bench/sync_push.py), where building dicts and encoding them in
-    Python cost more than the server's work. tests/sync/test_team_payload_paths.py checks it
-    equals ``payload`` for every kind."""
-    columns = SCHEMAS[entity].COLUMNS  # wire name -> local column, where they differ
-    prefix = f"{table}." if table else ""
-    pairs = [f"'id', {prefix}id"]
-    for name in FIELDS[entity]:
-        column = prefix + columns.get(name, name)
-        pairs.append(f"'{name}', {_sql_iso(column) if name in DATETIME_FIELDS else column}")
-    return f"json_object({', '.join(pairs)})"
 
 
 def local_snapshot(entity: str, row: Any) -> dict[str, Any]:

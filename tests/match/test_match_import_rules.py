@@ -1,5 +1,5 @@
 """Imports keep the lineup rules (per side), contract 1.1 files survive a round trip, 1.0
-files still import, and an old database upgrades to match_0004 without loss."""
+files still import, and an old database upgrades to the newest schema without loss."""
 
 from __future__ import annotations
 
@@ -200,7 +200,7 @@ def test_a_1_0_file_still_imports(svc: MatchService, clock: FakeClock, tmp_path:
         other.close()
 
 
-def test_an_old_database_upgrades_to_match_0004_without_loss(tmp_path: Path) -> None:
+def test_an_old_database_upgrades_without_loss(tmp_path: Path) -> None:
     from alembic import command
 
     folder = tmp_path / "old"
@@ -252,5 +252,12 @@ def test_an_old_database_upgrades_to_match_0004_without_loss(tmp_path: Path) -> 
         )
         assert conn.execute(f"SELECT {ev_cols} FROM match_event").fetchall() == before["match_event"]
         assert conn.execute("SELECT reason FROM match_event").fetchone() == (None,)
+        # match_0006 rebuilt the table: each event already holds its team-server body
+        (wire,) = conn.execute("SELECT wire_json FROM match_event").fetchone()
+        assert json.loads(wire) == {
+            "id": "e1", "match_id": "m1", "kind": "goal", "team": "away", "player_id": "p1",
+            "related_player_id": None, "reason": None, "period": 1, "clock_ms": 60000, "note": "tap-in",
+            "logged_at": "2026-01-01T10:01:00Z",
+        }  # fmt: skip
     finally:
         conn.close()

@@ -72,6 +72,8 @@ def test_pull_only_provider_through_registry(ctx: AppContext, fake_registered: N
     with ctx.db.session() as s:
         log = s.exec(select(SyncLog)).one()
         assert log.sync_type == "both" and log.records_pulled == 3 and log.status == "synced"
+        assert log.details["pulled"] == {"things": 3} and log.details["kind"] == "none"
+        assert log.completed_at is not None and log.completed_at >= log.started_at
         assert s.get(ProviderAccount, "fake").last_success_at is not None  # type: ignore[union-attr]
 
 
@@ -231,8 +233,9 @@ def test_run_interrupted_by_a_crash_is_closed_next_time(ctx: AppContext, fake_re
         s.add(SyncLog(provider="fake", sync_type="both", status="running"))
     assert SyncEngine(ctx).run().ok
     with ctx.db.session() as s:
-        statuses = sorted(r.status for r in s.exec(select(SyncLog)).all())
-    assert statuses == ["failed", "synced"]
+        logs = sorted(s.exec(select(SyncLog)).all(), key=lambda r: r.status)
+    assert [r.status for r in logs] == ["failed", "synced"]
+    assert "closed during this sync" in (logs[0].error or "") and logs[0].completed_at is not None
 
 
 @pytest.mark.subprocess

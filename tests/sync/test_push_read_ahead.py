@@ -8,7 +8,9 @@ from __future__ import annotations
 from app.context import AppContext
 from app.models.match import MatchEvent
 from sync import state
+from sync.state import QueuedChange
 from sync.team.batches import EventReader
+from sync.team.provider import _batch_keys
 from tests.sync.helpers import add_events, add_match, add_team, edit
 
 
@@ -51,10 +53,21 @@ def test_a_batch_read_ahead_is_read_again_when_one_of_its_events_was_touched(ctx
     touched: list[tuple[str, str]] = []
     reader = EventReader(ctx, touched)
     try:
-        reader.read_ahead(ids)
+        events = [e for e in reader.page(0, 100) if e.entity == "event"]
+        batch = ([e.seq for e in events], [e.entity_id for e in events])
+        assert batch[1] == ids
+        reader.read_ahead(batch)
         edit(ctx, MatchEvent, ids[3], "event", deleted=True)  # e.g. deleted on the server
         touched.append(("event", ids[3]))
-        read = reader.read(ids)
+        read = reader.read(batch)
         assert ids[3] not in read.ids and len(read.ids) == 9
     finally:
         reader.close()
+
+
+def test_a_batch_names_each_record_once_by_its_first_entry() -> None:
+    entries = [
+        QueuedChange(seq, "event", record, "upsert", 0) for seq, record in [(4, "a"), (5, "b"), (6, "a"), (7, "c")]
+    ]
+    assert _batch_keys(entries, (0, 4, True)) == ([4, 5, 7], ["a", "b", "c"])
+    assert _batch_keys(entries, (1, 4, True)) == ([5, 6, 7], ["b", "a", "c"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.context import AppContext
 from app.models.match import LineupEntry, Match, MatchEvent, Player, Team
@@ -249,6 +249,34 @@ def test_local_change_during_push_is_not_lost(team_ctx: AppContext, team_app: Te
     engine.run()
     assert pending(team_ctx) == 0
     assert "typed during sync" in {e["note"] for e in team_app.records("event").values()}
+    assert_team_equal(team_ctx, team_app)
+
+
+def test_events_edited_while_queued_go_in_the_batch_and_close(
+    team_ctx: AppContext, team_app: TeamServer, engine: SyncEngine
+) -> None:
+    """Each change made while an entry waits counts on the entry (its revision); a batch read
+    at that revision closes it like any other."""
+    _team, _players, _match = seed(team_ctx, events=4)
+    with team_ctx.db.session() as s:
+        first, second = (e.id for e in s.exec(select(MatchEvent).order_by(col(MatchEvent.seq))).all()[:2])
+    edit(team_ctx, MatchEvent, first, "event", note="fixed once")
+    edit(team_ctx, MatchEvent, first, "event", note="fixed twice")
+    edit(team_ctx, MatchEvent, second, "event", note="fixed")
+    with team_ctx.db.session() as s:
+        revisions = {
+            e.entity_id: e.revision for e in s.exec(select(OutboxEntry).where(OutboxEntry.entity == "event")).all()
+        }
+    assert (revisions[first], revisions[second]) == (2, 1) and sorted(revisions.values())[:2] == [0, 0]
+    assert engine.run().ok
+    assert pending(team_ctx) == 0
+    assert {team_app.records("event")[first]["note"], team_app.records("event")[second]["note"]} == {
+        "fixed twice",
+        "fixed",
+    }
+    with team_ctx.db.session() as s:  # each closed by the run that sent it, at the first attempt
+        entries = s.exec(select(OutboxEntry).where(OutboxEntry.entity == "event")).all()
+    assert {(e.status, e.attempts, e.last_error) for e in entries} == {("done", 1, None)}
     assert_team_equal(team_ctx, team_app)
 
 
