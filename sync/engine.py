@@ -33,7 +33,7 @@ from sync.file_lock import InterProcessLock, LockBusy, thread_lock
 from sync.http import RetryPolicy, check_base_url, make_client
 from sync.outcome import HEADLINE, FailureKind, Status, kind_of, parse_status, status_of
 from sync.provider import ProgressEvent, SyncRun
-from sync.run_log import close_log, open_log
+from sync.run_log import close_log, is_connected, open_log
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -240,10 +240,8 @@ class SyncEngine:
     ) -> ProviderResult:
         ctx = self.ctx
         started = ctx.clock()
-        with ctx.db.session() as s:
-            account = s.get(ProviderAccount, name)
         label = registry.label(name)
-        if account is None:
+        if not is_connected(ctx, name):
             return self._not_run(
                 name,
                 FailureKind.NOT_CONNECTED,

@@ -1,5 +1,5 @@
-"""A provider run's ``SyncLog`` row and its account's standing, written as the run opens and
-closes: a few plain statements on the run's own path (bench/sync_push.py counts them in the
+"""A provider run's ``SyncLog`` row and its account's standing, read and written as the run
+opens and closes: a few plain statements on the run's own path (bench/sync_push.py counts them in the
 push's time; SQLAlchemy's statement machinery cost more than the statements)."""
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ _CLOSE = (
 )
 _SUCCEEDED = f"UPDATE {_ACCOUNT} SET last_success_at = ?, needs_reconnect = 0 WHERE provider = ?"
 _REFUSED = f"UPDATE {_ACCOUNT} SET needs_reconnect = 1 WHERE provider = ?"
+_CONNECTED = f"SELECT 1 FROM {_ACCOUNT} WHERE provider = ?"
+
+
+def is_connected(ctx: AppContext, provider: str) -> bool:
+    with ctx.db.session() as s:
+        return sqlite_cursor(s).execute(_CONNECTED, (provider,)).fetchone() is not None
 
 
 def open_log(ctx: AppContext, provider: str, sync_type: str, started: datetime) -> int:

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from sqlmodel import Session, col, select
 
+from app.db import sqlite_cursor
+from app.models.base import from_sql_ts
 from app.models.match import LineupEntry, MatchEvent
 from sync import state
 from sync.errors import ProtocolError
@@ -146,8 +148,9 @@ class TeamProvider:
     def _current_updated_at(self, s: Session, entry: QueuedChange) -> datetime | None:
         if entry.entity == "lineup":
             return _lineup_stamp(s, entry.entity_id.split(":")[0])
-        row: Any = s.get(MODELS[entry.entity], entry.entity_id)
-        return None if row is None else row.updated_at
+        table = MODELS[entry.entity].__tablename__
+        row = sqlite_cursor(s).execute(f"SELECT updated_at FROM {table} WHERE id = ?", (entry.entity_id,)).fetchone()
+        return None if row is None else from_sql_ts(row[0])
 
     def _reject(self, run: SyncRun, entry: QueuedChange, detail: str) -> None:
         with self.ctx.db.write() as s:
