@@ -58,6 +58,14 @@ _LOAD_PENDING = (
 )
 
 
+_PENDING_OF_ENTITY = "SELECT entity_id FROM outbox WHERE status = 'pending' AND provider = ? AND entity = ?"
+# "+status": the record index (entity_id, entity, provider) finds the few entries of each id.
+_PENDING_AMONG = (
+    "SELECT entity_id FROM outbox WHERE +status = 'pending' AND provider = ? AND entity = ? "
+    "AND entity_id IN (SELECT value FROM json_each(?))"
+)
+
+
 def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int = 1000) -> list[QueuedChange]:
     """Pending outbox entries of ``provider`` in order (``seq`` > ``after_seq``)."""
     with ctx.db.session() as s:
@@ -68,16 +76,20 @@ def load_pending(ctx: AppContext, provider: str, after_seq: int = 0, limit: int 
 
 
 def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str] | None = None) -> set[str]:
-    """Ids of ``entity`` records that have a pending (unsent) local change."""
-    q = select(OutboxEntry.entity_id).where(
-        OutboxEntry.provider == provider, OutboxEntry.entity == entity, OutboxEntry.status == "pending"
-    )
-    if ids is not None:
-        id_list = list(ids)
-        if not id_list:
-            return set()
-        q = q.where(col(OutboxEntry.entity_id).in_(id_list))
-    return set(session.exec(q).all())
+    """Ids of ``entity`` records that have a pending (unsent) local change; of ``ids`` only,
+    when given (looked up by record, not by walking every pending entry of the queue)."""
+    session.flush()
+    if ids is None:
+        rows = sqlite_cursor(session).execute(_PENDING_OF_ENTITY, (provider, entity)).fetchall()
+    else:
+        rows = sqlite_cursor(session).execute(_PENDING_AMONG, (provider, entity, json.dumps(list(ids)))).fetchall()
+    return {record_id for (record_id,) in rows}
+
+
+_MARK_DONE = (
+    "UPDATE outbox SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL "
+    "WHERE +status = 'pending' AND seq IN (SELECT value FROM json_each(?))"
+)
 
 
 def mark_done(session: Session, seqs: Iterable[int], now: datetime) -> None:
@@ -85,11 +97,7 @@ def mark_done(session: Session, seqs: Iterable[int], now: datetime) -> None:
     ``json_each``), so the push hot path binds no parameters per row. "+status": the entries
     are looked up by seq, not by walking the queue index through every pending entry."""
     session.flush()
-    sqlite_cursor(session).execute(
-        "UPDATE outbox SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL "
-        "WHERE +status = 'pending' AND seq IN (SELECT value FROM json_each(?))",
-        (sql_ts(now), json.dumps(list(seqs))),
-    )
+    sqlite_cursor(session).execute(_MARK_DONE, (sql_ts(now), json.dumps(list(seqs))))
 
 
 def mark_rejected(session: Session, seq: int, detail: str, now: datetime) -> None:
