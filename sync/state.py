@@ -86,10 +86,11 @@ def pending_ids(session: Session, provider: str, entity: str, ids: Iterable[str]
     return {record_id for (record_id,) in rows}
 
 
-_MARK_DONE = (
-    "UPDATE outbox SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL "
-    "WHERE +status = 'pending' AND seq IN (SELECT value FROM json_each(?))"
-)
+# Closing entries as sent, given done_at first: what sync.team.known reads as "the server holds
+# it" (done, no error). Callers add which entries: "+status" looks them up by seq, not by
+# walking the queue index through every pending entry.
+CLOSE_AS_SENT = "UPDATE outbox SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL"
+_MARK_DONE = CLOSE_AS_SENT + " WHERE +status = 'pending' AND seq IN (SELECT value FROM json_each(?))"
 
 
 def mark_done(session: Session, seqs: Iterable[int], now: datetime) -> None:

@@ -66,16 +66,11 @@ FROM (SELECT e.id AS id, e.updated_at AS updated_at, e.wire_json AS payload, o.r
 """
 # Marks: the entries (JSON array of seqs) read at revision 0 close if they still are at 0 (the
 # event did not change again since); the others count an attempt and stay queued.
-# "+status": look the entries up by seq, not by walking every pending entry of the queue index.
-_CLOSE_UNCHANGED = f"""
-UPDATE {_OUTBOX} SET status = 'done', done_at = ?1, attempts = attempts + 1, last_error = NULL
-WHERE +status = 'pending' AND revision = 0 AND seq IN (SELECT value FROM json_each(?2))
-"""
+_CLOSE_UNCHANGED = (
+    state.CLOSE_AS_SENT + " WHERE +status = 'pending' AND revision = 0 AND seq IN (SELECT value FROM json_each(?))"
+)
 # An entry read at another revision (the event changed while queued, before its batch was read).
-_CLOSE_AT_REVISION = f"""
-UPDATE {_OUTBOX} SET status = 'done', done_at = ?, attempts = attempts + 1, last_error = NULL
-WHERE seq = ? AND +status = 'pending' AND revision = ?
-"""
+_CLOSE_AT_REVISION = state.CLOSE_AS_SENT + " WHERE seq = ? AND +status = 'pending' AND revision = ?"
 _COUNT_CHANGED = f"""
 UPDATE {_OUTBOX} SET attempts = attempts + 1
 WHERE +status = 'pending' AND seq IN (SELECT value FROM json_each(?1))

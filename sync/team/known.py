@@ -9,7 +9,7 @@ outbox as sent, already says it, and a push of 10,000 events would otherwise wri
 more (half the cost of recording a batch's answers). It is stored only for an event sent
 while it changed again: its entry stays queued, so nothing else would remember the send.
 Entries closed for another reason (superseded by a server edit, rejected) do not count: a
-closed-as-sent entry has ``last_error`` NULL (``sync.state.mark_done``).
+closed-as-sent entry has ``last_error`` NULL (``sync.state.CLOSE_AS_SENT``).
 
 Readers: the push (``POST`` or ``PUT``, and which events may go in a batch: ``unknown_sql``)
 and the pull (our own batch coming back while a newer local edit waits).

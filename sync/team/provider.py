@@ -112,11 +112,12 @@ class TeamProvider:
             limit = PENDING_PAGE
             after = entries[-1].seq
             spans = _spans(entries)
+            keys = [_batch_keys(entries, span) if span[2] else None for span in spans]
             for k, (i, j, batched) in enumerate(spans):
                 run.check_cancelled()
-                read = reader.read(_batch_keys(entries, spans[k])) if batched else None
-                if k + 1 < len(spans) and spans[k + 1][2]:
-                    reader.read_ahead(_batch_keys(entries, spans[k + 1]))
+                read = reader.read(batch) if (batch := keys[k]) is not None else None
+                if k + 1 < len(spans) and (ahead := keys[k + 1]) is not None:
+                    reader.read_ahead(ahead)
                 if page_next and (batched or k + 1 == len(spans)):
                     reader.page_ahead(after, PENDING_PAGE)
                     page_next = False
